@@ -1,0 +1,72 @@
+//! Replications of a model, run in parallel and gathered in order.
+//!
+//! Each replication draws from its own random streams, derived from the
+//! master seed and the replication number alone, and results are collected
+//! by replication id. The output is therefore identical for any thread
+//! count; only the wall-clock time changes.
+
+use rayon::prelude::*;
+
+use crate::engine::rng::replication_seed;
+use crate::model::Model;
+use crate::sim::{ReplicationResult, run_replication};
+use crate::stats::Estimate;
+
+/// How to run a model.
+#[derive(Clone, Copy, Debug)]
+pub struct RunPlan {
+    pub seed: u64,
+    pub replications: u32,
+    /// Worker threads; 0 means one per available core.
+    pub threads: usize,
+}
+
+/// One row of the summary: a metric of a group, estimated across
+/// replications.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SummaryRow {
+    pub variant: String,
+    pub group: String,
+    pub metric: &'static str,
+    pub estimate: Estimate,
+}
+
+/// Runs every replication of `model` and returns them ordered by id.
+pub fn run(model: &Model, plan: RunPlan) -> anyhow::Result<Vec<ReplicationResult>> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(plan.threads)
+        .build()?;
+    Ok(pool.install(|| {
+        (0..plan.replications)
+            .into_par_iter()
+            .map(|r| run_replication(model, r, replication_seed(plan.seed, r as u64)))
+            .collect()
+    }))
+}
+
+/// Estimates every `(group, metric)` across replications, in the order the
+/// replications list them.
+pub fn summarize(variant: &str, results: &[ReplicationResult]) -> Vec<SummaryRow> {
+    let Some(first) = results.first() else {
+        return Vec::new();
+    };
+    first
+        .observations
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            debug_assert!(results.iter().all(|r| r.observations[i].metric == o.metric));
+            SummaryRow {
+                variant: variant.to_string(),
+                group: o.group.clone(),
+                metric: o.metric,
+                estimate: Estimate::from_values(results.iter().map(|r| r.observations[i].value)),
+            }
+        })
+        .collect()
+}
+
+/// Finds a row by group and metric.
+pub fn find<'a>(rows: &'a [SummaryRow], group: &str, metric: &str) -> Option<&'a SummaryRow> {
+    rows.iter().find(|r| r.group == group && r.metric == metric)
+}

@@ -1,0 +1,24 @@
+//! The `clearsim` binary: parse, run, print the error chain, exit.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use clearsim::cli::{self, Cli, InputError};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse(); // usage errors exit with code 2, help with 0
+    match cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if let Some(input) = e.downcast_ref::<InputError>() {
+                eprintln!("{}", input.0);
+                return ExitCode::from(2);
+            }
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Everything a run writes: tidy CSV files, the JSON manifest, and the
+//! terminal summary. Files are written atomically (a temporary file in the
+//! same directory, then a rename), so a reader never sees half a file and an
+//! interrupted run never leaves one behind.
+
+pub mod atomic;
+pub mod manifest;
+pub mod table;
+pub mod tidy;
+
+pub use atomic::write_atomic;
+pub use manifest::Manifest;

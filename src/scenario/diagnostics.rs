@@ -1,0 +1,165 @@
+//! Problems found in a scenario file, with where they are and what to do.
+
+use std::fmt;
+use std::ops::Range;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One finding: the field path (e.g. `streams[1].site`), its line and
+/// column when known, and a message saying what is wrong and what would be
+/// valid.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub path: String,
+    /// 1-based line and column.
+    pub location: Option<(usize, usize)>,
+    pub message: String,
+}
+
+/// 1-based line and column of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, col)
+}
+
+/// Collects findings for one file.
+pub struct Diagnostics<'a> {
+    text: &'a str,
+    pub items: Vec<Diagnostic>,
+}
+
+impl<'a> Diagnostics<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            items: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, severity: Severity, path: &str, span: Option<Range<usize>>, msg: String) {
+        self.items.push(Diagnostic {
+            severity,
+            path: path.to_string(),
+            location: span.map(|s| line_col(self.text, s.start)),
+            message: msg,
+        });
+    }
+
+    pub fn error(&mut self, path: &str, span: Option<Range<usize>>, msg: impl Into<String>) {
+        self.push(Severity::Error, path, span, msg.into());
+    }
+
+    pub fn warning(&mut self, path: &str, span: Option<Range<usize>>, msg: impl Into<String>) {
+        self.push(Severity::Warning, path, span, msg.into());
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// A scenario that cannot be run, with every error found (and any warnings).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioError {
+    pub file: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ScenarioError {
+    pub fn single(file: &str, message: String) -> Self {
+        Self {
+            file: file.to_string(),
+            diagnostics: vec![Diagnostic {
+                severity: Severity::Error,
+                path: String::new(),
+                location: None,
+                message,
+            }],
+        }
+    }
+
+    /// A syntax or structure error from the TOML parser.
+    pub fn from_toml(file: &str, text: &str, e: &toml::de::Error) -> Self {
+        let message = e.message().trim().to_string();
+        Self {
+            file: file.to_string(),
+            diagnostics: vec![Diagnostic {
+                severity: Severity::Error,
+                path: String::new(),
+                location: e.span().map(|s| line_col(text, s.start)),
+                message,
+            }],
+        }
+    }
+
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+}
+
+/// `file:line:col: error: path: message`, the form editors and terminals
+/// turn into links.
+pub fn format_diagnostic(file: &str, d: &Diagnostic) -> String {
+    let mut s = file.to_string();
+    if let Some((l, c)) = d.location {
+        s.push_str(&format!(":{l}:{c}"));
+    }
+    s.push_str(match d.severity {
+        Severity::Error => ": error: ",
+        Severity::Warning => ": warning: ",
+    });
+    if !d.path.is_empty() {
+        s.push_str(&d.path);
+        s.push_str(": ");
+    }
+    s.push_str(&d.message);
+    s
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.diagnostics {
+            writeln!(f, "{}", format_diagnostic(&self.file, d))?;
+        }
+        let n = self.errors();
+        write!(
+            f,
+            "{}: {n} error{} found; the scenario was not run",
+            self.file,
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based() {
+        let t = "a = 1\nbé = 2\n";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 6), (2, 1));
+        assert_eq!(line_col(t, 9), (2, 3)); // after the two-byte é
+    }
+}

@@ -1,0 +1,126 @@
+//! The serde mirror of the scenario file. Every table denies unknown keys;
+//! values keep their raw types (signed integers, unchecked floats) so that
+//! validation can say precisely what is wrong with them.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: Option<Spanned<String>>,
+    pub description: Option<String>,
+    pub seed: Option<Spanned<i64>>,
+    pub replications: Option<Spanned<i64>>,
+    pub horizon_days: Option<Spanned<f64>>,
+    pub horizon_h: Option<Spanned<f64>>,
+    pub warmup_days: Option<Spanned<f64>>,
+    pub warmup_h: Option<Spanned<f64>>,
+    pub start_date: Option<Spanned<Datetime>>,
+    pub policy: Option<Spanned<RawPolicy>>,
+    #[serde(default)]
+    pub calendars: BTreeMap<String, Spanned<RawCalendar>>,
+    #[serde(default)]
+    pub sites: Vec<Spanned<RawSite>>,
+    #[serde(default)]
+    pub resources: Vec<Spanned<RawResource>>,
+    #[serde(default)]
+    pub streams: Vec<Spanned<RawStream>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolicy {
+    pub review_rate: Option<f64>,
+    pub inspection_rate: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendar {
+    pub days: Option<Vec<String>>,
+    pub hours: Option<Vec<Vec<i64>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSite {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub steps: Option<RawSteps>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSteps {
+    pub lodgement: Option<Spanned<RawStep>>,
+    pub screening: Option<Spanned<RawStep>>,
+    pub review: Option<Spanned<RawStep>>,
+    pub inspection: Option<Spanned<RawStep>>,
+    pub tax: Option<Spanned<RawStep>>,
+    pub release: Option<Spanned<RawStep>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    pub resource: Option<String>,
+    pub duration: Option<Spanned<RawDist>>,
+    pub detection_probability: Option<f64>,
+}
+
+/// A distribution: `dist` names the family, the other keys its parameters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDist {
+    pub dist: Option<String>,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub value: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub mode: Option<f64>,
+    pub shape: Option<f64>,
+    pub k: Option<i64>,
+    pub values: Option<Vec<f64>>,
+    pub weights: Option<Vec<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawResource {
+    pub id: Option<String>,
+    pub site: Option<String>,
+    pub capacity: Option<i64>,
+    pub calendar: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStream {
+    pub id: Option<String>,
+    pub port: Option<String>,
+    pub mode: Option<String>,
+    pub rate_per_h: Option<f64>,
+    pub rate_per_day: Option<f64>,
+    pub hour_of_day: Option<Vec<f64>>,
+    pub day_of_week: Option<Vec<f64>>,
+    pub prohibited_share: Option<f64>,
+    #[serde(default)]
+    pub peaks: Vec<Spanned<RawPeak>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPeak {
+    pub name: Option<String>,
+    pub from: Option<Datetime>,
+    pub until: Option<Datetime>,
+    pub from_h: Option<f64>,
+    pub until_h: Option<f64>,
+    pub multiplier: Option<f64>,
+}

@@ -1,0 +1,212 @@
+//! Checks of single values: numbers in range, identifiers, distributions,
+//! dates. Each returns `None` after recording a diagnostic, so callers can
+//! go on and report further problems.
+
+use std::ops::Range;
+
+use toml::value::Datetime;
+
+use super::super::diagnostics::Diagnostics;
+use super::super::raw::RawDist;
+use crate::engine::Dist;
+
+/// The characters allowed in ids: they appear in `key=value` groups of the
+/// CSV outputs and in directory names.
+pub fn check_id(d: &mut Diagnostics, path: &str, span: &Range<usize>, id: &str) -> bool {
+    let ok = !id.is_empty()
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if !ok {
+        d.error(
+            path,
+            Some(span.clone()),
+            format!(
+                "{id:?} is not a valid id; use letters, digits, '_', '-' or '.', \
+                 not starting with '.'"
+            ),
+        );
+    }
+    ok
+}
+
+/// A finite number within `[lo, hi]`.
+pub fn number_in(
+    d: &mut Diagnostics,
+    path: &str,
+    span: &Range<usize>,
+    v: f64,
+    lo: f64,
+    hi: f64,
+) -> Option<f64> {
+    if v.is_finite() && v >= lo && v <= hi {
+        return Some(v);
+    }
+    let valid = if hi.is_infinite() {
+        format!("a finite number >= {lo}")
+    } else {
+        format!("a number from {lo} to {hi}")
+    };
+    d.error(
+        path,
+        Some(span.clone()),
+        format!("got {v}; expected {valid}"),
+    );
+    None
+}
+
+/// A required field that is missing.
+pub fn missing(d: &mut Diagnostics, path: &str, span: &Range<usize>, what: &str) {
+    d.error(path, Some(span.clone()), format!("missing; {what}"));
+}
+
+const DISTRIBUTIONS: &str =
+    "deterministic, exponential, uniform, triangular, lognormal, gamma, erlang, empirical";
+
+/// Converts a raw distribution, checking that exactly the family's
+/// parameters are given.
+pub fn distribution(
+    d: &mut Diagnostics,
+    path: &str,
+    span: &Range<usize>,
+    r: &RawDist,
+) -> Option<Dist> {
+    let Some(family) = r.dist.as_deref() else {
+        d.error(
+            path,
+            Some(span.clone()),
+            format!("missing `dist`; one of: {DISTRIBUTIONS}"),
+        );
+        return None;
+    };
+    let given: Vec<(&str, bool)> = vec![
+        ("mean", r.mean.is_some()),
+        ("sd", r.sd.is_some()),
+        ("value", r.value.is_some()),
+        ("min", r.min.is_some()),
+        ("max", r.max.is_some()),
+        ("mode", r.mode.is_some()),
+        ("shape", r.shape.is_some()),
+        ("k", r.k.is_some()),
+        ("values", r.values.is_some()),
+        ("weights", r.weights.is_some()),
+    ];
+    let (required, optional): (&[&str], &[&str]) = match family {
+        "deterministic" => (&["value"], &[]),
+        "exponential" => (&["mean"], &[]),
+        "uniform" => (&["min", "max"], &[]),
+        "triangular" => (&["min", "mode", "max"], &[]),
+        "lognormal" => (&["mean", "sd"], &[]),
+        "gamma" => (&["shape", "mean"], &[]),
+        "erlang" => (&["k", "mean"], &[]),
+        "empirical" => (&["values"], &["weights"]),
+        other => {
+            d.error(
+                &format!("{path}.dist"),
+                Some(span.clone()),
+                format!("unknown distribution {other:?}; expected one of: {DISTRIBUTIONS}"),
+            );
+            return None;
+        }
+    };
+    let mut ok = true;
+    for (key, present) in &given {
+        let allowed = required.contains(key) || optional.contains(key);
+        if *present && !allowed {
+            d.error(
+                &format!("{path}.{key}"),
+                Some(span.clone()),
+                format!(
+                    "`{key}` does not apply to {family}; {family} takes {}",
+                    required.join(", ")
+                ),
+            );
+            ok = false;
+        }
+        if !*present && required.contains(key) {
+            d.error(
+                path,
+                Some(span.clone()),
+                format!("{family} needs `{key}` (it takes {})", required.join(", ")),
+            );
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let f = |x: Option<f64>| x.unwrap_or(f64::NAN);
+    let built = match family {
+        "deterministic" => Dist::deterministic(f(r.value)),
+        "exponential" => Dist::exponential(f(r.mean)),
+        "uniform" => Dist::uniform(f(r.min), f(r.max)),
+        "triangular" => Dist::triangular(f(r.min), f(r.mode), f(r.max)),
+        "lognormal" => Dist::lognormal(f(r.mean), f(r.sd)),
+        "gamma" => Dist::gamma(f(r.shape), f(r.mean)),
+        "erlang" => Dist::erlang(r.k.unwrap_or(0), f(r.mean)),
+        _ => Dist::empirical(r.values.clone().unwrap_or_default(), r.weights.clone()),
+    };
+    match built {
+        Ok(dist) => Some(dist),
+        Err(msg) => {
+            d.error(path, Some(span.clone()), format!("{family}: {msg}"));
+            None
+        }
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`).
+pub fn days_from_civil(y: i64, m: i64, day: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Weekday of a day number from [`days_from_civil`] (0 = Monday).
+pub fn weekday(days: i64) -> usize {
+    // 1970-01-01 was a Thursday (3).
+    (days + 3).rem_euclid(7) as usize
+}
+
+/// A local date or date-time as hours since midnight of day 0 (the
+/// `start_date`, given as its day number).
+pub fn hours_since(
+    d: &mut Diagnostics,
+    path: &str,
+    span: &Range<usize>,
+    dt: &Datetime,
+    start_day: i64,
+) -> Option<f64> {
+    let (Some(date), None) = (dt.date, dt.offset) else {
+        d.error(
+            path,
+            Some(span.clone()),
+            format!("{dt} is not a local date or date-time; write e.g. 2026-11-11 or 2026-11-11T08:00:00"),
+        );
+        return None;
+    };
+    let day = days_from_civil(date.year as i64, date.month as i64, date.day as i64);
+    let time = dt.time.map_or(0.0, |t| {
+        t.hour as f64 + t.minute as f64 / 60.0 + t.second.unwrap_or(0) as f64 / 3600.0
+    });
+    Some((day - start_day) as f64 * 24.0 + time)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_days_and_weekdays() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(weekday(days_from_civil(2026, 11, 11)), 2); // a Wednesday
+        assert_eq!(weekday(days_from_civil(2024, 2, 29)), 3); // a Thursday
+    }
+}

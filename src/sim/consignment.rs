@@ -1,0 +1,96 @@
+//! Consignments in flight and the slab that stores them.
+
+/// Screening flags and hidden truth, as bits.
+pub const FLAG_REVIEW: u8 = 1;
+pub const FLAG_INSPECT: u8 = 2;
+pub const TRUTH_PROHIBITED: u8 = 4;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Consignment {
+    /// Index of the demand stream, or `FREE` for an empty slot.
+    pub stream: u32,
+    /// Position in the stream's route.
+    pub step: u16,
+    pub flags: u8,
+    /// Arrival time `[h]`.
+    pub arrived: f64,
+}
+
+const FREE: u32 = u32::MAX;
+
+/// Consignments in flight, addressed by a stable `u32` handle; freed slots
+/// are reused so memory tracks the number in flight, not the number served.
+#[derive(Default)]
+pub struct Slab {
+    slots: Vec<Consignment>,
+    free: Vec<u32>,
+}
+
+impl Slab {
+    #[inline]
+    pub fn insert(&mut self, c: Consignment) -> u32 {
+        debug_assert!(c.stream != FREE);
+        match self.free.pop() {
+            Some(i) => {
+                self.slots[i as usize] = c;
+                i
+            }
+            None => {
+                self.slots.push(c);
+                (self.slots.len() - 1) as u32
+            }
+        }
+    }
+
+    #[inline]
+    pub fn remove(&mut self, id: u32) -> Consignment {
+        let c = self.slots[id as usize];
+        self.slots[id as usize].stream = FREE;
+        self.free.push(id);
+        c
+    }
+
+    #[inline]
+    pub fn get(&self, id: u32) -> &Consignment {
+        &self.slots[id as usize]
+    }
+
+    #[inline]
+    pub fn get_mut(&mut self, id: u32) -> &mut Consignment {
+        &mut self.slots[id as usize]
+    }
+
+    /// Consignments still in flight.
+    pub fn live(&self) -> impl Iterator<Item = &Consignment> {
+        self.slots.iter().filter(|c| c.stream != FREE)
+    }
+
+    /// Slots ever allocated: the peak number in flight.
+    pub fn peak(&self) -> usize {
+        self.slots.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_reused() {
+        let mut s = Slab::default();
+        let c = |stream| Consignment {
+            stream,
+            step: 0,
+            flags: 0,
+            arrived: 0.0,
+        };
+        let a = s.insert(c(0));
+        let b = s.insert(c(1));
+        assert_eq!(s.remove(a).stream, 0);
+        let d = s.insert(c(2));
+        assert_eq!(d, a);
+        assert_eq!(s.get(b).stream, 1);
+        assert_eq!(s.live().count(), 2);
+        assert_eq!(s.peak(), 2);
+    }
+}

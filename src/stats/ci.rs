@@ -1,0 +1,79 @@
+//! Across-replication estimates: the mean of independent replication values
+//! and its 95% confidence half-width from Student's t.
+
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// Confidence level of every interval clearsim reports.
+pub const CONFIDENCE: f64 = 0.95;
+
+/// The two-sided `level` quantile of Student's t with `df` degrees of freedom.
+pub fn student_t_quantile(level: f64, df: f64) -> f64 {
+    let t = StudentsT::new(0.0, 1.0, df).expect("df > 0");
+    t.inverse_cdf(0.5 + level / 2.0)
+}
+
+/// Mean, 95% half-width and the number of replications that had a value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Estimate {
+    pub mean: Option<f64>,
+    /// `None` with fewer than two replications.
+    pub half_width: Option<f64>,
+    pub n: usize,
+}
+
+impl Estimate {
+    /// Estimates from per-replication values; replications where the metric
+    /// is undefined (e.g. no release to time) are skipped and not counted.
+    pub fn from_values<I: IntoIterator<Item = Option<f64>>>(values: I) -> Self {
+        let xs: Vec<f64> = values.into_iter().flatten().collect();
+        let n = xs.len();
+        if n == 0 {
+            return Self {
+                mean: None,
+                half_width: None,
+                n,
+            };
+        }
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        let half_width = (n > 1).then(|| {
+            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+            student_t_quantile(CONFIDENCE, (n - 1) as f64) * (var / n as f64).sqrt()
+        });
+        Self {
+            mean: Some(mean),
+            half_width,
+            n,
+        }
+    }
+
+    /// Whether `value` lies inside the interval widened by `factor`.
+    pub fn covers(&self, value: f64, factor: f64) -> bool {
+        match (self.mean, self.half_width) {
+            (Some(m), Some(h)) => (m - value).abs() <= h * factor,
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn t_quantiles_match_tables() {
+        assert!((student_t_quantile(0.95, 1.0) - 12.706).abs() < 1e-3);
+        assert!((student_t_quantile(0.95, 9.0) - 2.262).abs() < 1e-3);
+        assert!((student_t_quantile(0.95, 1e6) - 1.960).abs() < 1e-3);
+    }
+
+    #[test]
+    fn estimate_of_known_values() {
+        let e = Estimate::from_values([Some(1.0), Some(2.0), None, Some(3.0)]);
+        assert_eq!(e.n, 3);
+        assert_eq!(e.mean, Some(2.0));
+        let h = student_t_quantile(0.95, 2.0) * (1.0f64 / 3.0).sqrt();
+        assert!((e.half_width.unwrap() - h).abs() < 1e-12);
+        let single = Estimate::from_values([Some(4.0)]);
+        assert_eq!(single.half_width, None);
+    }
+}

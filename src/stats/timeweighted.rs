@@ -1,0 +1,69 @@
+//! Time-weighted average of a piecewise-constant quantity.
+
+/// Integrates a value over time from `start`; `reset` restarts the
+/// integration (the warm-up cut) without forgetting the current value.
+#[derive(Clone, Debug, Default)]
+pub struct TimeWeighted {
+    start: f64,
+    last_t: f64,
+    value: f64,
+    area: f64,
+}
+
+impl TimeWeighted {
+    pub fn new(start: f64, value: f64) -> Self {
+        Self {
+            start,
+            last_t: start,
+            value,
+            area: 0.0,
+        }
+    }
+
+    /// The value changes to `value` at time `t`.
+    #[inline]
+    pub fn set(&mut self, t: f64, value: f64) {
+        self.area += self.value * (t - self.last_t);
+        self.last_t = t;
+        self.value = value;
+    }
+
+    #[inline]
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+
+    /// Forget the history before `t`.
+    pub fn reset(&mut self, t: f64) {
+        self.start = t;
+        self.last_t = t;
+        self.area = 0.0;
+    }
+
+    /// Integral of the value over `[start, t]`.
+    pub fn area_until(&self, t: f64) -> f64 {
+        self.area + self.value * (t - self.last_t)
+    }
+
+    /// Time average over `[start, t]`; `None` on an empty interval.
+    pub fn mean_until(&self, t: f64) -> Option<f64> {
+        let span = t - self.start;
+        (span > 0.0).then(|| self.area_until(t) / span)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn averages_a_step_function() {
+        let mut tw = TimeWeighted::new(0.0, 0.0);
+        tw.set(1.0, 2.0); // 0 on [0,1)
+        tw.set(3.0, 1.0); // 2 on [1,3)
+        assert_eq!(tw.mean_until(4.0), Some((0.0 + 4.0 + 1.0) / 4.0));
+        tw.reset(4.0);
+        assert_eq!(tw.mean_until(6.0), Some(1.0));
+        assert_eq!(tw.mean_until(4.0), None);
+    }
+}
