@@ -1,0 +1,75 @@
+//! Helpers shared by the behaviour tests: run the real `clearsim` binary and
+//! read its tidy outputs.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Path of a file relative to the crate root.
+pub fn repo_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// Runs `clearsim` with `args` and returns its output (never panics on a
+/// non-zero exit; the caller checks).
+pub fn clearsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_clearsim"))
+        .args(args)
+        .output()
+        .expect("the clearsim binary runs")
+}
+
+/// Runs `clearsim run SCENARIO --out DIR EXTRA...`, asserting success.
+pub fn run_ok(scenario: &str, out: &Path, extra: &[&str]) {
+    let path = repo_path(scenario);
+    let mut args = vec!["run", path.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"];
+    args.extend_from_slice(extra);
+    let o = clearsim(&args);
+    assert!(
+        o.status.success(),
+        "clearsim {args:?} failed with {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// One summary row's numbers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Row {
+    pub mean: f64,
+    pub half_width: f64,
+    pub reps: usize,
+}
+
+/// `summary.csv` keyed by `(group, metric)`.
+pub fn read_summary(dir: &Path) -> HashMap<(String, String), Row> {
+    let mut r = csv::Reader::from_path(dir.join("summary.csv")).expect("summary.csv exists");
+    let headers = r.headers().unwrap().clone();
+    assert_eq!(
+        headers.iter().collect::<Vec<_>>(),
+        ["variant", "group", "metric", "mean", "ci95_half_width", "reps"]
+    );
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            let num = |i: usize| rec[i].parse::<f64>().unwrap_or(f64::NAN);
+            (
+                (rec[1].to_string(), rec[2].to_string()),
+                Row {
+                    mean: num(3),
+                    half_width: num(4),
+                    reps: rec[5].parse().unwrap(),
+                },
+            )
+        })
+        .collect()
+}
+
+/// Looks up a row, panicking with the known keys if absent.
+pub fn row(summary: &HashMap<(String, String), Row>, group: &str, metric: &str) -> Row {
+    *summary
+        .get(&(group.to_string(), metric.to_string()))
+        .unwrap_or_else(|| panic!("no row {group}/{metric} in summary.csv"))
+}
