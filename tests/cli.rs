@@ -1,0 +1,241 @@
+//! Behaviour of `clearsim run` as a user sees it: the default scenario,
+//! the output files and their contract, determinism across thread counts,
+//! conservation of consignments, and the manifest.
+
+mod common;
+
+use std::collections::HashMap;
+use std::fs;
+
+use common::{clearsim, read_summary, repo_path, row, run_ok};
+
+const REQUIRED_ALL: [&str; 11] = [
+    "arrived",
+    "released",
+    "seized",
+    "in_system_end",
+    "release_time_mean_h",
+    "release_time_p50_h",
+    "release_time_p90_h",
+    "release_time_p95_h",
+    "release_time_p99_h",
+    "released_within_24h_share",
+    "throughput_per_day",
+];
+const REQUIRED_RESOURCE: [&str; 3] = ["wait_mean_h", "queue_len_mean", "utilisation"];
+
+#[test]
+fn default_run_prints_a_summary_and_writes_the_three_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("default");
+    let o = clearsim(&["run", "--out", out.to_str().unwrap(), "--reps", "3"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout.contains("default_port_clearance"), "{stdout}");
+    assert!(stdout.contains("release_time_p90_h"), "{stdout}");
+    assert!(
+        stdout.contains("resource=ningbo_inspection_teams"),
+        "{stdout}"
+    );
+    let mut names: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["manifest.json", "replications.csv", "summary.csv"],
+        "no temporary files left behind"
+    );
+
+    let s = read_summary(&out);
+    for m in REQUIRED_ALL {
+        let r = row(&s, "all", m);
+        assert_eq!(r.reps, 3, "{m}");
+        assert!(r.mean.is_finite(), "{m} = {}", r.mean);
+    }
+    for res in [
+        "ningbo_reviewers",
+        "ningbo_inspection_teams",
+        "ecommerce_reviewers",
+        "ecommerce_xray_lines",
+    ] {
+        for m in REQUIRED_RESOURCE {
+            assert!(row(&s, &format!("resource={res}"), m).mean.is_finite());
+        }
+    }
+    let rel = row(&s, "all", "released").mean;
+    assert!(
+        rel > 100_000.0,
+        "the default scenario releases a realistic volume: {rel}"
+    );
+}
+
+#[test]
+fn without_out_writes_under_output_scenario_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_clearsim"))
+        .args([
+            "run",
+            repo_path("scenarios/validation/md1.toml").to_str().unwrap(),
+            "--reps",
+            "2",
+            "--quiet",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(o.stdout.is_empty(), "--quiet prints nothing");
+    assert!(
+        dir.path()
+            .join("output/validation_md1/summary.csv")
+            .is_file()
+    );
+}
+
+fn run_bytes(extra: &[&str]) -> (Vec<u8>, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    run_ok("scenarios/default.toml", dir.path(), extra);
+    (
+        fs::read(dir.path().join("summary.csv")).unwrap(),
+        fs::read(dir.path().join("replications.csv")).unwrap(),
+    )
+}
+
+#[test]
+fn outputs_are_byte_identical_for_any_thread_count() {
+    let one = run_bytes(&["--reps", "4", "--threads", "1"]);
+    let two = run_bytes(&["--reps", "4", "--threads", "2"]);
+    let again = run_bytes(&["--reps", "4", "--threads", "2"]);
+    assert!(
+        one.0 == two.0,
+        "summary.csv differs between --threads 1 and 2"
+    );
+    assert!(
+        one.1 == two.1,
+        "replications.csv differs between --threads 1 and 2"
+    );
+    assert!(two == again, "two identical runs differ");
+    let other_seed = run_bytes(&["--reps", "4", "--seed", "7"]);
+    assert!(other_seed.0 != one.0, "--seed changes the results");
+}
+
+/// Every consignment that arrived after the warm-up is released, seized or
+/// still in the system, in every replication and every group.
+#[test]
+fn consignments_are_conserved_in_every_replication_and_group() {
+    let dir = tempfile::tempdir().unwrap();
+    run_ok("scenarios/default.toml", dir.path(), &["--reps", "3"]);
+    let mut r = csv::Reader::from_path(dir.path().join("replications.csv")).unwrap();
+    let mut by_key: HashMap<(String, String), HashMap<String, f64>> = HashMap::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if let Ok(v) = rec[5].parse::<f64>() {
+            by_key
+                .entry((rec[1].to_string(), rec[3].to_string()))
+                .or_default()
+                .insert(rec[4].to_string(), v);
+        }
+    }
+    let mut checked = 0;
+    for ((rep, group), m) in &by_key {
+        if group.starts_with("resource=") {
+            continue;
+        }
+        let (a, r, s, e) = (m["arrived"], m["released"], m["seized"], m["in_system_end"]);
+        assert_eq!(
+            a,
+            r + s + e,
+            "replication {rep}, {group}: {a} != {r} + {s} + {e}"
+        );
+        assert!(a > 0.0);
+        checked += 1;
+    }
+    assert_eq!(checked, 3 * 3, "3 replications × (all + 2 streams)");
+}
+
+#[test]
+fn manifest_records_hash_seeds_and_command() {
+    let dir = tempfile::tempdir().unwrap();
+    run_ok(
+        "scenarios/validation/mm1.toml",
+        dir.path(),
+        &["--reps", "3", "--seed", "99"],
+    );
+    let m: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("manifest.json")).unwrap()).unwrap();
+    use sha2::Digest;
+    let bytes = fs::read(repo_path("scenarios/validation/mm1.toml")).unwrap();
+    let hash: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(m["scenario"]["sha256"], hash.as_str());
+    assert_eq!(m["scenario"]["name"], "validation_mm1");
+    assert_eq!(m["run"]["seed"], 99);
+    assert_eq!(m["run"]["replication_seeds"].as_array().unwrap().len(), 3);
+    assert_eq!(m["clearsim_version"], env!("CARGO_PKG_VERSION"));
+    let cmd: Vec<&str> = m["command_line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(cmd.contains(&"--seed") && cmd.contains(&"99"), "{cmd:?}");
+    // The replication seeds written in replications.csv are the manifest's.
+    let reps = fs::read_to_string(dir.path().join("replications.csv")).unwrap();
+    let first_seed = m["run"]["replication_seeds"][0]
+        .as_u64()
+        .unwrap()
+        .to_string();
+    assert!(reps.lines().nth(1).unwrap().contains(&first_seed));
+}
+
+#[test]
+fn validate_accepts_every_shipped_scenario() {
+    for entry in glob_toml(&repo_path("scenarios")) {
+        let o = clearsim(&["validate", entry.to_str().unwrap()]);
+        assert!(
+            o.status.success(),
+            "{}: {}",
+            entry.display(),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(String::from_utf8_lossy(&o.stdout).contains("ok"));
+    }
+}
+
+/// Scenarios are executable examples: each one runs (two replications).
+#[test]
+fn every_shipped_scenario_runs() {
+    for entry in glob_toml(&repo_path("scenarios")) {
+        let dir = tempfile::tempdir().unwrap();
+        let rel = entry
+            .strip_prefix(repo_path(""))
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        run_ok(&rel, dir.path(), &["--reps", "2"]);
+        assert!(dir.path().join("summary.csv").is_file());
+    }
+}
+
+fn glob_toml(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(glob_toml(&p));
+        } else if p.extension().is_some_and(|x| x == "toml") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
