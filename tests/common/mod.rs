@@ -23,7 +23,13 @@ pub fn clearsim(args: &[&str]) -> Output {
 /// Runs `clearsim run SCENARIO --out DIR EXTRA...`, asserting success.
 pub fn run_ok(scenario: &str, out: &Path, extra: &[&str]) {
     let path = repo_path(scenario);
-    let mut args = vec!["run", path.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"];
+    let mut args = vec![
+        "run",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
     args.extend_from_slice(extra);
     let o = clearsim(&args);
     assert!(
@@ -49,7 +55,14 @@ pub fn read_summary(dir: &Path) -> HashMap<(String, String), Row> {
     let headers = r.headers().unwrap().clone();
     assert_eq!(
         headers.iter().collect::<Vec<_>>(),
-        ["variant", "group", "metric", "mean", "ci95_half_width", "reps"]
+        [
+            "variant",
+            "group",
+            "metric",
+            "mean",
+            "ci95_half_width",
+            "reps"
+        ]
     );
     r.records()
         .map(|rec| {
