@@ -68,14 +68,13 @@ pub fn builtin_default() -> Scenario {
 pub fn parse(label: &str, bytes: &[u8]) -> Result<Scenario, ScenarioError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
-        let (line, col) = diagnostics::line_col(&String::from_utf8_lossy(&bytes[..at]), at);
-        ScenarioError::single(
+        let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let mut err = ScenarioError::single(
             label,
-            format!(
-                "not a text file: invalid UTF-8 at byte {at} (line {line}, column {col}); \
-                 a scenario is a UTF-8 TOML file"
-            ),
-        )
+            format!("not a text file: invalid UTF-8 at byte {at}; a scenario is a UTF-8 TOML file"),
+        );
+        err.diagnostics[0].location = Some(diagnostics::line_col(valid, at));
+        err
     })?;
     if text.trim().is_empty() {
         return Err(ScenarioError::single(
@@ -85,8 +84,14 @@ pub fn parse(label: &str, bytes: &[u8]) -> Result<Scenario, ScenarioError> {
                 .to_string(),
         ));
     }
-    let raw: raw::RawScenario =
-        toml::from_str(text).map_err(|e| ScenarioError::from_toml(label, text, &e))?;
+    // The path-tracking wrapper names the field of a type error, which the
+    // TOML parser alone does not.
+    let de = toml::Deserializer::parse(text)
+        .map_err(|e| ScenarioError::from_toml(label, text, &e, ""))?;
+    let raw: raw::RawScenario = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = diagnostics::clean_path(&e.path().to_string());
+        ScenarioError::from_toml(label, text, e.inner(), &path)
+    })?;
     let sha = Sha256::digest(bytes);
     let source_sha256 = sha.iter().map(|b| format!("{b:02x}")).collect();
     validate::validate(label, text, raw, source_sha256)

@@ -47,8 +47,9 @@ const CASES: &[Case] = &[
         errors: 1,
         expect: &[At {
             at: "|capacty = 2",
-            message: "error: unknown field `capacty`, \
-                      expected one of `id`, `site`, `capacity`, `calendar`",
+            message: "error: resources[0].capacty: unknown field `capacty`, \
+                      expected one of `id`, `site`, `capacity`, `calendar`; \
+                      did you mean `capacity`?",
         }],
     },
     Case {
@@ -56,15 +57,16 @@ const CASES: &[Case] = &[
         errors: 1,
         expect: &[At {
             at: "[sites.steps.|inspektion]",
-            message: "error: unknown field `inspektion`, expected one of `lodgement`, \
-                      `screening`, `review`, `inspection`, `tax`, `release`",
+            message: "error: sites[0].steps.inspektion: unknown field `inspektion`, \
+                      expected one of `lodgement`, `screening`, `review`, `inspection`, \
+                      `tax`, `release`; did you mean `inspection`?",
         }],
     },
     Case {
         file: "negative_rate.toml",
         errors: 1,
         expect: &[At {
-            at: "|[[streams]]",
+            at: "rate_per_h = |-1.5",
             message: "error: streams[0].rate_per_h: got -1.5; expected a finite number >= 0",
         }],
     },
@@ -72,7 +74,7 @@ const CASES: &[Case] = &[
         file: "nan_rate.toml",
         errors: 1,
         expect: &[At {
-            at: "|[[streams]]",
+            at: "rate_per_h = |nan",
             message: "error: streams[0].rate_per_h: got NaN; expected a finite number >= 0",
         }],
     },
@@ -80,7 +82,7 @@ const CASES: &[Case] = &[
         file: "missing_site.toml",
         errors: 1,
         expect: &[At {
-            at: "|[[streams]]",
+            at: "port = |\"prot\"",
             message: "error: streams[0].port: unknown site \"prot\"; defined sites: port",
         }],
     },
@@ -88,7 +90,7 @@ const CASES: &[Case] = &[
         file: "zero_capacity.toml",
         errors: 1,
         expect: &[At {
-            at: "|[[resources]]",
+            at: "capacity = |0",
             message: "error: resources[0].capacity: resource \"servers\" has capacity 0 \
                       but consignments must pass through it; set capacity >= 1",
         }],
@@ -112,17 +114,19 @@ const CASES: &[Case] = &[
     Case {
         file: "binary_garbage.toml",
         errors: 1,
-        expect: &[Whole(
-            "error: not a text file: invalid UTF-8 at byte 20 (line 2, column 1); \
-             a scenario is a UTF-8 TOML file",
-        )],
+        expect: &[At {
+            at: "\"bad_binary\"\n|",
+            message: "error: not a text file: invalid UTF-8 at byte 20; \
+                      a scenario is a UTF-8 TOML file",
+        }],
     },
     Case {
         file: "wrong_type.toml",
         errors: 1,
         expect: &[At {
             at: "capacity = |\"ten\"",
-            message: "error: invalid type: string \"ten\", expected",
+            message: "error: resources[0].capacity: invalid type: string \"ten\", \
+                      expected an integer",
         }],
     },
     Case {
@@ -147,7 +151,17 @@ const CASES: &[Case] = &[
         errors: 1,
         expect: &[At {
             at: "warmup_days = |5",
-            message: "error: warmup: warm-up (120 h) must be shorter than the horizon (48 h)",
+            message: "error: warmup_days: warm-up (120 h) must be shorter than the horizon (48 h)",
+        }],
+    },
+    Case {
+        // A bad horizon must not also produce a warm-up error quoting a
+        // horizon that is not in the file.
+        file: "zero_horizon.toml",
+        errors: 1,
+        expect: &[At {
+            at: "horizon_h = |0",
+            message: "error: horizon_h: got 0; expected a duration > 0",
         }],
     },
     Case {
@@ -155,20 +169,20 @@ const CASES: &[Case] = &[
         errors: 4,
         expect: &[
             At {
-                at: "|[policy]",
+                at: "inspection_rate = |1.5",
                 message: "error: policy.inspection_rate: got 1.5; expected a number from 0 to 1",
             },
             At {
-                at: "|[sites.steps.inspection]",
+                at: "resource = |\"inspectors\"",
                 message: "error: sites[0].steps.inspection.resource: unknown resource \
                           \"inspectors\"; defined resources: servers",
             },
             At {
-                at: "|[[resources]]",
+                at: "site = |\"harbour\"",
                 message: "error: resources[0].site: unknown site \"harbour\"; defined sites: port",
             },
             At {
-                at: "|[[streams]]",
+                at: "prohibited_share = |-0.1",
                 message: "error: streams[0].prohibited_share: got -0.1; \
                           expected a number from 0 to 1",
             },
@@ -179,12 +193,12 @@ const CASES: &[Case] = &[
         errors: 2,
         expect: &[
             At {
-                at: "|[[streams.peaks]]",
+                at: "from = |2026-11-11",
                 message: "error: streams[0].peaks[0].from: a dated peak needs the scenario's \
                           start_date (e.g. start_date = 2026-11-01), or give from_h",
             },
             At {
-                at: "|[[streams.peaks]]",
+                at: "until = |2026-11-14",
                 message: "error: streams[0].peaks[0].until: a dated peak needs the scenario's \
                           start_date (e.g. start_date = 2026-11-01), or give until_h",
             },
@@ -194,7 +208,7 @@ const CASES: &[Case] = &[
         file: "unknown_calendar.toml",
         errors: 1,
         expect: &[At {
-            at: "|[[resources]]",
+            at: "calendar = |\"ofice\"",
             message: "error: resources[0].calendar: unknown calendar \"ofice\"; \
                       defined calendars: 7x24, office",
         }],
@@ -203,9 +217,9 @@ const CASES: &[Case] = &[
         file: "duplicate_id.toml",
         errors: 1,
         expect: &[At {
-            at: "|[[resources]]\nid = \"servers\"\nsite = \"port\"\ncapacity = 3",
-            message: "error: resources[1].id: duplicate resource id \"servers\"; \
-                      resource ids must be unique",
+            at: "[[resources]]\nid = |\"servers\"\nsite = \"port\"\ncapacity = 3",
+            message: "error: resources[1].id: duplicate resource id \"servers\", \
+                      already used by resources[0]; resource ids must be unique",
         }],
     },
 ];

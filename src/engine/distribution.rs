@@ -105,6 +105,12 @@ impl Dist {
         positive("sd", sd)?;
         let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
         let mu = mean.ln() - sigma2 / 2.0;
+        if !(sigma2.is_finite() && mu.is_finite()) {
+            return Err(format!(
+                "sd / mean = {} is too large to represent; keep sd below 1e150 × mean",
+                sd / mean
+            ));
+        }
         let sampler = LogNormal::new(mu, sigma2.sqrt()).map_err(|e| e.to_string())?;
         Ok(Dist::Lognormal { mean, sd, sampler })
     }
@@ -114,6 +120,12 @@ impl Dist {
         positive("shape", shape)?;
         positive("mean", mean)?;
         let scale = mean / shape;
+        if !(scale.is_finite() && scale > 0.0) {
+            return Err(format!(
+                "mean / shape = {scale} is not a positive finite scale; \
+                 choose shape and mean of comparable magnitude"
+            ));
+        }
         let sampler = Gamma::new(shape, scale).map_err(|e| e.to_string())?;
         Ok(Dist::Gamma {
             shape,
@@ -303,5 +315,11 @@ mod tests {
         assert!(Dist::empirical(vec![], None).is_err());
         assert!(Dist::empirical(vec![1.0], Some(vec![1.0, 2.0])).is_err());
         assert!(Dist::deterministic(f64::INFINITY).is_err());
+        assert!(
+            Dist::lognormal(1.0, 1e300)
+                .unwrap_err()
+                .contains("sd / mean")
+        );
+        assert!(Dist::gamma(1e300, 1e-300).unwrap_err().contains("scale"));
     }
 }

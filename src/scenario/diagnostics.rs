@@ -93,16 +93,16 @@ impl ScenarioError {
         }
     }
 
-    /// A syntax or structure error from the TOML parser.
-    pub fn from_toml(file: &str, text: &str, e: &toml::de::Error) -> Self {
-        let message = e.message().trim().to_string();
+    /// A syntax or structure error from the TOML parser, at field `path`
+    /// (empty when unknown).
+    pub fn from_toml(file: &str, text: &str, e: &toml::de::Error, path: &str) -> Self {
         Self {
             file: file.to_string(),
             diagnostics: vec![Diagnostic {
                 severity: Severity::Error,
-                path: String::new(),
+                path: path.to_string(),
                 location: e.span().map(|s| line_col(text, s.start)),
-                message,
+                message: plain_message(e.message().trim()),
             }],
         }
     }
@@ -113,6 +113,71 @@ impl ScenarioError {
             .filter(|d| d.severity == Severity::Error)
             .count()
     }
+}
+
+/// A serde field path without the markers of spanned values and the root
+/// dot: `resources[0].capacity`.
+pub fn clean_path(path: &str) -> String {
+    let p: Vec<&str> = path
+        .split('.')
+        .filter(|seg| !seg.is_empty() && !seg.starts_with("$__"))
+        .collect();
+    p.join(".").replace(".[", "[")
+}
+
+/// Serde's messages in the words of a scenario author: TOML types rather
+/// than Rust ones, and a suggestion for a misspelt key.
+fn plain_message(msg: &str) -> String {
+    let mut m = msg.to_string();
+    for (rust, toml) in [
+        (" as i128, expected f64", ", expected a number"),
+        (" as i128, expected i64", ", expected an integer"),
+        ("expected i64", "expected an integer"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected an array [..]"),
+        ("expected a map", "expected a table"),
+    ] {
+        m = m.replace(rust, toml);
+    }
+    if let Some(i) = m.find("expected struct Raw") {
+        m.truncate(i);
+        m.push_str("expected a table");
+    }
+    if let Some(s) = suggestion(&m) {
+        m.push_str(&format!("; did you mean `{s}`?"));
+    }
+    m
+}
+
+/// For "unknown field `x`, expected one of `a`, `b`": the expected key
+/// closest to `x`, if it is a plausible typo.
+fn suggestion(msg: &str) -> Option<String> {
+    if !msg.starts_with("unknown field") && !msg.starts_with("unknown variant") {
+        return None;
+    }
+    let quoted: Vec<&str> = msg.split('`').skip(1).step_by(2).collect();
+    let (given, expected) = quoted.split_first()?;
+    expected
+        .iter()
+        .map(|e| (edit_distance(given, e), *e))
+        .filter(|(d, e)| *d <= 2.max(e.len() / 4))
+        .min()
+        .map(|(_, e)| e.to_string())
+}
+
+/// Levenshtein distance between two short keys.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 /// `file:line:col: error: path: message`, the form editors and terminals
@@ -161,5 +226,24 @@ mod tests {
         assert_eq!(line_col(t, 0), (1, 1));
         assert_eq!(line_col(t, 6), (2, 1));
         assert_eq!(line_col(t, 9), (2, 3)); // after the two-byte é
+    }
+
+    #[test]
+    fn misspelt_keys_get_a_suggestion() {
+        let m = plain_message("unknown field `capacty`, expected one of `id`, `site`, `capacity`");
+        assert!(m.ends_with("did you mean `capacity`?"), "{m}");
+        let m = plain_message("unknown field `zzz`, expected one of `id`, `site`");
+        assert!(!m.contains("did you mean"), "{m}");
+        assert_eq!(edit_distance("inspektion", "inspection"), 1);
+    }
+
+    #[test]
+    fn rust_type_names_become_toml_ones() {
+        let m = plain_message("invalid type: string \"ten\", expected i64");
+        assert_eq!(m, "invalid type: string \"ten\", expected an integer");
+        assert_eq!(
+            clean_path("resources[0].capacity.$__serde_spanned_private_value"),
+            "resources[0].capacity"
+        );
     }
 }

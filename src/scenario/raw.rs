@@ -34,23 +34,23 @@ pub struct RawScenario {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPolicy {
-    pub review_rate: Option<f64>,
-    pub inspection_rate: Option<f64>,
+    pub review_rate: Option<Spanned<f64>>,
+    pub inspection_rate: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCalendar {
-    pub days: Option<Vec<String>>,
-    pub hours: Option<Vec<Vec<i64>>>,
+    pub days: Option<Spanned<Vec<String>>>,
+    pub hours: Option<Spanned<Vec<Vec<i64>>>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSite {
-    pub id: Option<String>,
+    pub id: Option<Spanned<String>>,
     pub name: Option<String>,
-    pub kind: Option<String>,
+    pub kind: Option<Spanned<String>>,
     pub steps: Option<RawSteps>,
 }
 
@@ -68,9 +68,9 @@ pub struct RawSteps {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStep {
-    pub resource: Option<String>,
+    pub resource: Option<Spanned<String>>,
     pub duration: Option<Spanned<RawDist>>,
-    pub detection_probability: Option<f64>,
+    pub detection_probability: Option<Spanned<f64>>,
 }
 
 /// A distribution: `dist` names the family, the other keys its parameters.
@@ -93,23 +93,23 @@ pub struct RawDist {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawResource {
-    pub id: Option<String>,
-    pub site: Option<String>,
-    pub capacity: Option<i64>,
-    pub calendar: Option<String>,
+    pub id: Option<Spanned<String>>,
+    pub site: Option<Spanned<String>>,
+    pub capacity: Option<Spanned<i64>>,
+    pub calendar: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStream {
-    pub id: Option<String>,
-    pub port: Option<String>,
-    pub mode: Option<String>,
-    pub rate_per_h: Option<f64>,
-    pub rate_per_day: Option<f64>,
-    pub hour_of_day: Option<Vec<f64>>,
-    pub day_of_week: Option<Vec<f64>>,
-    pub prohibited_share: Option<f64>,
+    pub id: Option<Spanned<String>>,
+    pub port: Option<Spanned<String>>,
+    pub mode: Option<Spanned<String>>,
+    pub rate_per_h: Option<Spanned<f64>>,
+    pub rate_per_day: Option<Spanned<f64>>,
+    pub hour_of_day: Option<Spanned<Vec<f64>>>,
+    pub day_of_week: Option<Spanned<Vec<f64>>>,
+    pub prohibited_share: Option<Spanned<f64>>,
     #[serde(default)]
     pub peaks: Vec<Spanned<RawPeak>>,
 }
@@ -118,9 +118,9 @@ pub struct RawStream {
 #[serde(deny_unknown_fields)]
 pub struct RawPeak {
     pub name: Option<String>,
-    pub from: Option<Datetime>,
-    pub until: Option<Datetime>,
-    pub from_h: Option<f64>,
-    pub until_h: Option<f64>,
-    pub multiplier: Option<f64>,
+    pub from: Option<Spanned<Datetime>>,
+    pub until: Option<Spanned<Datetime>>,
+    pub from_h: Option<Spanned<f64>>,
+    pub until_h: Option<Spanned<f64>>,
+    pub multiplier: Option<Spanned<f64>>,
 }

@@ -1,0 +1,377 @@
+//! Sites, resources and the steps performed at each site; and the capacity
+//! checks that need the whole model.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::super::diagnostics::Diagnostics;
+use super::super::raw::{RawResource, RawSite, RawStep};
+use super::values::{check_id, distribution, missing, number_in};
+use super::{ALWAYS_OPEN, Context, at};
+use crate::engine::{Dist, WorkingHours};
+use crate::model::{
+    Activity, ActivityId, Model, PoolId, PoolSpec, Site, SiteId, SiteKind, StepKind,
+};
+
+/// Records `id` under `index`, or an error naming where it was first used.
+pub(super) fn unique_id<T: Copy>(
+    d: &mut Diagnostics,
+    index: &mut HashMap<String, T>,
+    first: &mut HashMap<String, String>,
+    path: &str,
+    id: &Spanned<String>,
+    value: T,
+    what: &str,
+) -> String {
+    let name = id.get_ref().clone();
+    if !check_id(d, path, &at(id), &name) {
+        return name;
+    }
+    if let Some(prev) = first.get(&name) {
+        let msg = format!(
+            "duplicate {what} id {name:?}, already used by {prev}; {what} ids must be unique"
+        );
+        d.error(path, Some(at(id)), msg);
+    } else {
+        first.insert(name.clone(), path.trim_end_matches(".id").to_string());
+        index.insert(name.clone(), value);
+    }
+    name
+}
+
+/// Looks up an id, recording an error listing the valid ids if absent.
+pub(super) fn lookup<T: Copy>(
+    d: &mut Diagnostics,
+    index: &HashMap<String, T>,
+    path: &str,
+    id: &Spanned<String>,
+    what: &str,
+) -> Option<T> {
+    if let Some(v) = index.get(id.get_ref()) {
+        return Some(*v);
+    }
+    let mut known: Vec<&str> = index.keys().map(String::as_str).collect();
+    known.sort();
+    let valid = if known.is_empty() {
+        format!("no {what}s are defined")
+    } else {
+        format!("defined {what}s: {}", known.join(", "))
+    };
+    let msg = format!("unknown {what} {:?}; {valid}", id.get_ref());
+    d.error(path, Some(at(id)), msg);
+    None
+}
+
+/// Sites' ids and kinds, so that resources and streams can refer to them.
+pub(super) fn site_headers(cx: &mut Context, raw: &[Spanned<RawSite>]) -> Vec<Site> {
+    let kinds: Vec<&str> = SiteKind::ALL.iter().map(|(n, _)| *n).collect();
+    let mut first = HashMap::new();
+    let mut sites = Vec::new();
+    for (i, s) in raw.iter().enumerate() {
+        let path = format!("sites[{i}]");
+        let span = at(s);
+        let s = s.get_ref();
+        let d = &mut cx.d;
+        let id = match &s.id {
+            Some(id) => unique_id(
+                d,
+                &mut cx.site_index,
+                &mut first,
+                &format!("{path}.id"),
+                id,
+                SiteId(i as u32),
+                "site",
+            ),
+            None => {
+                missing(
+                    d,
+                    &format!("{path}.id"),
+                    &span,
+                    "give the site an id such as \"ningbo_port\"",
+                );
+                String::new()
+            }
+        };
+        let kind = match &s.kind {
+            Some(k) => SiteKind::parse(k.get_ref()).unwrap_or_else(|| {
+                let msg = format!(
+                    "unknown site kind {:?}; expected one of {}",
+                    k.get_ref(),
+                    kinds.join(", ")
+                );
+                d.error(&format!("{path}.kind"), Some(at(k)), msg);
+                SiteKind::Customs
+            }),
+            None => {
+                missing(
+                    d,
+                    &format!("{path}.kind"),
+                    &span,
+                    &format!("one of {}", kinds.join(", ")),
+                );
+                SiteKind::Customs
+            }
+        };
+        sites.push(Site {
+            name: s.name.clone().unwrap_or_else(|| id.clone()),
+            id,
+            kind,
+            activities: [ActivityId(0); StepKind::COUNT],
+        });
+    }
+    sites
+}
+
+pub(super) fn resources(cx: &mut Context, raw: &[Spanned<RawResource>]) -> Vec<PoolSpec> {
+    let mut first = HashMap::new();
+    let mut pools = Vec::new();
+    for (i, r) in raw.iter().enumerate() {
+        let path = format!("resources[{i}]");
+        let span = at(r);
+        let r = r.get_ref();
+        let d = &mut cx.d;
+        let id = match &r.id {
+            Some(id) => unique_id(
+                d,
+                &mut cx.pool_index,
+                &mut first,
+                &format!("{path}.id"),
+                id,
+                PoolId(i as u32),
+                "resource",
+            ),
+            None => {
+                missing(
+                    d,
+                    &format!("{path}.id"),
+                    &span,
+                    "give the resource an id such as \"ningbo_inspectors\"",
+                );
+                String::new()
+            }
+        };
+        let site = match &r.site {
+            Some(s) => lookup(d, &cx.site_index, &format!("{path}.site"), s, "site"),
+            None => {
+                missing(
+                    d,
+                    &format!("{path}.site"),
+                    &span,
+                    "name the site (a [[sites]] id) where this resource works",
+                );
+                None
+            }
+        };
+        let capacity = match &r.capacity {
+            Some(c) if (0..=u32::MAX as i64).contains(c.get_ref()) => *c.get_ref() as u32,
+            Some(c) => {
+                let msg = format!(
+                    "got {}; expected a whole number of servers >= 0",
+                    c.get_ref()
+                );
+                d.error(&format!("{path}.capacity"), Some(at(c)), msg);
+                0
+            }
+            None => {
+                missing(
+                    d,
+                    &format!("{path}.capacity"),
+                    &span,
+                    "give the number of servers (officers, teams or scanners)",
+                );
+                0
+            }
+        };
+        let hours = match &r.calendar {
+            None => WorkingHours::always(),
+            Some(c) if c.get_ref() == ALWAYS_OPEN => WorkingHours::always(),
+            Some(c) => match cx.calendars.get(c.get_ref()) {
+                Some(h) => h.clone(),
+                None => {
+                    let mut known: Vec<&str> = cx.calendars.keys().map(String::as_str).collect();
+                    known.sort();
+                    known.insert(0, ALWAYS_OPEN);
+                    let msg = format!(
+                        "unknown calendar {:?}; defined calendars: {}",
+                        c.get_ref(),
+                        known.join(", ")
+                    );
+                    d.error(&format!("{path}.calendar"), Some(at(c)), msg);
+                    WorkingHours::always()
+                }
+            },
+        };
+        pools.push(PoolSpec {
+            id,
+            site: site.unwrap_or(SiteId(0)),
+            capacity,
+            hours,
+        });
+    }
+    pools
+}
+
+/// Each site's six activities (a step not given takes no time and no
+/// resource).
+pub(super) fn site_steps(
+    cx: &mut Context,
+    raw: &[Spanned<RawSite>],
+    sites: &mut [Site],
+    pools: &[PoolSpec],
+) -> Vec<Activity> {
+    let mut activities = Vec::new();
+    for (i, s) in raw.iter().enumerate() {
+        let steps = s.get_ref().steps.as_ref();
+        for kind in StepKind::ALL {
+            let step = steps.and_then(|st| match kind {
+                StepKind::Lodgement => st.lodgement.as_ref(),
+                StepKind::Screening => st.screening.as_ref(),
+                StepKind::Review => st.review.as_ref(),
+                StepKind::Inspection => st.inspection.as_ref(),
+                StepKind::Tax => st.tax.as_ref(),
+                StepKind::Release => st.release.as_ref(),
+            });
+            let path = format!("sites[{i}].steps.{}", kind.name());
+            let site = SiteId(i as u32);
+            let activity = match step {
+                Some(st) => step_activity(cx, &path, st, site, kind, pools),
+                None => Activity {
+                    site,
+                    step: kind,
+                    pool: None,
+                    duration: Dist::Deterministic { value: 0.0 },
+                    detection: 1.0,
+                },
+            };
+            sites[i].activities[kind.index()] = ActivityId(activities.len() as u32);
+            activities.push(activity);
+        }
+    }
+    activities
+}
+
+fn step_activity(
+    cx: &mut Context,
+    path: &str,
+    st: &Spanned<RawStep>,
+    site: SiteId,
+    kind: StepKind,
+    pools: &[PoolSpec],
+) -> Activity {
+    let span = at(st);
+    let st = st.get_ref();
+    let d = &mut cx.d;
+    let pool = st.resource.as_ref().and_then(|r| {
+        let rpath = format!("{path}.resource");
+        let p = lookup(d, &cx.pool_index, &rpath, r, "resource")?;
+        if pools[p.0 as usize].site != site {
+            let msg = format!("resource {:?} works at another site; a step can only use a resource of its own site", r.get_ref());
+            d.error(&rpath, Some(at(r)), msg);
+        }
+        Some(p)
+    });
+    let duration = match &st.duration {
+        Some(dist) => distribution(d, &format!("{path}.duration"), &at(dist), dist.get_ref()),
+        None => {
+            missing(
+                d,
+                &format!("{path}.duration"),
+                &span,
+                "give a duration distribution, e.g. duration = { dist = \"exponential\", mean = 0.5 } (hours)",
+            );
+            None
+        }
+    };
+    let detection = match (&st.detection_probability, kind) {
+        (Some(p), StepKind::Inspection) => number_in(
+            d,
+            &format!("{path}.detection_probability"),
+            &at(p),
+            *p.get_ref(),
+            0.0,
+            1.0,
+        )
+        .unwrap_or(1.0),
+        (Some(p), _) => {
+            d.error(
+                &format!("{path}.detection_probability"),
+                Some(at(p)),
+                "detection_probability only applies to the inspection step",
+            );
+            1.0
+        }
+        (None, _) => 1.0,
+    };
+    Activity {
+        site,
+        step: kind,
+        pool,
+        duration: duration.unwrap_or(Dist::Deterministic { value: 0.0 }),
+        detection,
+    }
+}
+
+/// Pools that work must pass through need servers and open hours; and an
+/// offered load at or above capacity means the queue grows without bound.
+pub(super) fn check_capacity(d: &mut Diagnostics, raw: &[Spanned<RawResource>], model: &Model) {
+    let mut used = vec![false; model.pools.len()];
+    for s in &model.streams {
+        for step in &s.route.steps {
+            if let Some(p) = model.activity(step.activity).pool
+                && model.step_probability(step) > 0.0
+            {
+                used[p.0 as usize] = true;
+            }
+        }
+    }
+    let load = model.offered_load();
+    for (i, pool) in model.pools.iter().enumerate() {
+        if !used[i] {
+            continue;
+        }
+        let path = format!("resources[{i}]");
+        let field_span = |f: Option<Range<usize>>| f.or(Some(at(&raw[i])));
+        if pool.capacity == 0 {
+            let msg = format!(
+                "resource {:?} has capacity 0 but consignments must pass through it; set capacity >= 1",
+                pool.id
+            );
+            d.error(
+                &format!("{path}.capacity"),
+                field_span(raw[i].get_ref().capacity.as_ref().map(at)),
+                msg,
+            );
+            continue;
+        }
+        if pool.hours.is_never_open() {
+            let msg = format!(
+                "resource {:?} is never open but consignments must pass through it; give its calendar some open hours",
+                pool.id
+            );
+            d.error(
+                &format!("{path}.calendar"),
+                field_span(raw[i].get_ref().calendar.as_ref().map(at)),
+                msg,
+            );
+            continue;
+        }
+        let available = pool.capacity as f64 * pool.hours.open_fraction();
+        if load[i] >= available {
+            let msg = format!(
+                "offered load on {:?} is {:.3} busy servers on average but only {available:.3} are available \
+                 (capacity {} × open share {:.3}): its queue will grow throughout the run",
+                pool.id,
+                load[i],
+                pool.capacity,
+                pool.hours.open_fraction()
+            );
+            d.warning(
+                &format!("{path}.capacity"),
+                field_span(raw[i].get_ref().capacity.as_ref().map(at)),
+                msg,
+            );
+        }
+    }
+}
