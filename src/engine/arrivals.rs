@@ -75,7 +75,7 @@ impl ArrivalProcess {
         if self.homogeneous {
             return self.base_rate;
         }
-        let hour = t.max(0.0).floor() as u64;
+        let hour = t.max(0.0) as u64; // truncation is floor for t >= 0
         let h = (hour % 24) as usize;
         let d = ((hour / 24 + self.start_weekday as u64) % 7) as usize;
         self.base_rate * self.hour_of_day[h] * self.day_of_week[d] * peak_factor(&self.peaks, t)

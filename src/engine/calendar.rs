@@ -7,15 +7,23 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+/// A pending event. The key packs the time's bit pattern above the
+/// sequence number: for non-negative floats the bit pattern orders like the
+/// number, so one `u128` comparison orders by `(time, sequence)`.
 struct Entry<E> {
-    time: f64,
-    seq: u64,
+    key: u128,
     event: E,
+}
+
+impl<E> Entry<E> {
+    fn time(&self) -> f64 {
+        f64::from_bits((self.key >> 64) as u64)
+    }
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+        self.key == other.key
     }
 }
 impl<E> Eq for Entry<E> {}
@@ -26,11 +34,9 @@ impl<E> PartialOrd for Entry<E> {
 }
 impl<E> Ord for Entry<E> {
     /// Reversed so that `BinaryHeap` (a max-heap) pops the earliest event.
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then_with(|| other.seq.cmp(&self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -54,24 +60,26 @@ impl<E> Calendar<E> {
         }
     }
 
-    /// Schedules `event` at absolute time `time` `[h]`.
+    /// Schedules `event` at absolute time `time` `[h]`, which must be a
+    /// non-negative number (simulation time never runs backwards from 0).
     #[inline]
     pub fn schedule(&mut self, time: f64, event: E) {
-        debug_assert!(!time.is_nan(), "event scheduled at NaN time");
-        let seq = self.next_seq;
+        debug_assert!(time >= 0.0, "event scheduled at time {time}");
+        // `+ 0.0` turns a negative zero into a positive one.
+        let key = (((time + 0.0).to_bits() as u128) << 64) | self.next_seq as u128;
         self.next_seq += 1;
-        self.heap.push(Entry { time, seq, event });
+        self.heap.push(Entry { key, event });
     }
 
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, E)> {
-        self.heap.pop().map(|e| (e.time, e.event))
+        self.heap.pop().map(|e| (e.time(), e.event))
     }
 
     /// Time of the earliest event, if any.
     pub fn peek_time(&self) -> Option<f64> {
-        self.heap.peek().map(|e| e.time)
+        self.heap.peek().map(Entry::time)
     }
 
     pub fn len(&self) -> usize {
@@ -109,5 +117,18 @@ mod tests {
             assert_eq!(c.pop(), Some((5.0, i)));
         }
         assert!(c.is_empty());
+    }
+
+    #[test]
+    fn orders_times_across_magnitudes() {
+        let mut c = Calendar::new();
+        let times = [1e9, 0.0, 3.5, 1e-9, 2.0, 123456.789, 0.5];
+        for (i, t) in times.iter().enumerate() {
+            c.schedule(*t, i);
+        }
+        let mut sorted = times.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let popped: Vec<f64> = std::iter::from_fn(|| c.pop().map(|(t, _)| t)).collect();
+        assert_eq!(popped, sorted);
     }
 }

@@ -60,8 +60,7 @@ impl WorkingHours {
 
     #[inline]
     fn slot(&self, t: f64) -> usize {
-        (self.offset + (t.max(0.0).floor() as u64 % HOURS_PER_WEEK as u64) as usize)
-            % HOURS_PER_WEEK
+        (self.offset + (t.max(0.0) as u64 % HOURS_PER_WEEK as u64) as usize) % HOURS_PER_WEEK
     }
 
     /// Whether the calendar is open at time `t` `[h]`.

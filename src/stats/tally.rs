@@ -1,24 +1,30 @@
-//! Count, mean and variance of a stream of observations (Welford's method,
-//! numerically stable for millions of values).
+//! Count, mean and variance of a stream of observations in constant memory.
 
+/// Observations are stored as sums of their offsets from the first value,
+/// which keeps the variance accurate (no catastrophic cancellation for
+/// durations far from zero) without a division per observation.
 #[derive(Clone, Debug, Default)]
 pub struct Tally {
     n: u64,
-    mean: f64,
-    m2: f64,
+    /// The first observation, the shift of the sums.
+    shift: f64,
+    sum: f64,
+    sum_sq: f64,
 }
 
 impl Tally {
     #[inline]
     pub fn add(&mut self, x: f64) {
+        if self.n == 0 {
+            self.shift = x;
+        }
         self.n += 1;
-        let d = x - self.mean;
-        self.mean += d / self.n as f64;
-        self.m2 += d * (x - self.mean);
+        let d = x - self.shift;
+        self.sum += d;
+        self.sum_sq += d * d;
     }
 
-    /// Combines two tallies (Chan et al.), as if all observations had gone
-    /// into one.
+    /// Combines two tallies, as if all observations had gone into one.
     pub fn merge(&mut self, other: &Tally) {
         if other.n == 0 {
             return;
@@ -27,11 +33,12 @@ impl Tally {
             *self = other.clone();
             return;
         }
-        let n = self.n + other.n;
-        let d = other.mean - self.mean;
-        self.mean += d * other.n as f64 / n as f64;
-        self.m2 += other.m2 + d * d * (self.n as f64 * other.n as f64) / n as f64;
-        self.n = n;
+        // Re-express the other's sums around this shift.
+        let delta = other.shift - self.shift;
+        let n = other.n as f64;
+        self.sum_sq += other.sum_sq + 2.0 * delta * other.sum + n * delta * delta;
+        self.sum += other.sum + n * delta;
+        self.n += other.n;
     }
 
     pub fn count(&self) -> u64 {
@@ -39,12 +46,16 @@ impl Tally {
     }
 
     pub fn mean(&self) -> Option<f64> {
-        (self.n > 0).then_some(self.mean)
+        (self.n > 0).then(|| self.shift + self.sum / self.n as f64)
     }
 
     /// Sample standard deviation; `None` with fewer than two observations.
     pub fn sd(&self) -> Option<f64> {
-        (self.n > 1).then(|| (self.m2 / (self.n - 1) as f64).sqrt())
+        (self.n > 1).then(|| {
+            let n = self.n as f64;
+            let ss = (self.sum_sq - self.sum * self.sum / n).max(0.0);
+            (ss / (n - 1.0)).sqrt()
+        })
     }
 }
 
@@ -67,5 +78,16 @@ mod tests {
         assert!((a.mean().unwrap() - 5.0).abs() < 1e-12);
         assert!((a.sd().unwrap() - all.sd().unwrap()).abs() < 1e-12);
         assert_eq!(Tally::default().mean(), None);
+    }
+
+    /// Durations around a large offset keep their small variance.
+    #[test]
+    fn variance_is_accurate_far_from_zero() {
+        let mut t = Tally::default();
+        for i in 0..1_000_000 {
+            t.add(1e6 + (i % 2) as f64);
+        }
+        assert!((t.mean().unwrap() - (1e6 + 0.5)).abs() < 1e-6);
+        assert!((t.sd().unwrap() - 0.5).abs() < 1e-6);
     }
 }
