@@ -8,7 +8,7 @@
 pub mod route;
 
 use crate::engine::{ArrivalProcess, Dist, WorkingHours};
-pub use route::{Condition, Mode, Route, RouteStep, StepKind};
+pub use route::{Condition, Mode, Route, RouteContext, RouteStep, StepKind};
 
 /// Index of a site in [`Model::sites`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -16,6 +16,9 @@ pub struct SiteId(pub u32);
 /// Index of a pool in [`Model::pools`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PoolId(pub u32);
+/// Index of a region in [`Model::regions`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RegionId(pub u32);
 /// Index of an activity in [`Model::activities`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ActivityId(pub u32);
@@ -31,6 +34,9 @@ pub enum SiteKind {
     PostalHub,
     /// Cross-border e-commerce supervision site.
     EcommerceSite,
+    /// A regional clearance centre: pooled risk screening and document
+    /// review for an integrated region.
+    ClearanceCentre,
     /// A special customs supervision area (bonded zone).
     BondedZone,
     /// A territorial (inland) customs office.
@@ -38,13 +44,14 @@ pub enum SiteKind {
 }
 
 impl SiteKind {
-    pub const ALL: [(&'static str, SiteKind); 8] = [
+    pub const ALL: [(&'static str, SiteKind); 9] = [
         ("sea_port", SiteKind::SeaPort),
         ("air_port", SiteKind::AirPort),
         ("land_port", SiteKind::LandPort),
         ("rail_port", SiteKind::RailPort),
         ("postal_hub", SiteKind::PostalHub),
         ("ecommerce_site", SiteKind::EcommerceSite),
+        ("clearance_centre", SiteKind::ClearanceCentre),
         ("bonded_zone", SiteKind::BondedZone),
         ("customs", SiteKind::Customs),
     ];
@@ -55,7 +62,7 @@ impl SiteKind {
 
     /// Whether goods can enter the country here (a stream may arrive here).
     pub fn is_entry_point(self) -> bool {
-        !matches!(self, SiteKind::Customs)
+        !matches!(self, SiteKind::Customs | SiteKind::ClearanceCentre)
     }
 }
 
@@ -64,9 +71,39 @@ pub struct Site {
     pub id: String,
     pub name: String,
     pub kind: SiteKind,
-    /// The activity performed here for each step kind, indexed by
+    /// The integrated region the site belongs to (a port may instead take
+    /// its supervising customs' region).
+    pub region: Option<RegionId>,
+    /// For ports: the directly-affiliated customs that supervises it.
+    pub customs: Option<SiteId>,
+    /// The activity performed here for each site step, indexed by
     /// [`StepKind::index`].
-    pub activities: [ActivityId; StepKind::COUNT],
+    pub activities: [ActivityId; StepKind::SITE_STEPS],
+}
+
+/// An integrated clearance region (or, before integration, a group of
+/// customs that are not yet integrated).
+#[derive(Clone, Debug)]
+pub struct Region {
+    pub id: String,
+    pub name: String,
+    /// Whether clearance integration is in force: its customs act as one,
+    /// with no coordination delay between them.
+    pub integrated: bool,
+    /// The regional clearance centre (pooled screening and review).
+    pub centre: Option<SiteId>,
+    /// The data-exchange delay between two customs where integration is not
+    /// in force (an activity with step kind `Coordination`).
+    pub coordination: Option<ActivityId>,
+}
+
+/// Supervised road or rail transport from a port to an inland customs.
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub from: SiteId,
+    pub to: SiteId,
+    /// The transport activity (step kind `Transport`).
+    pub activity: ActivityId,
 }
 
 /// A pool of identical servers (reviewers, inspection teams, scanners).
@@ -97,6 +134,8 @@ pub struct Stream {
     pub id: String,
     pub port: SiteId,
     pub mode: Mode,
+    /// The importer's home (territorial) customs, for modes that use it.
+    pub home: Option<SiteId>,
     pub arrivals: ArrivalProcess,
     /// Share of consignments carrying prohibited goods (hidden truth).
     pub prohibited_share: f64,
@@ -121,6 +160,8 @@ pub struct Model {
     /// Weekday of hour 0 (0 = Monday).
     pub start_weekday: usize,
     pub sites: Vec<Site>,
+    pub regions: Vec<Region>,
+    pub links: Vec<Link>,
     pub pools: Vec<PoolSpec>,
     pub activities: Vec<Activity>,
     pub streams: Vec<Stream>,
@@ -140,7 +181,48 @@ impl Model {
             Condition::Always => 1.0,
             Condition::FlaggedForReview => self.policy.review_rate,
             Condition::FlaggedForInspection => self.policy.inspection_rate,
+            Condition::NotFlaggedForInspection => 1.0 - self.policy.inspection_rate,
         }
+    }
+
+    pub fn site(&self, id: SiteId) -> &Site {
+        &self.sites[id.0 as usize]
+    }
+
+    /// The region of a site: its own, or its supervising customs'.
+    pub fn region_of(&self, id: SiteId) -> Option<RegionId> {
+        let site = self.site(id);
+        site.region
+            .or_else(|| site.customs.and_then(|c| self.site(c).region))
+    }
+
+    /// The customs a stream declares to: its home customs where the mode
+    /// uses one, else the port's supervising customs.
+    pub fn declaring_customs(&self, stream: &Stream) -> Option<SiteId> {
+        if stream.mode.needs_home() {
+            stream.home
+        } else {
+            self.site(stream.port).customs
+        }
+    }
+
+    /// The `key=value` groups a stream's consignments are counted in, besides
+    /// `all` and `stream=`: its mode, its port, the declaring customs and
+    /// that customs' region (the port's region when it has none).
+    pub fn stream_groups(&self, stream: &Stream) -> Vec<String> {
+        let mut g = vec![format!("mode={}", stream.mode.name())];
+        let customs = self.declaring_customs(stream);
+        let region = customs
+            .and_then(|c| self.region_of(c))
+            .or_else(|| self.region_of(stream.port));
+        if let Some(r) = region {
+            g.push(format!("region={}", self.regions[r.0 as usize].id));
+        }
+        g.push(format!("port={}", self.site(stream.port).id));
+        if let Some(c) = customs {
+            g.push(format!("customs={}", self.site(c).id));
+        }
+        g
     }
 
     /// Long-run offered load on each pool: arrival rate × probability ×

@@ -101,6 +101,50 @@ pub fn parse(label: &str, bytes: &[u8]) -> Result<Scenario, ScenarioError> {
 mod tests {
     use super::*;
 
+    fn errors_of(text: &str) -> String {
+        match parse("t.toml", text.as_bytes()) {
+            Ok(_) => panic!("expected errors"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// Each mode's needs are checked against the network, with a message
+    /// saying what to add.
+    #[test]
+    fn modes_report_what_the_network_lacks() {
+        let transit = include_str!("../scenarios/modes/customs_transit.toml");
+        let cut = transit.find("[[links]]").unwrap();
+        let end = transit[cut..].find("# --- Demand").unwrap() + cut;
+        let no_link = format!("{}{}", &transit[..cut], &transit[end..]);
+        let e = errors_of(&no_link);
+        assert!(
+            e.contains("streams[0].mode: mode customs_transit moves goods"),
+            "{e}"
+        );
+        assert!(e.contains("no [[links]] entry"), "{e}");
+
+        let regional = include_str!("../scenarios/modes/regional_integration.toml");
+        let e = errors_of(&regional.replace("integrated = true", "integrated = false"));
+        assert!(e.contains("same integrated region"), "{e}");
+
+        let tdpr = include_str!("../scenarios/modes/territorial_declaration_port_release.toml");
+        let no_delay: String = tdpr
+            .lines()
+            .filter(|l| !l.starts_with("coordination_delay"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let e = errors_of(&no_delay);
+        assert!(
+            e.contains("give region \"yangtze\" a coordination_delay"),
+            "{e}"
+        );
+
+        let e = errors_of(&tdpr.replace("home = \"hangzhou_customs\"\n", ""));
+        assert!(e.contains("needs the importer's home customs"), "{e}");
+        let e = errors_of(&tdpr.replace("home = \"hangzhou_customs\"", "home = \"yangshan_port\""));
+        assert!(e.contains("is not a customs office"), "{e}");
+    }
+
     #[test]
     fn builtin_default_is_valid() {
         let s = builtin_default();

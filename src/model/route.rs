@@ -1,15 +1,15 @@
-//! Clearance modes as routes: ordered steps, each performed at a site and
-//! taken only when its condition holds.
+//! Clearance modes as routes: ordered steps, each performed at a site (or on
+//! a transport link, or between customs) and taken only when its condition
+//! holds. `docs/model.md` draws each route.
 
 use super::{ActivityId, Site};
 
-/// The steps of clearance, in the order the port-clearance route takes them.
+/// The steps of clearance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepKind {
     /// The declaration is lodged with customs.
     Lodgement,
-    /// Automated risk screening by the risk centre (decides review and
-    /// inspection).
+    /// Automated risk screening (decides review and inspection).
     Screening,
     /// Document (declaration) review by an officer.
     Review,
@@ -19,19 +19,32 @@ pub enum StepKind {
     Tax,
     /// Release and gate-out formalities.
     Release,
+    /// Customs transit: transit declaration and sealing at the entry port.
+    Sealing,
+    /// Customs transit: arrival confirmed and seals checked at destination.
+    ArrivalConfirmation,
+    /// Supervised transport over a link from a port to an inland customs.
+    Transport,
+    /// Data exchange between two customs that are not integrated.
+    Coordination,
 }
 
 impl StepKind {
-    pub const COUNT: usize = 6;
-    pub const ALL: [StepKind; StepKind::COUNT] = [
+    /// Steps performed at a site, configured under `[sites.steps.*]`.
+    pub const SITE_STEPS: usize = 8;
+    pub const AT_SITE: [StepKind; StepKind::SITE_STEPS] = [
         StepKind::Lodgement,
         StepKind::Screening,
         StepKind::Review,
         StepKind::Inspection,
         StepKind::Tax,
         StepKind::Release,
+        StepKind::Sealing,
+        StepKind::ArrivalConfirmation,
     ];
 
+    /// Position among the site steps (transport and coordination are not
+    /// site steps and have no index).
     pub fn index(self) -> usize {
         self as usize
     }
@@ -45,6 +58,10 @@ impl StepKind {
             StepKind::Inspection => "inspection",
             StepKind::Tax => "tax",
             StepKind::Release => "release",
+            StepKind::Sealing => "sealing",
+            StepKind::ArrivalConfirmation => "arrival_confirmation",
+            StepKind::Transport => "transport",
+            StepKind::Coordination => "coordination",
         }
     }
 }
@@ -57,49 +74,175 @@ pub enum Condition {
     FlaggedForReview,
     /// Only if screening flagged the consignment for physical inspection.
     FlaggedForInspection,
+    /// Only if screening did not flag it for inspection.
+    NotFlaggedForInspection,
 }
 
-/// A clearance mode.
+/// The five clearance modes of China's clearance integration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     /// Declaration, review, inspection, tax and release all at the port's
     /// customs.
     PortClearance,
+    /// Declared and reviewed at the home (territorial) customs; inspected and
+    /// released at the port. Where the two customs are not integrated, the
+    /// review result reaches the port after a coordination delay.
+    TerritorialDeclarationPortRelease,
+    /// Cleared at the home customs, which sends the release to the port where
+    /// the goods are collected. Goods ordered for inspection travel to the
+    /// home customs' designated site and are inspected and released there.
+    TerritorialDeclarationRelease,
+    /// Transit declaration and sealing at the port, supervised transport to
+    /// the home customs, arrival confirmation, then full clearance there.
+    CustomsTransit,
+    /// Declared at any customs of an integrated region; the regional centre
+    /// screens and reviews with pooled officers; the port inspects only what
+    /// is ordered and releases. No transit, no re-declaration.
+    RegionalIntegration,
 }
 
 impl Mode {
-    pub const ALL: [(&'static str, Mode); 1] = [("port_clearance", Mode::PortClearance)];
+    pub const ALL: [(&'static str, Mode); 5] = [
+        ("port_clearance", Mode::PortClearance),
+        (
+            "territorial_declaration_port_release",
+            Mode::TerritorialDeclarationPortRelease,
+        ),
+        (
+            "territorial_declaration_release",
+            Mode::TerritorialDeclarationRelease,
+        ),
+        ("customs_transit", Mode::CustomsTransit),
+        ("regional_integration", Mode::RegionalIntegration),
+    ];
 
     pub fn parse(s: &str) -> Option<Mode> {
         Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, m)| *m)
     }
 
     pub fn name(self) -> &'static str {
-        match self {
-            Mode::PortClearance => "port_clearance",
-        }
+        Self::ALL
+            .iter()
+            .find(|(_, m)| *m == self)
+            .map(|(n, _)| *n)
+            .expect("every mode is listed")
     }
 
-    /// The route a consignment entering at `port` follows under this mode.
-    pub fn route(self, port: &Site) -> Route {
+    /// Whether the mode needs the stream's home (territorial) customs.
+    pub fn needs_home(self) -> bool {
+        self != Mode::PortClearance
+    }
+
+    /// Whether the mode moves goods over a port → home link.
+    pub fn needs_link(self) -> bool {
+        matches!(
+            self,
+            Mode::TerritorialDeclarationRelease | Mode::CustomsTransit
+        )
+    }
+
+    /// The route of a consignment under this mode. The caller has checked
+    /// that `ctx` holds what the mode needs (see `needs_home`, `needs_link`).
+    pub fn route(self, ctx: &RouteContext) -> Route {
+        use Condition::*;
+        use StepKind::*;
+        let port = |k: StepKind, c| ctx.at(ctx.port, k, c);
+        let home = |k: StepKind, c| ctx.at(ctx.home.unwrap_or(ctx.port), k, c);
+        let centre = |k: StepKind, c| ctx.at(ctx.centre.unwrap_or(ctx.port), k, c);
+        let mut steps = Vec::new();
+        let mut push = |s: Option<RouteStep>| steps.extend(s);
+        let transport = |c| {
+            ctx.transport.map(|activity| RouteStep {
+                activity,
+                condition: c,
+            })
+        };
+        let coordination = |c| {
+            ctx.coordination.map(|activity| RouteStep {
+                activity,
+                condition: c,
+            })
+        };
         match self {
             Mode::PortClearance => {
-                let at = |k: StepKind| port.activities[k.index()];
-                let step = |k: StepKind, condition| RouteStep {
-                    activity: at(k),
-                    condition,
-                };
-                Route {
-                    steps: vec![
-                        step(StepKind::Lodgement, Condition::Always),
-                        step(StepKind::Screening, Condition::Always),
-                        step(StepKind::Review, Condition::FlaggedForReview),
-                        step(StepKind::Inspection, Condition::FlaggedForInspection),
-                        step(StepKind::Tax, Condition::Always),
-                        step(StepKind::Release, Condition::Always),
-                    ],
+                for (k, c) in [
+                    (Lodgement, Always),
+                    (Screening, Always),
+                    (Review, FlaggedForReview),
+                    (Inspection, FlaggedForInspection),
+                    (Tax, Always),
+                    (Release, Always),
+                ] {
+                    push(Some(port(k, c)));
                 }
             }
+            Mode::TerritorialDeclarationPortRelease => {
+                push(Some(home(Lodgement, Always)));
+                push(Some(home(Screening, Always)));
+                push(Some(home(Review, FlaggedForReview)));
+                push(coordination(Always));
+                push(Some(port(Inspection, FlaggedForInspection)));
+                push(Some(home(Tax, Always)));
+                push(Some(port(Release, Always)));
+            }
+            Mode::TerritorialDeclarationRelease => {
+                push(Some(home(Lodgement, Always)));
+                push(Some(home(Screening, Always)));
+                push(Some(home(Review, FlaggedForReview)));
+                push(transport(FlaggedForInspection));
+                push(Some(home(Inspection, FlaggedForInspection)));
+                push(Some(home(Tax, Always)));
+                push(coordination(NotFlaggedForInspection));
+                push(Some(port(Release, NotFlaggedForInspection)));
+                push(Some(home(Release, FlaggedForInspection)));
+            }
+            Mode::CustomsTransit => {
+                push(Some(port(Sealing, Always)));
+                push(transport(Always));
+                push(Some(home(ArrivalConfirmation, Always)));
+                for (k, c) in [
+                    (Lodgement, Always),
+                    (Screening, Always),
+                    (Review, FlaggedForReview),
+                    (Inspection, FlaggedForInspection),
+                    (Tax, Always),
+                    (Release, Always),
+                ] {
+                    push(Some(home(k, c)));
+                }
+            }
+            Mode::RegionalIntegration => {
+                push(Some(home(Lodgement, Always)));
+                push(Some(centre(Screening, Always)));
+                push(Some(centre(Review, FlaggedForReview)));
+                push(Some(port(Inspection, FlaggedForInspection)));
+                push(Some(home(Tax, Always)));
+                push(Some(port(Release, Always)));
+            }
+        }
+        Route { steps }
+    }
+}
+
+/// The places a stream's route can use.
+pub struct RouteContext<'a> {
+    pub port: &'a Site,
+    /// The importer's home (territorial) customs.
+    pub home: Option<&'a Site>,
+    /// The regional clearance centre of the home customs' region.
+    pub centre: Option<&'a Site>,
+    /// Transport over the port → home link.
+    pub transport: Option<ActivityId>,
+    /// The coordination delay between port and home customs, when they are
+    /// not integrated (None when no delay applies).
+    pub coordination: Option<ActivityId>,
+}
+
+impl RouteContext<'_> {
+    fn at(&self, site: &Site, k: StepKind, condition: Condition) -> RouteStep {
+        RouteStep {
+            activity: site.activities[k.index()],
+            condition,
         }
     }
 }

@@ -24,7 +24,11 @@ pub struct RawScenario {
     #[serde(default)]
     pub calendars: BTreeMap<String, Spanned<RawCalendar>>,
     #[serde(default)]
+    pub regions: Vec<Spanned<RawRegion>>,
+    #[serde(default)]
     pub sites: Vec<Spanned<RawSite>>,
+    #[serde(default)]
+    pub links: Vec<Spanned<RawLink>>,
     #[serde(default)]
     pub resources: Vec<Spanned<RawResource>>,
     #[serde(default)]
@@ -36,6 +40,25 @@ pub struct RawScenario {
 pub struct RawPolicy {
     pub review_rate: Option<Spanned<f64>>,
     pub inspection_rate: Option<Spanned<f64>>,
+    pub mode: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegion {
+    pub id: Option<Spanned<String>>,
+    pub name: Option<String>,
+    pub integrated: Option<bool>,
+    pub centre: Option<Spanned<String>>,
+    pub coordination_delay: Option<Spanned<RawDist>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLink {
+    pub from: Option<Spanned<String>>,
+    pub to: Option<Spanned<String>>,
+    pub duration: Option<Spanned<RawDist>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,6 +74,8 @@ pub struct RawSite {
     pub id: Option<Spanned<String>>,
     pub name: Option<String>,
     pub kind: Option<Spanned<String>>,
+    pub region: Option<Spanned<String>>,
+    pub customs: Option<Spanned<String>>,
     pub steps: Option<RawSteps>,
 }
 
@@ -63,6 +88,8 @@ pub struct RawSteps {
     pub inspection: Option<Spanned<RawStep>>,
     pub tax: Option<Spanned<RawStep>>,
     pub release: Option<Spanned<RawStep>>,
+    pub sealing: Option<Spanned<RawStep>>,
+    pub arrival_confirmation: Option<Spanned<RawStep>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,6 +132,7 @@ pub struct RawStream {
     pub id: Option<Spanned<String>>,
     pub port: Option<Spanned<String>>,
     pub mode: Option<Spanned<String>>,
+    pub home: Option<Spanned<String>>,
     pub rate_per_h: Option<Spanned<f64>>,
     pub rate_per_day: Option<Spanned<f64>>,
     pub hour_of_day: Option<Spanned<Vec<f64>>>,

@@ -2,6 +2,7 @@
 //! validation carries on, so one run of `clearsim validate` lists them all,
 //! in the order they appear in the file.
 
+mod network;
 mod places;
 mod streams;
 mod values;
@@ -15,7 +16,7 @@ use super::Scenario;
 use super::diagnostics::{Diagnostics, ScenarioError, Severity};
 use super::raw::RawScenario;
 use crate::engine::WorkingHours;
-use crate::model::{Model, Policy, PoolId, SiteId};
+use crate::model::{Mode, Model, Policy, PoolId, RegionId, SiteId};
 use values::{check_id, missing, number_in};
 
 /// Name of the always-open calendar, usable without defining it.
@@ -36,6 +37,9 @@ struct Context<'a> {
     /// Site id → index, and where it was first defined.
     site_index: HashMap<String, SiteId>,
     pool_index: HashMap<String, PoolId>,
+    region_index: HashMap<String, RegionId>,
+    /// `policy.mode`: assigns one clearance mode to every stream.
+    policy_mode: Option<Mode>,
 }
 
 /// The span of a spanned value, as diagnostics take it.
@@ -57,6 +61,8 @@ pub fn validate(
         calendars: HashMap::new(),
         site_index: HashMap::new(),
         pool_index: HashMap::new(),
+        region_index: HashMap::new(),
+        policy_mode: None,
     };
     let d = &mut cx.d;
     let name = match &raw.name {
@@ -125,12 +131,22 @@ pub fn validate(
         }
     }
     let policy = policy(d, &raw);
+    cx.policy_mode = policy_mode(d, &raw);
 
     calendars(&mut cx, &raw);
     let mut sites = places::site_headers(&mut cx, &raw.sites);
+    let mut regions = network::regions(&mut cx, &raw.regions, &sites);
+    network::site_refs(&mut cx, &raw.sites, &mut sites);
     let pools = places::resources(&mut cx, &raw.resources);
-    let activities = places::site_steps(&mut cx, &raw.sites, &mut sites, &pools);
-    let streams = streams::streams(&mut cx, &raw.streams, &sites);
+    let mut activities = places::site_steps(&mut cx, &raw.sites, &mut sites, &pools);
+    network::region_activities(&mut cx, &raw.regions, &mut regions, &mut activities);
+    let links = network::links(&mut cx, &raw.links, &mut activities);
+    let net = streams::Network {
+        sites: &sites,
+        regions: &regions,
+        links: &links,
+    };
+    let streams = streams::streams(&mut cx, &raw.streams, &net);
     let d = &mut cx.d;
     if raw.sites.is_empty() {
         d.error(
@@ -153,6 +169,8 @@ pub fn validate(
         warmup,
         start_weekday: cx.start_weekday,
         sites,
+        regions,
+        links,
         pools,
         activities,
         streams,
@@ -244,6 +262,20 @@ fn policy(d: &mut Diagnostics, raw: &RawScenario) -> Policy {
         review_rate: rate("review_rate", &p.review_rate),
         inspection_rate: rate("inspection_rate", &p.inspection_rate),
     }
+}
+
+/// `policy.mode`, if given: one clearance mode for every stream.
+fn policy_mode(d: &mut Diagnostics, raw: &RawScenario) -> Option<Mode> {
+    let m = raw.policy.as_ref()?.get_ref().mode.as_ref()?;
+    let mode = Mode::parse(m.get_ref());
+    if mode.is_none() {
+        d.error(
+            "policy.mode",
+            Some(at(m)),
+            streams::unknown_mode(m.get_ref()),
+        );
+    }
+    mode
 }
 
 fn calendars(cx: &mut Context, raw: &RawScenario) {

@@ -161,6 +161,7 @@ impl<'m> Replication<'m> {
                 Condition::Always => true,
                 Condition::FlaggedForReview => cons.flags & FLAG_REVIEW != 0,
                 Condition::FlaggedForInspection => cons.flags & FLAG_INSPECT != 0,
+                Condition::NotFlaggedForInspection => cons.flags & FLAG_INSPECT == 0,
             };
             if !taken {
                 self.slab.get_mut(c).step += 1;
@@ -316,6 +317,19 @@ impl<'m> Replication<'m> {
                 );
             }
         }
+        // Mode, region, port and customs groups are unions of streams, so
+        // they are merged here from the streams' statistics rather than
+        // recorded separately on the hot path.
+        for (group, members) in stream_groups(model) {
+            let mut merged = StreamStats::default();
+            let (mut end, mut area) = (0, 0.0);
+            for &i in &members {
+                merged.merge_counts(&self.streams[i]);
+                end += in_flight[i];
+                area += self.streams[i].in_system.area_until(now);
+            }
+            push_stream(&mut observations, &group, &merged, end, area, window);
+        }
         for (spec, pool) in model.pools.iter().zip(&self.pools) {
             push_pool(&mut observations, &spec.id, &pool.report(now));
         }
@@ -328,4 +342,26 @@ impl<'m> Replication<'m> {
             observations,
         }
     }
+}
+
+/// Each `key=value` group with its member streams, ordered by key (mode,
+/// region, port, customs) and then by first appearance among the streams.
+fn stream_groups(model: &Model) -> Vec<(String, Vec<usize>)> {
+    let per_stream: Vec<Vec<String>> = model
+        .streams
+        .iter()
+        .map(|s| model.stream_groups(s))
+        .collect();
+    let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+    for key in ["mode=", "region=", "port=", "customs="] {
+        for (i, groups) in per_stream.iter().enumerate() {
+            for g in groups.iter().filter(|g| g.starts_with(key)) {
+                match out.iter_mut().find(|(name, _)| name == g) {
+                    Some((_, members)) => members.push(i),
+                    None => out.push((g.clone(), vec![i])),
+                }
+            }
+        }
+    }
+    out
 }

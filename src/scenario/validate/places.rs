@@ -118,7 +118,9 @@ pub(super) fn site_headers(cx: &mut Context, raw: &[Spanned<RawSite>]) -> Vec<Si
             name: s.name.clone().unwrap_or_else(|| id.clone()),
             id,
             kind,
-            activities: [ActivityId(0); StepKind::COUNT],
+            region: None,
+            customs: None,
+            activities: [ActivityId(0); StepKind::SITE_STEPS],
         });
     }
     sites
@@ -224,7 +226,7 @@ pub(super) fn site_steps(
     let mut activities = Vec::new();
     for (i, s) in raw.iter().enumerate() {
         let steps = s.get_ref().steps.as_ref();
-        for kind in StepKind::ALL {
+        for kind in StepKind::AT_SITE {
             let step = steps.and_then(|st| match kind {
                 StepKind::Lodgement => st.lodgement.as_ref(),
                 StepKind::Screening => st.screening.as_ref(),
@@ -232,6 +234,9 @@ pub(super) fn site_steps(
                 StepKind::Inspection => st.inspection.as_ref(),
                 StepKind::Tax => st.tax.as_ref(),
                 StepKind::Release => st.release.as_ref(),
+                StepKind::Sealing => st.sealing.as_ref(),
+                StepKind::ArrivalConfirmation => st.arrival_confirmation.as_ref(),
+                StepKind::Transport | StepKind::Coordination => None,
             });
             let path = format!("sites[{i}].steps.{}", kind.name());
             let site = SiteId(i as u32);

@@ -11,12 +11,37 @@ use super::places::{lookup, unique_id};
 use super::values::{self, missing, number_in};
 use super::{Context, at};
 use crate::engine::{ArrivalProcess, Peak};
-use crate::model::{Mode, Route, Site, SiteId, Stream};
+use crate::model::{Link, Mode, Region, Route, RouteContext, Site, SiteId, SiteKind, Stream};
 
-pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], sites: &[Site]) -> Vec<Stream> {
+/// The validated network streams are routed through.
+pub(super) struct Network<'a> {
+    pub sites: &'a [Site],
+    pub regions: &'a [Region],
+    pub links: &'a [Link],
+}
+
+impl Network<'_> {
+    /// A site's region: its own, or its supervising customs'.
+    fn region_of(&self, s: SiteId) -> Option<usize> {
+        let site = &self.sites[s.0 as usize];
+        site.region
+            .or_else(|| site.customs.and_then(|c| self.sites[c.0 as usize].region))
+            .map(|r| r.0 as usize)
+    }
+}
+
+pub(super) fn unknown_mode(m: &str) -> String {
+    let modes: Vec<&str> = Mode::ALL.iter().map(|(n, _)| *n).collect();
+    format!(
+        "unknown clearance mode {m:?}; expected one of {}",
+        modes.join(", ")
+    )
+}
+
+pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Network) -> Vec<Stream> {
+    let sites = net.sites;
     let mut ids = HashMap::new();
     let mut first = HashMap::new();
-    let modes: Vec<&str> = Mode::ALL.iter().map(|(n, _)| *n).collect();
     let mut out = Vec::new();
     for (i, s) in raw.iter().enumerate() {
         let path = format!("streams[{i}]");
@@ -65,17 +90,36 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], sites: &[Sit
                 d.error(&format!("{path}.port"), Some(at(raw_port)), msg);
             }
         }
-        let mode = match &s.mode {
-            None => Mode::PortClearance,
-            Some(m) => Mode::parse(m.get_ref()).unwrap_or_else(|| {
-                let msg = format!(
-                    "unknown clearance mode {:?}; supported: {}",
-                    m.get_ref(),
-                    modes.join(", ")
+        let own_mode = s.mode.as_ref().and_then(|m| {
+            let parsed = Mode::parse(m.get_ref());
+            if parsed.is_none() {
+                d.error(
+                    &format!("{path}.mode"),
+                    Some(at(m)),
+                    unknown_mode(m.get_ref()),
                 );
-                d.error(&format!("{path}.mode"), Some(at(m)), msg);
-                Mode::PortClearance
+            }
+            parsed
+        });
+        // A scenario-wide policy mode overrides the streams' own, so the same
+        // demand can be run under every mode.
+        let mode = cx.policy_mode.or(own_mode).unwrap_or(Mode::PortClearance);
+        let home = match &s.home {
+            Some(h) => lookup(d, &cx.site_index, &format!("{path}.home"), h, "site").filter(|id| {
+                let ok = sites[id.0 as usize].kind == SiteKind::Customs;
+                if !ok {
+                    let msg = format!("site {:?} is not a customs office; `home` names the importer's territorial customs (a site of kind \"customs\")", h.get_ref());
+                    d.error(&format!("{path}.home"), Some(at(h)), msg);
+                }
+                ok
             }),
+            None => {
+                if mode.needs_home() {
+                    let msg = format!("mode {} needs the importer's home customs: add home = \"<a customs site id>\"", mode.name());
+                    d.error(&format!("{path}.home"), Some(span.clone()), msg);
+                }
+                None
+            }
         };
         let rate = match (&s.rate_per_h, &s.rate_per_day) {
             (Some(r), None) => number_in(
@@ -157,19 +201,113 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], sites: &[Sit
             peaks,
             cx.start_weekday,
         );
-        let route = port.map_or(Route { steps: Vec::new() }, |p| {
-            mode.route(&sites[p.0 as usize])
-        });
+        let route = match port {
+            Some(p) => route(d, &path, &span, net, mode, p, home),
+            None => Route { steps: Vec::new() },
+        };
         out.push(Stream {
             id,
             port: port.unwrap_or(SiteId(0)),
             mode,
+            home,
             arrivals,
             prohibited_share,
             route,
         });
     }
     out
+}
+
+/// The stream's route under `mode`, after checking that the network has
+/// what the mode needs: a link for goods that travel inland, a coordination
+/// delay where two customs are not integrated, an integrated region with a
+/// centre for regional integration.
+fn route(
+    d: &mut Diagnostics,
+    path: &str,
+    span: &Range<usize>,
+    net: &Network,
+    mode: Mode,
+    port: SiteId,
+    home: Option<SiteId>,
+) -> Route {
+    let site = |s: SiteId| &net.sites[s.0 as usize];
+    let mut ctx = RouteContext {
+        port: site(port),
+        home: home.map(site),
+        centre: None,
+        transport: None,
+        coordination: None,
+    };
+    let Some(home) = home else {
+        return mode.route(&ctx);
+    };
+    let (port_id, home_id) = (&site(port).id, &site(home).id);
+    if mode.needs_link() {
+        ctx.transport = net
+            .links
+            .iter()
+            .find(|l| l.from == port && l.to == home)
+            .map(|l| l.activity);
+        if ctx.transport.is_none() {
+            let msg = format!(
+                "mode {} moves goods from {port_id:?} to {home_id:?}, but no [[links]] entry has from = {port_id:?} and to = {home_id:?}; add one with its transport time",
+                mode.name()
+            );
+            d.error(&format!("{path}.mode"), Some(span.clone()), msg);
+        }
+    }
+    let home_region = net.region_of(home);
+    let port_region = net.region_of(port);
+    let same_customs = site(port).customs == Some(home);
+    let integrated = same_customs
+        || (home_region.is_some()
+            && home_region == port_region
+            && net.regions[home_region.unwrap_or(0)].integrated);
+    match mode {
+        Mode::TerritorialDeclarationPortRelease | Mode::TerritorialDeclarationRelease
+            if !integrated =>
+        {
+            let region = home_region.map(|r| &net.regions[r]);
+            ctx.coordination = region.and_then(|r| r.coordination);
+            if ctx.coordination.is_none() {
+                let which =
+                    region.map_or("its region".to_string(), |r| format!("region {:?}", r.id));
+                let msg = format!(
+                    "home customs {home_id:?} and port {port_id:?} are not integrated, so the review result reaches the port after a coordination delay; give {which} a coordination_delay{}",
+                    if region.is_none() {
+                        " (and the home customs a region)"
+                    } else {
+                        ""
+                    }
+                );
+                d.error(&format!("{path}.home"), Some(span.clone()), msg);
+            }
+        }
+        Mode::RegionalIntegration => {
+            let region = home_region.map(|r| &net.regions[r]);
+            match region {
+                Some(r) if r.integrated && home_region == port_region => {
+                    ctx.centre = r.centre.map(site);
+                    if ctx.centre.is_none() {
+                        let msg = format!(
+                            "regional_integration reviews at the region's clearance centre; give region {:?} a centre (a site of kind \"clearance_centre\")",
+                            r.id
+                        );
+                        d.error(&format!("{path}.mode"), Some(span.clone()), msg);
+                    }
+                }
+                _ => {
+                    let msg = format!(
+                        "regional_integration needs the home customs {home_id:?} and the port {port_id:?} in the same integrated region (a [[regions]] entry with integrated = true)"
+                    );
+                    d.error(&format!("{path}.mode"), Some(span.clone()), msg);
+                }
+            }
+        }
+        _ => {}
+    }
+    mode.route(&ctx)
 }
 
 /// An hour-of-day or day-of-week profile of `N` non-negative multipliers.

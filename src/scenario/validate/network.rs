@@ -1,0 +1,177 @@
+//! The network around the sites: integrated regions with their clearance
+//! centres and coordination delays, which customs supervises each port, and
+//! the transport links from ports to inland customs.
+
+use std::collections::HashMap;
+
+use toml::Spanned;
+
+use super::super::raw::{RawLink, RawRegion, RawSite};
+use super::places::{lookup, unique_id};
+use super::values::{distribution, missing};
+use super::{Context, at};
+use crate::engine::Dist;
+use crate::model::{
+    Activity, ActivityId, Link, Region, RegionId, Site, SiteId, SiteKind, StepKind,
+};
+
+/// Regions' ids, names, integration flag and centre (coordination delays
+/// become activities later, in [`region_activities`]).
+pub(super) fn regions(cx: &mut Context, raw: &[Spanned<RawRegion>], sites: &[Site]) -> Vec<Region> {
+    let mut first = HashMap::new();
+    let mut out = Vec::new();
+    for (i, r) in raw.iter().enumerate() {
+        let path = format!("regions[{i}]");
+        let span = at(r);
+        let r = r.get_ref();
+        let d = &mut cx.d;
+        let id = match &r.id {
+            Some(id) => unique_id(
+                d,
+                &mut cx.region_index,
+                &mut first,
+                &format!("{path}.id"),
+                id,
+                RegionId(i as u32),
+                "region",
+            ),
+            None => {
+                missing(
+                    d,
+                    &format!("{path}.id"),
+                    &span,
+                    "give the region an id such as \"yangtze\"",
+                );
+                String::new()
+            }
+        };
+        let centre = r.centre.as_ref().and_then(|c| {
+            let cpath = format!("{path}.centre");
+            let site = lookup(d, &cx.site_index, &cpath, c, "site")?;
+            if sites[site.0 as usize].kind != SiteKind::ClearanceCentre {
+                let msg = format!("site {:?} is not a clearance_centre; a region's centre must be a site of kind \"clearance_centre\"", c.get_ref());
+                d.error(&cpath, Some(at(c)), msg);
+            }
+            Some(site)
+        });
+        out.push(Region {
+            name: r.name.clone().unwrap_or_else(|| id.clone()),
+            id,
+            integrated: r.integrated.unwrap_or(true),
+            centre,
+            coordination: None,
+        });
+    }
+    out
+}
+
+/// Each site's region and supervising customs.
+pub(super) fn site_refs(cx: &mut Context, raw: &[Spanned<RawSite>], sites: &mut [Site]) {
+    let kinds: Vec<SiteKind> = sites.iter().map(|s| s.kind).collect();
+    for (i, s) in raw.iter().enumerate() {
+        let path = format!("sites[{i}]");
+        let s = s.get_ref();
+        let d = &mut cx.d;
+        if let Some(r) = &s.region {
+            sites[i].region = lookup(d, &cx.region_index, &format!("{path}.region"), r, "region");
+        }
+        if let Some(c) = &s.customs {
+            let cpath = format!("{path}.customs");
+            if let Some(c_id) = lookup(d, &cx.site_index, &cpath, c, "site") {
+                if kinds[c_id.0 as usize] != SiteKind::Customs {
+                    let msg = format!(
+                        "site {:?} is not a customs office; `customs` names the directly-affiliated customs (a site of kind \"customs\") supervising this site",
+                        c.get_ref()
+                    );
+                    d.error(&cpath, Some(at(c)), msg);
+                }
+                sites[i].customs = Some(c_id);
+            }
+        }
+    }
+}
+
+/// Coordination delays of regions, appended to `activities`.
+pub(super) fn region_activities(
+    cx: &mut Context,
+    raw: &[Spanned<RawRegion>],
+    regions: &mut [Region],
+    activities: &mut Vec<Activity>,
+) {
+    for (i, r) in raw.iter().enumerate() {
+        let Some(delay) = &r.get_ref().coordination_delay else {
+            continue;
+        };
+        let path = format!("regions[{i}].coordination_delay");
+        if let Some(duration) = distribution(&mut cx.d, &path, &at(delay), delay.get_ref()) {
+            regions[i].coordination = Some(ActivityId(activities.len() as u32));
+            activities.push(Activity {
+                site: regions[i].centre.unwrap_or(SiteId(0)),
+                step: StepKind::Coordination,
+                pool: None,
+                duration,
+                detection: 1.0,
+            });
+        }
+    }
+}
+
+/// Transport links, each becoming a transport activity.
+pub(super) fn links(
+    cx: &mut Context,
+    raw: &[Spanned<RawLink>],
+    activities: &mut Vec<Activity>,
+) -> Vec<Link> {
+    let mut out = Vec::new();
+    let mut seen: HashMap<(SiteId, SiteId), usize> = HashMap::new();
+    for (i, l) in raw.iter().enumerate() {
+        let path = format!("links[{i}]");
+        let span = at(l);
+        let l = l.get_ref();
+        let d = &mut cx.d;
+        let end = |d: &mut _, key: &str, v: &Option<Spanned<String>>| match v {
+            Some(v) => lookup(d, &cx.site_index, &format!("{path}.{key}"), v, "site"),
+            None => {
+                missing(d, &format!("{path}.{key}"), &span, "name a site id");
+                None
+            }
+        };
+        let from = end(d, "from", &l.from);
+        let to = end(d, "to", &l.to);
+        let duration = match &l.duration {
+            Some(dist) => distribution(d, &format!("{path}.duration"), &at(dist), dist.get_ref()),
+            None => {
+                missing(
+                    d,
+                    &format!("{path}.duration"),
+                    &span,
+                    "give the transport time distribution in hours, e.g. { dist = \"lognormal\", mean = 8, sd = 3 }",
+                );
+                None
+            }
+        };
+        let (Some(from), Some(to)) = (from, to) else {
+            continue;
+        };
+        if let Some(prev) = seen.insert((from, to), i) {
+            d.error(
+                &path,
+                Some(span.clone()),
+                format!("a link with the same from and to is already defined at links[{prev}]"),
+            );
+        }
+        out.push(Link {
+            from,
+            to,
+            activity: ActivityId(activities.len() as u32),
+        });
+        activities.push(Activity {
+            site: to,
+            step: StepKind::Transport,
+            pool: None,
+            duration: duration.unwrap_or(Dist::Deterministic { value: 0.0 }),
+            detection: 1.0,
+        });
+    }
+    out
+}

@@ -1,0 +1,118 @@
+//! The clearance modes on the same demand (`scenarios/modes/`): behaviour a
+//! customs official would recognise, each shown with replications and
+//! confidence intervals rather than a single run.
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::{Row, read_summary, row, run_ok};
+
+type Summary = HashMap<(String, String), Row>;
+
+fn run_mode(mode: &str) -> Summary {
+    let dir = tempfile::tempdir().unwrap();
+    run_ok(&format!("scenarios/modes/{mode}.toml"), dir.path(), &[]);
+    read_summary(dir.path())
+}
+
+/// `a` is larger than `b` beyond both confidence intervals.
+fn clearly_above(label: &str, a: Row, b: Row) {
+    println!(
+        "{label}: {:.3} ± {:.3} vs {:.3} ± {:.3}",
+        a.mean, a.half_width, b.mean, b.half_width
+    );
+    assert!(
+        a.mean - a.half_width > b.mean + b.half_width,
+        "{label}: {} ± {} is not clearly above {} ± {}",
+        a.mean,
+        a.half_width,
+        b.mean,
+        b.half_width
+    );
+}
+
+#[test]
+fn customs_transit_releases_later_than_port_clearance() {
+    let transit = run_mode("customs_transit");
+    let port = run_mode("port_clearance");
+    clearly_above(
+        "mean release time, transit vs port clearance [h]",
+        row(&transit, "all", "release_time_mean_h"),
+        row(&port, "all", "release_time_mean_h"),
+    );
+    // Transit clears at the destination: the port's pools stay idle.
+    assert_eq!(
+        row(&transit, "resource=yangshan_inspection_teams", "started").mean,
+        0.0
+    );
+    assert!(row(&transit, "resource=hangzhou_inspection_teams", "started").mean > 0.0);
+}
+
+#[test]
+fn regional_integration_beats_territorial_declaration_with_coordination_delay() {
+    let regional = run_mode("regional_integration");
+    let territorial = run_mode("territorial_declaration_port_release");
+    clearly_above(
+        "mean release time, territorial+port release vs regional [h]",
+        row(&territorial, "all", "release_time_mean_h"),
+        row(&regional, "all", "release_time_mean_h"),
+    );
+    clearly_above(
+        "p90 release time, territorial+port release vs regional [h]",
+        row(&territorial, "all", "release_time_p90_h"),
+        row(&regional, "all", "release_time_p90_h"),
+    );
+    // Regional review happens at the pooled centre, inspection at the port.
+    assert!(row(&regional, "resource=centre_reviewers", "started").mean > 0.0);
+    assert_eq!(
+        row(&regional, "resource=hangzhou_reviewers", "started").mean,
+        0.0
+    );
+    assert!(row(&territorial, "resource=hangzhou_reviewers", "started").mean > 0.0);
+}
+
+#[test]
+fn territorial_release_inspects_at_home_and_releases_the_rest_at_the_port() {
+    let s = run_mode("territorial_declaration_release");
+    assert!(row(&s, "resource=hangzhou_inspection_teams", "started").mean > 0.0);
+    assert_eq!(
+        row(&s, "resource=yangshan_inspection_teams", "started").mean,
+        0.0
+    );
+}
+
+#[test]
+fn each_mode_reports_its_groups_and_conserves_consignments() {
+    for mode in [
+        "port_clearance",
+        "territorial_declaration_port_release",
+        "territorial_declaration_release",
+        "customs_transit",
+        "regional_integration",
+    ] {
+        let s = run_mode(mode);
+        let group = format!("mode={mode}");
+        let customs = if mode == "port_clearance" {
+            "shanghai_customs"
+        } else {
+            "hangzhou_customs"
+        };
+        for g in [
+            group.as_str(),
+            "region=yangtze",
+            "port=yangshan_port",
+            &format!("customs={customs}"),
+        ] {
+            let arrived = row(&s, g, "arrived").mean;
+            let accounted = row(&s, g, "released").mean
+                + row(&s, g, "seized").mean
+                + row(&s, g, "in_system_end").mean;
+            assert!(arrived > 1000.0, "{mode}/{g}: {arrived}");
+            assert!(
+                (arrived - accounted).abs() < 1e-6,
+                "{mode}/{g}: {arrived} vs {accounted}"
+            );
+        }
+    }
+}
