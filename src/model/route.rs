@@ -165,14 +165,7 @@ impl Mode {
         };
         match self {
             Mode::PortClearance => {
-                for (k, c) in [
-                    (Lodgement, Always),
-                    (Screening, Always),
-                    (Review, FlaggedForReview),
-                    (Inspection, FlaggedForInspection),
-                    (Tax, Always),
-                    (Release, Always),
-                ] {
+                for (k, c) in FULL_CLEARANCE {
                     push(Some(port(k, c)));
                 }
             }
@@ -200,14 +193,7 @@ impl Mode {
                 push(Some(port(Sealing, Always)));
                 push(transport(Always));
                 push(Some(home(ArrivalConfirmation, Always)));
-                for (k, c) in [
-                    (Lodgement, Always),
-                    (Screening, Always),
-                    (Review, FlaggedForReview),
-                    (Inspection, FlaggedForInspection),
-                    (Tax, Always),
-                    (Release, Always),
-                ] {
+                for (k, c) in FULL_CLEARANCE {
                     push(Some(home(k, c)));
                 }
             }
@@ -223,6 +209,17 @@ impl Mode {
         Route { steps }
     }
 }
+
+/// Full clearance at one site: what port clearance does at the port and
+/// customs transit does again at the destination.
+const FULL_CLEARANCE: [(StepKind, Condition); 6] = [
+    (StepKind::Lodgement, Condition::Always),
+    (StepKind::Screening, Condition::Always),
+    (StepKind::Review, Condition::FlaggedForReview),
+    (StepKind::Inspection, Condition::FlaggedForInspection),
+    (StepKind::Tax, Condition::Always),
+    (StepKind::Release, Condition::Always),
+];
 
 /// The places a stream's route can use.
 pub struct RouteContext<'a> {
