@@ -5,9 +5,11 @@
 //! A `Model` is built by the scenario layer and is immutable during a run;
 //! it knows nothing about files, threads or output formats.
 
+pub mod customs;
 pub mod route;
 
 use crate::engine::{ArrivalProcess, Dist, WorkingHours};
+pub use customs::{Channel, CreditClass, Targeting, TaxRule, TaxTiming, Truth};
 pub use route::{Condition, Mode, Route, RouteContext, RouteStep, StepKind};
 
 /// Index of a site in [`Model::sites`].
@@ -123,9 +125,12 @@ pub struct Activity {
     pub step: StepKind,
     pub pool: Option<PoolId>,
     pub duration: Dist,
-    /// For inspections: the probability that a prohibited consignment is
-    /// found (and seized). Unused for other steps.
+    /// For inspections and scans: the probability that non-compliance of
+    /// the kinds the step can see is found; for reviews, likewise for
+    /// documentary non-compliance. Unused for other steps.
     pub detection: f64,
+    /// For scans: the share of this site's inspections done by scanner.
+    pub scan_share: f64,
 }
 
 /// A demand stream: consignments arriving at one entry port.
@@ -134,20 +139,90 @@ pub struct Stream {
     pub id: String,
     pub port: SiteId,
     pub mode: Mode,
+    pub channel: Channel,
     /// The importer's home (territorial) customs, for modes that use it.
     pub home: Option<SiteId>,
     pub arrivals: ArrivalProcess,
-    /// Share of consignments carrying prohibited goods (hidden truth).
-    pub prohibited_share: f64,
+    /// Share of consignments from each credit class, by [`CreditClass::index`].
+    pub credit_mix: [f64; 3],
+    /// Non-compliance prevalences for importers of general credit.
+    pub truth: Truth,
+    /// True customs value of a consignment `[yuan]`.
+    pub value: Dist,
+    pub tax: TaxRule,
+    /// Risk-score separation d' of this stream's data (see
+    /// [`Channel::default_data_quality`]).
+    pub data_quality: f64,
+    /// Share of declarations lodged before the goods arrive.
+    pub advance_share: f64,
+    /// Share using two-step declaration (a summary declaration first).
+    pub two_step_share: f64,
+    /// Lodgement time of a two-step summary declaration, as a share of the
+    /// full lodgement time.
+    pub two_step_factor: f64,
     pub route: Route,
+    /// Screening parameters per credit class, derived from the above and the
+    /// policy by [`Model::prepare_screening`].
+    pub screening: [ClassScreening; 3],
+    /// Share of this stream's inspections done by scanner (from its route's
+    /// scan step).
+    pub scan_share: f64,
+}
+
+/// How screening treats one credit class of one stream.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ClassScreening {
+    /// Non-compliance prevalences of the class.
+    pub truth: Truth,
+    /// Random targeting: the inspection probability.
+    pub inspect_probability: f64,
+    /// Risk-based targeting: the class's inspection multiplier (shifts the
+    /// score by its logarithm) and the stream's score threshold.
+    pub credit_multiplier: f64,
+    pub threshold: f64,
 }
 
 /// Risk-screening outcomes: the probabilities that screening sends a
 /// consignment to document review and to physical inspection.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Policy {
     pub review_rate: f64,
     pub inspection_rate: f64,
+    pub targeting: Targeting,
+    /// Inspection multipliers by credit class (advanced, general,
+    /// discredited): how much more often a class is picked.
+    pub credit_inspection: [f64; 3],
+    /// Non-compliance multipliers by credit class.
+    pub credit_risk: [f64; 3],
+    pub tax_timing: TaxTiming,
+    /// Delay from release to the post-release review's outcome `[h]`.
+    pub audit_delay: Dist,
+    /// Probability that a post-release review finds documentary
+    /// non-compliance (undervaluation, misclassification).
+    pub audit_detection: f64,
+    /// Declared value of an undervalued consignment, as a share of the true.
+    pub undervaluation_factor: f64,
+    /// Tax rates of a misclassified consignment, as a share of the proper.
+    pub misclassification_factor: f64,
+}
+
+impl Policy {
+    /// The policy a minimal scenario gets: random targeting, every credit
+    /// class alike, tax reviewed before release.
+    pub fn basic(review_rate: f64, inspection_rate: f64) -> Self {
+        Self {
+            review_rate,
+            inspection_rate,
+            targeting: Targeting::Random,
+            credit_inspection: [1.0; 3],
+            credit_risk: [1.0; 3],
+            tax_timing: TaxTiming::BeforeRelease,
+            audit_delay: Dist::Deterministic { value: 720.0 },
+            audit_detection: 0.8,
+            undervaluation_factor: 0.5,
+            misclassification_factor: 0.5,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -181,7 +256,47 @@ impl Model {
             Condition::Always => 1.0,
             Condition::FlaggedForReview => self.policy.review_rate,
             Condition::FlaggedForInspection => self.policy.inspection_rate,
+            Condition::FlaggedForScan => {
+                self.policy.inspection_rate * stream_scan_share(self, step)
+            }
+            Condition::FlaggedForManual => {
+                self.policy.inspection_rate * (1.0 - stream_scan_share(self, step))
+            }
             Condition::NotFlaggedForInspection => 1.0 - self.policy.inspection_rate,
+        }
+    }
+
+    /// Derives each stream's per-credit-class screening parameters from its
+    /// mix, truth and data quality and the policy: random-targeting
+    /// probabilities normalised so the stream's expected inspection share is
+    /// the policy rate, or the risk-score threshold that gives that share.
+    pub fn prepare_screening(&mut self) {
+        let policy = self.policy.clone();
+        for s in &mut self.streams {
+            let mean_multiplier: f64 = (0..3)
+                .map(|c| s.credit_mix[c] * policy.credit_inspection[c])
+                .sum();
+            let classes: Vec<(f64, f64, f64)> = (0..3)
+                .map(|c| {
+                    let truth = s.truth.scaled(policy.credit_risk[c]);
+                    (s.credit_mix[c], truth.total(), policy.credit_inspection[c])
+                })
+                .collect();
+            let threshold =
+                customs::risk_threshold(policy.inspection_rate, s.data_quality, &classes);
+            for c in 0..3 {
+                let relative = if mean_multiplier > 0.0 {
+                    policy.credit_inspection[c] / mean_multiplier
+                } else {
+                    1.0
+                };
+                s.screening[c] = ClassScreening {
+                    truth: s.truth.scaled(policy.credit_risk[c]),
+                    inspect_probability: (policy.inspection_rate * relative).min(1.0),
+                    credit_multiplier: policy.credit_inspection[c],
+                    threshold,
+                };
+            }
         }
     }
 
@@ -210,7 +325,10 @@ impl Model {
     /// `all` and `stream=`: its mode, its port, the declaring customs and
     /// that customs' region (the port's region when it has none).
     pub fn stream_groups(&self, stream: &Stream) -> Vec<String> {
-        let mut g = vec![format!("mode={}", stream.mode.name())];
+        let mut g = vec![
+            format!("mode={}", stream.mode.name()),
+            format!("channel={}", stream.channel.name()),
+        ];
         let customs = self.declaring_customs(stream);
         let region = customs
             .and_then(|c| self.region_of(c))
@@ -240,4 +358,12 @@ impl Model {
         }
         load
     }
+}
+
+/// The scan share of the site where `step` (a scan or manual inspection)
+/// happens.
+fn stream_scan_share(model: &Model, step: &RouteStep) -> f64 {
+    let site = model.activity(step.activity).site;
+    let scan = model.site(site).activities[StepKind::Scan.index()];
+    model.activity(scan).scan_share
 }

@@ -7,23 +7,25 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-/// A pending event. The key packs the time's bit pattern above the
-/// sequence number: for non-negative floats the bit pattern orders like the
-/// number, so one `u128` comparison orders by `(time, sequence)`.
+/// A pending event. For non-negative floats the bit pattern orders like
+/// the number, so comparing `(time bits, sequence)` as integers orders by
+/// `(time, sequence)`. Two `u64`s rather than one `u128` keep the entry at
+/// 8-byte alignment (24 bytes with a small event, not 32).
 struct Entry<E> {
-    key: u128,
+    time_bits: u64,
+    seq: u64,
     event: E,
 }
 
 impl<E> Entry<E> {
     fn time(&self) -> f64 {
-        f64::from_bits((self.key >> 64) as u64)
+        f64::from_bits(self.time_bits)
     }
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
+        (self.time_bits, self.seq) == (other.time_bits, other.seq)
     }
 }
 impl<E> Eq for Entry<E> {}
@@ -36,7 +38,7 @@ impl<E> Ord for Entry<E> {
     /// Reversed so that `BinaryHeap` (a max-heap) pops the earliest event.
     #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        other.key.cmp(&self.key)
+        (other.time_bits, other.seq).cmp(&(self.time_bits, self.seq))
     }
 }
 
@@ -66,9 +68,13 @@ impl<E> Calendar<E> {
     pub fn schedule(&mut self, time: f64, event: E) {
         debug_assert!(time >= 0.0, "event scheduled at time {time}");
         // `+ 0.0` turns a negative zero into a positive one.
-        let key = (((time + 0.0).to_bits() as u128) << 64) | self.next_seq as u128;
+        let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Entry { key, event });
+        self.heap.push(Entry {
+            time_bits: (time + 0.0).to_bits(),
+            seq,
+            event,
+        });
     }
 
     /// Removes and returns the earliest event.

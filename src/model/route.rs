@@ -13,8 +13,10 @@ pub enum StepKind {
     Screening,
     /// Document (declaration) review by an officer.
     Review,
-    /// Physical inspection (scanner or manual examination).
+    /// Manual physical examination.
     Inspection,
+    /// Non-intrusive inspection by scanner (X-ray, CT).
+    Scan,
     /// Duty and tax paid or guaranteed.
     Tax,
     /// Release and gate-out formalities.
@@ -31,12 +33,13 @@ pub enum StepKind {
 
 impl StepKind {
     /// Steps performed at a site, configured under `[sites.steps.*]`.
-    pub const SITE_STEPS: usize = 8;
+    pub const SITE_STEPS: usize = 9;
     pub const AT_SITE: [StepKind; StepKind::SITE_STEPS] = [
         StepKind::Lodgement,
         StepKind::Screening,
         StepKind::Review,
         StepKind::Inspection,
+        StepKind::Scan,
         StepKind::Tax,
         StepKind::Release,
         StepKind::Sealing,
@@ -49,6 +52,16 @@ impl StepKind {
         self as usize
     }
 
+    /// Whether finishing the step changes what is known of the consignment
+    /// (lodgement time, review and inspection findings).
+    #[inline]
+    pub fn has_outcome(self) -> bool {
+        matches!(
+            self,
+            StepKind::Lodgement | StepKind::Review | StepKind::Inspection | StepKind::Scan
+        )
+    }
+
     /// The key used in scenario files.
     pub fn name(self) -> &'static str {
         match self {
@@ -56,6 +69,7 @@ impl StepKind {
             StepKind::Screening => "screening",
             StepKind::Review => "review",
             StepKind::Inspection => "inspection",
+            StepKind::Scan => "scan",
             StepKind::Tax => "tax",
             StepKind::Release => "release",
             StepKind::Sealing => "sealing",
@@ -72,8 +86,13 @@ pub enum Condition {
     Always,
     /// Only if screening flagged the consignment for document review.
     FlaggedForReview,
-    /// Only if screening flagged the consignment for physical inspection.
+    /// Only if screening flagged the consignment for physical inspection
+    /// (by either method).
     FlaggedForInspection,
+    /// Only if flagged for inspection and assigned to the scanner.
+    FlaggedForScan,
+    /// Only if flagged for inspection and assigned to manual examination.
+    FlaggedForManual,
     /// Only if screening did not flag it for inspection.
     NotFlaggedForInspection,
 }
@@ -174,7 +193,8 @@ impl Mode {
                 push(Some(home(Screening, Always)));
                 push(Some(home(Review, FlaggedForReview)));
                 push(coordination(Always));
-                push(Some(port(Inspection, FlaggedForInspection)));
+                push(Some(port(Scan, FlaggedForScan)));
+                push(Some(port(Inspection, FlaggedForManual)));
                 push(Some(home(Tax, Always)));
                 push(Some(port(Release, Always)));
             }
@@ -183,7 +203,8 @@ impl Mode {
                 push(Some(home(Screening, Always)));
                 push(Some(home(Review, FlaggedForReview)));
                 push(transport(FlaggedForInspection));
-                push(Some(home(Inspection, FlaggedForInspection)));
+                push(Some(home(Scan, FlaggedForScan)));
+                push(Some(home(Inspection, FlaggedForManual)));
                 push(Some(home(Tax, Always)));
                 push(coordination(NotFlaggedForInspection));
                 push(Some(port(Release, NotFlaggedForInspection)));
@@ -201,7 +222,8 @@ impl Mode {
                 push(Some(home(Lodgement, Always)));
                 push(Some(centre(Screening, Always)));
                 push(Some(centre(Review, FlaggedForReview)));
-                push(Some(port(Inspection, FlaggedForInspection)));
+                push(Some(port(Scan, FlaggedForScan)));
+                push(Some(port(Inspection, FlaggedForManual)));
                 push(Some(home(Tax, Always)));
                 push(Some(port(Release, Always)));
             }
@@ -212,11 +234,12 @@ impl Mode {
 
 /// Full clearance at one site: what port clearance does at the port and
 /// customs transit does again at the destination.
-const FULL_CLEARANCE: [(StepKind, Condition); 6] = [
+const FULL_CLEARANCE: [(StepKind, Condition); 7] = [
     (StepKind::Lodgement, Condition::Always),
     (StepKind::Screening, Condition::Always),
     (StepKind::Review, Condition::FlaggedForReview),
-    (StepKind::Inspection, Condition::FlaggedForInspection),
+    (StepKind::Scan, Condition::FlaggedForScan),
+    (StepKind::Inspection, Condition::FlaggedForManual),
     (StepKind::Tax, Condition::Always),
     (StepKind::Release, Condition::Always),
 ];

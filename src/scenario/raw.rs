@@ -41,6 +41,23 @@ pub struct RawPolicy {
     pub review_rate: Option<Spanned<f64>>,
     pub inspection_rate: Option<Spanned<f64>>,
     pub mode: Option<Spanned<String>>,
+    pub targeting: Option<Spanned<String>>,
+    pub credit_inspection: Option<Spanned<RawCredit>>,
+    pub credit_risk: Option<Spanned<RawCredit>>,
+    pub tax_timing: Option<Spanned<String>>,
+    pub audit_delay: Option<Spanned<RawDist>>,
+    pub audit_detection: Option<Spanned<f64>>,
+    pub undervaluation_factor: Option<Spanned<f64>>,
+    pub misclassification_factor: Option<Spanned<f64>>,
+}
+
+/// One number per credit class.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCredit {
+    pub advanced: Option<f64>,
+    pub general: Option<f64>,
+    pub discredited: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,6 +93,7 @@ pub struct RawSite {
     pub kind: Option<Spanned<String>>,
     pub region: Option<Spanned<String>>,
     pub customs: Option<Spanned<String>>,
+    pub calendar: Option<Spanned<String>>,
     pub steps: Option<RawSteps>,
 }
 
@@ -86,6 +104,7 @@ pub struct RawSteps {
     pub screening: Option<Spanned<RawStep>>,
     pub review: Option<Spanned<RawStep>>,
     pub inspection: Option<Spanned<RawStep>>,
+    pub scan: Option<Spanned<RawStep>>,
     pub tax: Option<Spanned<RawStep>>,
     pub release: Option<Spanned<RawStep>>,
     pub sealing: Option<Spanned<RawStep>>,
@@ -98,6 +117,7 @@ pub struct RawStep {
     pub resource: Option<Spanned<String>>,
     pub duration: Option<Spanned<RawDist>>,
     pub detection_probability: Option<Spanned<f64>>,
+    pub share: Option<Spanned<f64>>,
 }
 
 /// A distribution: `dist` names the family, the other keys its parameters.
@@ -133,11 +153,22 @@ pub struct RawStream {
     pub port: Option<Spanned<String>>,
     pub mode: Option<Spanned<String>>,
     pub home: Option<Spanned<String>>,
+    pub channel: Option<Spanned<String>>,
     pub rate_per_h: Option<Spanned<f64>>,
     pub rate_per_day: Option<Spanned<f64>>,
     pub hour_of_day: Option<Spanned<Vec<f64>>>,
     pub day_of_week: Option<Spanned<Vec<f64>>>,
     pub prohibited_share: Option<Spanned<f64>>,
+    pub undervalued_share: Option<Spanned<f64>>,
+    pub misclassified_share: Option<Spanned<f64>>,
+    pub credit_mix: Option<Spanned<RawCredit>>,
+    pub value: Option<Spanned<RawDist>>,
+    pub duty_rate: Option<Spanned<f64>>,
+    pub postal_rate: Option<Spanned<f64>>,
+    pub data_quality: Option<Spanned<f64>>,
+    pub advance_declaration_share: Option<Spanned<f64>>,
+    pub two_step_share: Option<Spanned<f64>>,
+    pub two_step_factor: Option<Spanned<f64>>,
     #[serde(default)]
     pub peaks: Vec<Spanned<RawPeak>>,
 }

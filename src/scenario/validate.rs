@@ -4,6 +4,7 @@
 
 mod network;
 mod places;
+mod policy;
 mod streams;
 mod values;
 
@@ -16,7 +17,7 @@ use super::Scenario;
 use super::diagnostics::{Diagnostics, ScenarioError, Severity};
 use super::raw::RawScenario;
 use crate::engine::WorkingHours;
-use crate::model::{Mode, Model, Policy, PoolId, RegionId, SiteId};
+use crate::model::{Mode, Model, PoolId, RegionId, SiteId};
 use values::{check_id, missing, number_in};
 
 /// Name of the always-open calendar, usable without defining it.
@@ -38,6 +39,8 @@ struct Context<'a> {
     site_index: HashMap<String, SiteId>,
     pool_index: HashMap<String, PoolId>,
     region_index: HashMap<String, RegionId>,
+    /// Each site's own calendar, the default of its resources.
+    site_hours: Vec<Option<WorkingHours>>,
     /// `policy.mode`: assigns one clearance mode to every stream.
     policy_mode: Option<Mode>,
 }
@@ -62,6 +65,7 @@ pub fn validate(
         site_index: HashMap::new(),
         pool_index: HashMap::new(),
         region_index: HashMap::new(),
+        site_hours: Vec::new(),
         policy_mode: None,
     };
     let d = &mut cx.d;
@@ -130,7 +134,7 @@ pub fn validate(
             ),
         }
     }
-    let policy = policy(d, &raw);
+    let policy = policy::policy(d, &raw);
     cx.policy_mode = policy_mode(d, &raw);
 
     calendars(&mut cx, &raw);
@@ -143,6 +147,7 @@ pub fn validate(
     let links = network::links(&mut cx, &raw.links, &mut activities);
     let net = streams::Network {
         sites: &sites,
+        activities: &activities,
         regions: &regions,
         links: &links,
     };
@@ -163,7 +168,7 @@ pub fn validate(
              rate_per_h or rate_per_day",
         );
     }
-    let model = Model {
+    let mut model = Model {
         name: name.clone(),
         horizon: cx.horizon,
         warmup,
@@ -177,6 +182,7 @@ pub fn validate(
         policy,
     };
     if !cx.d.has_errors() {
+        model.prepare_screening();
         places::check_capacity(&mut cx.d, &raw.resources, &model);
     }
     let mut items = cx.d.items;
@@ -231,37 +237,6 @@ fn duration_field(
         return None;
     }
     Some((hours, key, at(v)))
-}
-
-fn policy(d: &mut Diagnostics, raw: &RawScenario) -> Policy {
-    let Some(p) = &raw.policy else {
-        d.error(
-            "policy",
-            None,
-            "missing; add a [policy] table with review_rate and inspection_rate \
-             (probabilities from 0 to 1)",
-        );
-        return Policy {
-            review_rate: 0.0,
-            inspection_rate: 0.0,
-        };
-    };
-    let span = at(p);
-    let p = p.get_ref();
-    let mut rate = |key: &str, v: &Option<Spanned<f64>>| {
-        let path = format!("policy.{key}");
-        match v {
-            Some(v) => number_in(d, &path, &at(v), *v.get_ref(), 0.0, 1.0).unwrap_or(0.0),
-            None => {
-                missing(d, &path, &span, "give a probability from 0 to 1");
-                0.0
-            }
-        }
-    };
-    Policy {
-        review_rate: rate("review_rate", &p.review_rate),
-        inspection_rate: rate("inspection_rate", &p.inspection_rate),
-    }
 }
 
 /// `policy.mode`, if given: one clearance mode for every stream.

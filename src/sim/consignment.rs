@@ -1,9 +1,27 @@
 //! Consignments in flight and the slab that stores them.
 
-/// Screening flags and hidden truth, as bits.
-pub const FLAG_REVIEW: u8 = 1;
-pub const FLAG_INSPECT: u8 = 2;
-pub const TRUTH_PROHIBITED: u8 = 4;
+/// Screening decisions, hidden truth and what customs has found, as bits.
+pub const FLAG_REVIEW: u16 = 1;
+pub const FLAG_INSPECT: u16 = 1 << 1;
+/// Inspected by scanner rather than by hand.
+pub const FLAG_SCAN: u16 = 1 << 2;
+pub const TRUTH_PROHIBITED: u16 = 1 << 3;
+pub const TRUTH_UNDERVALUED: u16 = 1 << 4;
+pub const TRUTH_MISCLASSIFIED: u16 = 1 << 5;
+/// Declaration lodged before arrival.
+pub const FLAG_ADVANCE: u16 = 1 << 6;
+/// Two-step declaration (summary first).
+pub const FLAG_TWO_STEP: u16 = 1 << 7;
+/// Documentary non-compliance found before release (tax corrected).
+pub const FOUND: u16 = 1 << 8;
+/// Went through a scan or manual inspection.
+pub const INSPECTED: u16 = 1 << 9;
+/// Flagged for review, deferred to after release ("first release, then
+/// review").
+pub const FLAG_AUDIT: u16 = 1 << 10;
+
+pub const TRUTH_TAX: u16 = TRUTH_UNDERVALUED | TRUTH_MISCLASSIFIED;
+pub const NON_COMPLIANT: u16 = TRUTH_PROHIBITED | TRUTH_TAX;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Consignment {
@@ -11,9 +29,24 @@ pub struct Consignment {
     pub stream: u32,
     /// Position in the stream's route.
     pub step: u16,
-    pub flags: u8,
+    pub flags: u16,
+    /// Credit class index of the importer.
+    pub credit: u8,
     /// Arrival time `[h]`.
     pub arrived: f64,
+    /// When the declaration was lodged `[h]` (NaN until then).
+    pub lodged: f64,
+    /// When customs released it `[h]` (NaN until then).
+    pub released: f64,
+    /// True customs value `[yuan]`.
+    pub value: f64,
+}
+
+impl Consignment {
+    #[inline]
+    pub fn has(&self, flag: u16) -> bool {
+        self.flags & flag != 0
+    }
 }
 
 const FREE: u32 = u32::MAX;
@@ -82,7 +115,11 @@ mod tests {
             stream,
             step: 0,
             flags: 0,
+            credit: 1,
             arrived: 0.0,
+            lodged: f64::NAN,
+            released: f64::NAN,
+            value: 0.0,
         };
         let a = s.insert(c(0));
         let b = s.insert(c(1));

@@ -1,5 +1,6 @@
-//! What one replication measures, per demand stream and per pool, and how
-//! it becomes the tidy list of `(group, metric, value)` observations.
+//! What one replication measures, per cohort cell (demand stream × credit
+//! class) and per pool, and how cells merge into the tidy list of
+//! `(group, metric, value)` observations.
 
 use crate::engine::pool::PoolReport;
 use crate::stats::{DurationHistogram, Tally, TimeWeighted};
@@ -28,27 +29,49 @@ pub struct ReplicationResult {
     pub observations: Vec<Observation>,
 }
 
-/// Consignment-level statistics of a stream over the observation window.
-/// Counts refer to consignments that arrived after the warm-up.
+/// Statistics of one cohort cell over the observation window. Counts,
+/// durations and revenue refer to consignments that arrived after the
+/// warm-up; `releases_in_window` and `in_system` to everything.
 #[derive(Clone, Debug, Default)]
-pub struct StreamStats {
+pub struct CellStats {
     pub arrived: u64,
     pub released: u64,
     pub seized: u64,
     /// Releases happening in the window, whenever the consignment arrived.
     pub releases_in_window: u64,
+    /// Arrival → customs release `[h]`.
     pub release_time: Tally,
     pub release_hist: DurationHistogram,
     pub within_24h: u64,
     pub within_48h: u64,
+    /// Time Release Study segments `[h]`.
+    pub arrival_to_lodgement: Tally,
+    pub lodgement_to_release: Tally,
+    pub release_to_exit: Tally,
+    /// Consignments inspected (scan or manual), and those whose inspection
+    /// found non-compliance.
+    pub inspections: u64,
+    pub hits: u64,
+    /// Non-compliant consignments that arrived.
+    pub non_compliant: u64,
+    /// Non-compliant consignments released with their non-compliance
+    /// undetected at release.
+    pub leakage: u64,
+    /// Tax assessed at release, tax escaping at release, and tax recovered
+    /// by post-release review within the horizon `[yuan]`.
+    pub revenue_assessed: f64,
+    pub revenue_evaded: f64,
+    pub revenue_recovered: f64,
     pub in_system: TimeWeighted,
+    /// Consignments of the cohort still in the system at the horizon (set
+    /// at the end).
+    pub in_system_end: u64,
 }
 
-impl StreamStats {
-    /// Adds another stream's consignment counts and durations (the
-    /// time-weighted number in system is summed separately by the caller,
-    /// as areas).
-    pub fn merge_counts(&mut self, o: &StreamStats) {
+impl CellStats {
+    /// Adds another cell, as if its consignments had been counted here.
+    /// Time-weighted numbers in system add as areas until `now`.
+    pub fn merge(&mut self, o: &CellStats, now: f64) {
         self.arrived += o.arrived;
         self.released += o.released;
         self.seized += o.seized;
@@ -57,21 +80,25 @@ impl StreamStats {
         self.release_hist.merge(&o.release_hist);
         self.within_24h += o.within_24h;
         self.within_48h += o.within_48h;
+        self.arrival_to_lodgement.merge(&o.arrival_to_lodgement);
+        self.lodgement_to_release.merge(&o.lodgement_to_release);
+        self.release_to_exit.merge(&o.release_to_exit);
+        self.inspections += o.inspections;
+        self.hits += o.hits;
+        self.non_compliant += o.non_compliant;
+        self.leakage += o.leakage;
+        self.revenue_assessed += o.revenue_assessed;
+        self.revenue_evaded += o.revenue_evaded;
+        self.revenue_recovered += o.revenue_recovered;
+        self.in_system_end += o.in_system_end;
+        let area = self.in_system.area_until(now) + o.in_system.area_until(now);
+        self.in_system = TimeWeighted::with_area(now, area);
     }
 }
 
-/// Appends a stream group's observations. `window` is the observation
-/// window `[h]`, `in_system_end` the consignments of the window still in
-/// flight at the horizon, `in_system_area` the integral of the number in
-/// system over the window.
-pub fn push_stream(
-    out: &mut Vec<Observation>,
-    group: &str,
-    s: &StreamStats,
-    in_system_end: u64,
-    in_system_area: f64,
-    window: f64,
-) {
+/// Appends a consignment group's observations. `window` is the observation
+/// window `[h]`, ending at `now`.
+pub fn push_cell(out: &mut Vec<Observation>, group: &str, s: &CellStats, now: f64, window: f64) {
     let mut push = |metric: &'static str, value: Option<f64>| {
         out.push(Observation {
             group: group.to_string(),
@@ -79,32 +106,40 @@ pub fn push_stream(
             value,
         })
     };
-    let share = |k: u64| (s.released > 0).then(|| k as f64 / s.released as f64);
-    let days = window / 24.0;
+    let of_released = |k: u64| (s.released > 0).then(|| k as f64 / s.released as f64);
+    let of_inspected = |k: u64| (s.inspections > 0).then(|| k as f64 / s.inspections as f64);
+    let of_arrived = |k: u64| (s.arrived > 0).then(|| k as f64 / s.arrived as f64);
+    let per_window = |x: f64| (window > 0.0).then(|| x / window);
     push("arrived", Some(s.arrived as f64));
     push("released", Some(s.released as f64));
     push("seized", Some(s.seized as f64));
-    push("in_system_end", Some(in_system_end as f64));
+    push("in_system_end", Some(s.in_system_end as f64));
     push("release_time_mean_h", s.release_time.mean());
     push("release_time_sd_h", s.release_time.sd());
     push("release_time_p50_h", s.release_hist.quantile(0.50));
     push("release_time_p90_h", s.release_hist.quantile(0.90));
     push("release_time_p95_h", s.release_hist.quantile(0.95));
     push("release_time_p99_h", s.release_hist.quantile(0.99));
-    push("released_within_24h_share", share(s.within_24h));
-    push("released_within_48h_share", share(s.within_48h));
+    push("released_within_24h_share", of_released(s.within_24h));
+    push("released_within_48h_share", of_released(s.within_48h));
+    push("arrival_to_lodgement_mean_h", s.arrival_to_lodgement.mean());
+    push("lodgement_to_release_mean_h", s.lodgement_to_release.mean());
+    push("release_to_exit_mean_h", s.release_to_exit.mean());
     push(
         "throughput_per_day",
-        (days > 0.0).then(|| s.releases_in_window as f64 / days),
+        per_window(s.releases_in_window as f64 * 24.0),
     );
-    push(
-        "arrival_rate_per_h",
-        (window > 0.0).then(|| s.arrived as f64 / window),
-    );
-    push(
-        "in_system_mean",
-        (window > 0.0).then(|| in_system_area / window),
-    );
+    push("arrival_rate_per_h", per_window(s.arrived as f64));
+    push("in_system_mean", per_window(s.in_system.area_until(now)));
+    push("inspections", Some(s.inspections as f64));
+    push("inspection_rate", of_arrived(s.inspections));
+    push("seizures", Some(s.seized as f64));
+    push("hit_rate", of_inspected(s.hits));
+    push("non_compliant", Some(s.non_compliant as f64));
+    push("leakage", Some(s.leakage as f64));
+    push("revenue_assessed_yuan", Some(s.revenue_assessed));
+    push("revenue_evaded_yuan", Some(s.revenue_evaded));
+    push("revenue_recovered_yuan", Some(s.revenue_recovered));
 }
 
 /// Appends a pool's observations under `resource=<id>`.
@@ -129,4 +164,5 @@ pub fn push_pool(out: &mut Vec<Observation>, id: &str, r: &PoolReport) {
     push("queue_len_mean", r.queue_len_mean);
     push("busy_mean", r.busy_mean);
     push("utilisation", r.utilisation);
+    push("officer_hours", r.busy_mean.map(|b| b * r.window));
 }

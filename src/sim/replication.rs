@@ -1,17 +1,22 @@
 //! One replication: the event loop and its handlers.
 
 use rand::RngExt;
+use rand_distr::{Distribution, StandardNormal};
 
-use super::consignment::{Consignment, FLAG_INSPECT, FLAG_REVIEW, Slab, TRUTH_PROHIBITED};
-use super::metrics::{ReplicationResult, StreamStats, push_pool, push_stream};
+use super::consignment::*;
+use super::metrics::{CellStats, ReplicationResult, push_cell, push_pool};
 use crate::engine::rng::{self, SimRng, StreamId};
 use crate::engine::{Calendar, Finish, Pool, Request};
-use crate::model::{Condition, Model, StepKind};
+use crate::model::customs::risk_score;
+use crate::model::{Condition, CreditClass, Model, StepKind, Targeting, TaxTiming};
 
 /// Random-source kinds; with an index they name a stream (see `engine::rng`).
 const SOURCE_ARRIVALS: u32 = 1;
 const SOURCE_SCREENING: u32 = 2;
 const SOURCE_SERVICE: u32 = 3;
+const SOURCE_AUDIT: u32 = 4;
+const SOURCE_RISK: u32 = 5;
+const SOURCE_VALUE: u32 = 6;
 
 #[derive(Clone, Copy, Debug)]
 enum Event {
@@ -40,8 +45,12 @@ struct Replication<'m> {
     slab: Slab,
     arrival_rngs: Vec<SimRng>,
     screening_rngs: Vec<SimRng>,
+    audit_rngs: Vec<SimRng>,
+    risk_rngs: Vec<SimRng>,
+    value_rngs: Vec<SimRng>,
     service_rngs: Vec<SimRng>,
-    streams: Vec<StreamStats>,
+    /// Statistics per cohort cell: stream × credit class.
+    cells: Vec<CellStats>,
     events: u64,
     consignments: u64,
 }
@@ -52,6 +61,11 @@ pub fn run_replication(model: &Model, replication: u32, seed: u64) -> Replicatio
     let mut r = Replication::new(model, seed);
     r.run();
     r.finish(replication, seed)
+}
+
+#[inline]
+fn cell_of(c: &Consignment) -> usize {
+    c.stream as usize * 3 + c.credit as usize
 }
 
 impl<'m> Replication<'m> {
@@ -73,8 +87,11 @@ impl<'m> Replication<'m> {
             slab: Slab::default(),
             arrival_rngs: source(SOURCE_ARRIVALS, model.streams.len()),
             screening_rngs: source(SOURCE_SCREENING, model.streams.len()),
+            audit_rngs: source(SOURCE_AUDIT, model.streams.len()),
+            risk_rngs: source(SOURCE_RISK, model.streams.len()),
+            value_rngs: source(SOURCE_VALUE, model.streams.len()),
             service_rngs: source(SOURCE_SERVICE, model.activities.len()),
-            streams: vec![StreamStats::default(); model.streams.len()],
+            cells: vec![CellStats::default(); model.streams.len() * 3],
             events: 0,
             consignments: 0,
         }
@@ -112,38 +129,95 @@ impl<'m> Replication<'m> {
         }
     }
 
+    /// A consignment arrives: draw its importer, hidden truth and value, and
+    /// screen it. Every consignment makes the same screening draws in the
+    /// same order whatever the policy, so a consignment is the same one under
+    /// every mode and rate (common random numbers). The risk score's noise
+    /// and the value come from streams of their own, drawn only where they
+    /// are used (risk-based targeting; a value distribution), so skipping
+    /// them shifts no other draw.
     fn on_arrival(&mut self, s: u32) {
         self.schedule_arrival(s);
         self.consignments += 1;
-        let stream = &self.model.streams[s as usize];
-        let policy = &self.model.policy;
-        // Always three draws per consignment, whatever the rates, so that a
-        // consignment's screening outcome does not depend on other settings.
+        let model = self.model;
+        let stream = &model.streams[s as usize];
+        let policy = &model.policy;
         let rng = &mut self.screening_rngs[s as usize];
-        let (u_review, u_inspect, u_truth): (f64, f64, f64) =
-            (rng.random(), rng.random(), rng.random());
-        let mut flags = 0;
+        let u: [f64; 7] = std::array::from_fn(|_| rng.random());
+        let value = stream.value.sample(&mut self.value_rngs[s as usize]);
+        let [
+            u_credit,
+            u_truth,
+            u_review,
+            u_inspect,
+            u_scan,
+            u_advance,
+            u_two_step,
+        ] = u;
+
+        let mut acc = 0.0;
+        let credit = CreditClass::ALL
+            .iter()
+            .position(|c| {
+                acc += stream.credit_mix[c.index()];
+                u_credit < acc
+            })
+            .unwrap_or(CreditClass::General.index());
+        let class = &stream.screening[credit];
+        let t = &class.truth;
+        let mut flags = if u_truth < t.prohibited {
+            TRUTH_PROHIBITED
+        } else if u_truth < t.prohibited + t.undervalued {
+            TRUTH_UNDERVALUED
+        } else if u_truth < t.total() {
+            TRUTH_MISCLASSIFIED
+        } else {
+            0
+        };
         if u_review < policy.review_rate {
-            flags |= FLAG_REVIEW;
+            flags |= match policy.tax_timing {
+                TaxTiming::BeforeRelease => FLAG_REVIEW,
+                TaxTiming::AfterRelease => FLAG_AUDIT,
+            };
         }
-        if u_inspect < policy.inspection_rate {
+        let inspect = match policy.targeting {
+            Targeting::Random => u_inspect < class.inspect_probability,
+            Targeting::RiskBased => {
+                let nc = flags & NON_COMPLIANT != 0;
+                let z: f64 = StandardNormal.sample(&mut self.risk_rngs[s as usize]);
+                risk_score(stream.data_quality, nc, class.credit_multiplier, z) > class.threshold
+            }
+        };
+        if inspect {
             flags |= FLAG_INSPECT;
+            if u_scan < stream.scan_share {
+                flags |= FLAG_SCAN;
+            }
         }
-        if u_truth < stream.prohibited_share {
-            flags |= TRUTH_PROHIBITED;
+        if u_advance < stream.advance_share {
+            flags |= FLAG_ADVANCE;
         }
-        let stats = &mut self.streams[s as usize];
-        if self.now >= self.model.warmup {
-            stats.arrived += 1;
+        if u_two_step < stream.two_step_share {
+            flags |= FLAG_TWO_STEP;
         }
-        let n = stats.in_system.value() + 1.0;
-        stats.in_system.set(self.now, n);
-        let c = self.slab.insert(Consignment {
+        let cons = Consignment {
             stream: s,
             step: 0,
             flags,
+            credit: credit as u8,
             arrived: self.now,
-        });
+            lodged: f64::NAN,
+            released: f64::NAN,
+            value,
+        };
+        let cell = &mut self.cells[cell_of(&cons)];
+        if self.now >= model.warmup {
+            cell.arrived += 1;
+            cell.non_compliant += u64::from(flags & NON_COMPLIANT != 0);
+        }
+        let n = cell.in_system.value() + 1.0;
+        cell.in_system.set(self.now, n);
+        let c = self.slab.insert(cons);
         self.advance(c);
     }
 
@@ -157,18 +231,29 @@ impl<'m> Replication<'m> {
                 self.depart(c, Exit::Released);
                 return;
             };
+            let inspect = cons.has(FLAG_INSPECT);
             let taken = match step.condition {
                 Condition::Always => true,
-                Condition::FlaggedForReview => cons.flags & FLAG_REVIEW != 0,
-                Condition::FlaggedForInspection => cons.flags & FLAG_INSPECT != 0,
-                Condition::NotFlaggedForInspection => cons.flags & FLAG_INSPECT == 0,
+                Condition::FlaggedForReview => cons.has(FLAG_REVIEW),
+                Condition::FlaggedForInspection => inspect,
+                Condition::FlaggedForScan => inspect && cons.has(FLAG_SCAN),
+                Condition::FlaggedForManual => inspect && !cons.has(FLAG_SCAN),
+                Condition::NotFlaggedForInspection => !inspect,
             };
-            if !taken {
+            let a = step.activity.0 as usize;
+            let activity = &self.model.activities[a];
+            // A declaration lodged in advance is already there on arrival.
+            let skipped = activity.step == StepKind::Lodgement && cons.has(FLAG_ADVANCE);
+            if !taken || skipped {
+                if skipped {
+                    self.slab.get_mut(c).lodged = self.now;
+                }
                 self.slab.get_mut(c).step += 1;
                 continue;
             }
-            let a = step.activity.0 as usize;
-            let activity = &self.model.activities[a];
+            if activity.step == StepKind::Release && cons.released.is_nan() {
+                self.slab.get_mut(c).released = self.now;
+            }
             match activity.pool {
                 Some(p) => {
                     match self.pools[p.0 as usize].request(self.now, c) {
@@ -182,6 +267,9 @@ impl<'m> Replication<'m> {
                     return;
                 }
                 None if activity.duration.is_zero() => {
+                    if activity.step.has_outcome() && !self.complete_step(c, a) {
+                        return;
+                    }
                     self.slab.get_mut(c).step += 1;
                 }
                 None => {
@@ -194,9 +282,11 @@ impl<'m> Replication<'m> {
 
     #[inline]
     fn start_service(&mut self, c: u32, activity: usize) {
-        let d = self.model.activities[activity]
-            .duration
-            .sample(&mut self.service_rngs[activity]);
+        let a = &self.model.activities[activity];
+        let mut d = a.duration.sample(&mut self.service_rngs[activity]);
+        if a.step == StepKind::Lodgement && self.slab.get(c).has(FLAG_TWO_STEP) {
+            d *= self.model.streams[self.slab.get(c).stream as usize].two_step_factor;
+        }
         self.calendar.schedule(self.now + d, Event::StepDone(c));
     }
 
@@ -209,10 +299,51 @@ impl<'m> Replication<'m> {
             .0 as usize
     }
 
+    /// What finishing a step means for the consignment: lodgement time,
+    /// what a review or an inspection finds. Returns false if the
+    /// consignment was seized (and has left).
+    fn complete_step(&mut self, c: u32, a: usize) -> bool {
+        let activity = &self.model.activities[a];
+        let now = self.now;
+        let cons = self.slab.get_mut(c);
+        match activity.step {
+            StepKind::Lodgement => cons.lodged = now,
+            // Document review sees what the papers hide: value and tariff.
+            StepKind::Review
+                if cons.has(TRUTH_TAX)
+                    && self.service_rngs[a].random::<f64>() < activity.detection =>
+            {
+                cons.flags |= FOUND;
+            }
+            // Physical inspection sees the goods: prohibited or not what
+            // the declaration says. It cannot see the price paid.
+            StepKind::Inspection | StepKind::Scan => {
+                cons.flags |= INSPECTED;
+                let visible = cons.flags & (TRUTH_PROHIBITED | TRUTH_MISCLASSIFIED);
+                let found =
+                    visible != 0 && self.service_rngs[a].random::<f64>() < activity.detection;
+                let in_cohort = cons.arrived >= self.model.warmup;
+                let cell = cell_of(cons);
+                if found {
+                    cons.flags |= FOUND;
+                }
+                if in_cohort {
+                    self.cells[cell].inspections += 1;
+                    self.cells[cell].hits += u64::from(found);
+                }
+                if found && visible & TRUTH_PROHIBITED != 0 {
+                    self.depart(c, Exit::Seized);
+                    return false;
+                }
+            }
+            _ => {}
+        }
+        true
+    }
+
     fn on_step_done(&mut self, c: u32) {
         let a = self.current_activity(c);
-        let activity = &self.model.activities[a];
-        if let Some(p) = activity.pool {
+        if let Some(p) = self.model.activities[a].pool {
             match self.pools[p.0 as usize].finish(self.now) {
                 Finish::Next { entity, .. } => {
                     let next = self.current_activity(entity);
@@ -224,12 +355,7 @@ impl<'m> Replication<'m> {
                 Finish::Idle { open_at: None } => {}
             }
         }
-        let cons = *self.slab.get(c);
-        if activity.step == StepKind::Inspection
-            && cons.flags & TRUTH_PROHIBITED != 0
-            && self.service_rngs[a].random::<f64>() < activity.detection
-        {
-            self.depart(c, Exit::Seized);
+        if !self.complete_step(c, a) {
             return;
         }
         self.slab.get_mut(c).step += 1;
@@ -249,7 +375,7 @@ impl<'m> Replication<'m> {
         for p in &mut self.pools {
             p.reset_stats(now);
         }
-        for s in &mut self.streams {
+        for s in &mut self.cells {
             s.in_system.reset(now);
         }
     }
@@ -257,25 +383,74 @@ impl<'m> Replication<'m> {
     fn depart(&mut self, c: u32, exit: Exit) {
         let cons = self.slab.remove(c);
         let now = self.now;
-        let warmup = self.model.warmup;
-        let s = &mut self.streams[cons.stream as usize];
+        let model = self.model;
+        let s = &mut self.cells[cell_of(&cons)];
         let n = s.in_system.value() - 1.0;
         s.in_system.set(now, n);
-        if exit == Exit::Released && now >= warmup {
+        if exit == Exit::Released && now >= model.warmup {
             s.releases_in_window += 1;
         }
-        if cons.arrived < warmup {
+        if cons.arrived < model.warmup {
             return;
         }
-        match exit {
-            Exit::Seized => s.seized += 1,
-            Exit::Released => {
-                let t = now - cons.arrived;
-                s.released += 1;
-                s.release_time.add(t);
-                s.release_hist.record(t);
-                s.within_24h += u64::from(t <= 24.0);
-                s.within_48h += u64::from(t <= 48.0);
+        if exit == Exit::Seized {
+            s.seized += 1;
+            return;
+        }
+        let released = if cons.released.is_nan() {
+            now
+        } else {
+            cons.released
+        };
+        let lodged = if cons.lodged.is_nan() {
+            released
+        } else {
+            cons.lodged
+        };
+        let t = released - cons.arrived;
+        s.released += 1;
+        s.release_time.add(t);
+        s.release_hist.record(t);
+        s.within_24h += u64::from(t <= 24.0);
+        s.within_48h += u64::from(t <= 48.0);
+        s.arrival_to_lodgement.add(lodged - cons.arrived);
+        s.lodgement_to_release.add(released - lodged);
+        s.release_to_exit.add(now - released);
+
+        // Revenue: tax due on the truth, tax assessed on what customs knows.
+        let stream = &model.streams[cons.stream as usize];
+        let policy = &model.policy;
+        let due = stream.tax.tax(cons.value, 1.0);
+        let found = cons.has(FOUND);
+        let assessed = if found {
+            due
+        } else {
+            let value = if cons.has(TRUTH_UNDERVALUED) {
+                cons.value * policy.undervaluation_factor
+            } else {
+                cons.value
+            };
+            let rate = if cons.has(TRUTH_MISCLASSIFIED) {
+                policy.misclassification_factor
+            } else {
+                1.0
+            };
+            stream.tax.tax(value, rate)
+        };
+        let evaded = (due - assessed).max(0.0);
+        s.revenue_assessed += assessed;
+        s.revenue_evaded += evaded;
+        if cons.flags & NON_COMPLIANT != 0 && !found {
+            s.leakage += 1;
+        }
+        // "First release, then review": the tax centre reviews after release
+        // and recovers what it finds, if that happens within the horizon.
+        if cons.has(FLAG_AUDIT) && cons.has(TRUTH_TAX) && !found {
+            let rng = &mut self.audit_rngs[cons.stream as usize];
+            let hit = rng.random::<f64>() < policy.audit_detection;
+            let delay = policy.audit_delay.sample(rng);
+            if hit && released + delay <= model.horizon {
+                s.revenue_recovered += evaded;
             }
         }
     }
@@ -284,54 +459,59 @@ impl<'m> Replication<'m> {
         let model = self.model;
         let now = self.now;
         let window = model.horizon - model.warmup;
-        let mut in_flight = vec![0u64; model.streams.len()];
+        let mut cells = self.cells;
         for c in self.slab.live() {
             if c.arrived >= model.warmup {
-                in_flight[c.stream as usize] += 1;
+                cells[cell_of(c)].in_system_end += 1;
             }
         }
-        let mut observations = Vec::new();
-        let mut all = StreamStats::default();
-        let mut all_area = 0.0;
-        for s in &self.streams {
-            all.merge_counts(s);
-            all_area += s.in_system.area_until(now);
-        }
-        push_stream(
-            &mut observations,
-            "all",
-            &all,
-            in_flight.iter().sum(),
-            all_area,
-            window,
-        );
+        let merged = |members: &mut dyn Iterator<Item = usize>| {
+            let mut m = CellStats::default();
+            for i in members {
+                m.merge(&cells[i], now);
+            }
+            m
+        };
+        let mut out = Vec::new();
+        let all = merged(&mut (0..cells.len()));
+        push_cell(&mut out, "all", &all, now, window);
+        let officer_hours: f64 = self
+            .pools
+            .iter()
+            .filter_map(|p| p.report(now).busy_mean)
+            .sum::<f64>()
+            * window;
+        out.push(super::Observation {
+            group: "all".into(),
+            metric: "officer_hours",
+            value: Some(officer_hours),
+        });
         if model.streams.len() > 1 {
-            for (i, s) in self.streams.iter().enumerate() {
-                push_stream(
-                    &mut observations,
-                    &format!("stream={}", model.streams[i].id),
-                    s,
-                    in_flight[i],
-                    s.in_system.area_until(now),
-                    window,
-                );
+            for (i, s) in model.streams.iter().enumerate() {
+                let m = merged(&mut (i * 3..i * 3 + 3));
+                push_cell(&mut out, &format!("stream={}", s.id), &m, now, window);
             }
         }
-        // Mode, region, port and customs groups are unions of streams, so
-        // they are merged here from the streams' statistics rather than
+        // Mode, channel, region, port and customs groups are unions of
+        // streams, credit groups unions of cells: merged here rather than
         // recorded separately on the hot path.
         for (group, members) in stream_groups(model) {
-            let mut merged = StreamStats::default();
-            let (mut end, mut area) = (0, 0.0);
-            for &i in &members {
-                merged.merge_counts(&self.streams[i]);
-                end += in_flight[i];
-                area += self.streams[i].in_system.area_until(now);
-            }
-            push_stream(&mut observations, &group, &merged, end, area, window);
+            let m = merged(&mut members.iter().flat_map(|i| i * 3..i * 3 + 3));
+            push_cell(&mut out, &group, &m, now, window);
+        }
+        for class in CreditClass::ALL {
+            let k = class.index();
+            let m = merged(&mut (0..model.streams.len()).map(|i| i * 3 + k));
+            push_cell(
+                &mut out,
+                &format!("credit={}", class.name()),
+                &m,
+                now,
+                window,
+            );
         }
         for (spec, pool) in model.pools.iter().zip(&self.pools) {
-            push_pool(&mut observations, &spec.id, &pool.report(now));
+            push_pool(&mut out, &spec.id, &pool.report(now));
         }
         ReplicationResult {
             replication,
@@ -339,13 +519,13 @@ impl<'m> Replication<'m> {
             events: self.events,
             consignments: self.consignments,
             peak_in_flight: self.slab.peak(),
-            observations,
+            observations: out,
         }
     }
 }
 
 /// Each `key=value` group with its member streams, ordered by key (mode,
-/// region, port, customs) and then by first appearance among the streams.
+/// channel, region, port, customs) and then by first appearance.
 fn stream_groups(model: &Model) -> Vec<(String, Vec<usize>)> {
     let per_stream: Vec<Vec<String>> = model
         .streams
@@ -353,7 +533,7 @@ fn stream_groups(model: &Model) -> Vec<(String, Vec<usize>)> {
         .map(|s| model.stream_groups(s))
         .collect();
     let mut out: Vec<(String, Vec<usize>)> = Vec::new();
-    for key in ["mode=", "region=", "port=", "customs="] {
+    for key in ["mode=", "channel=", "region=", "port=", "customs="] {
         for (i, groups) in per_stream.iter().enumerate() {
             for g in groups.iter().filter(|g| g.starts_with(key)) {
                 match out.iter_mut().find(|(name, _)| name == g) {

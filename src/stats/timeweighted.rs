@@ -20,6 +20,17 @@ impl TimeWeighted {
         }
     }
 
+    /// A constant-zero quantity whose integral so far is `area`: used to
+    /// sum several time-weighted quantities over the same window.
+    pub fn with_area(t: f64, area: f64) -> Self {
+        Self {
+            start: t,
+            last_t: t,
+            value: 0.0,
+            area,
+        }
+    }
+
     /// The value changes to `value` at time `t`.
     #[inline]
     pub fn set(&mut self, t: f64, value: f64) {

@@ -111,6 +111,7 @@ pub(super) fn region_activities(
                 pool: None,
                 duration,
                 detection: 1.0,
+                scan_share: 0.0,
             });
         }
     }
@@ -171,6 +172,7 @@ pub(super) fn links(
             pool: None,
             duration: duration.unwrap_or(Dist::Deterministic { value: 0.0 }),
             detection: 1.0,
+            scan_share: 0.0,
         });
     }
     out

@@ -41,6 +41,32 @@ pub(super) fn unique_id<T: Copy>(
     name
 }
 
+/// The working hours of a named calendar (`7x24` or a `[calendars.*]`
+/// entry); always open after recording an error for an unknown name.
+pub(super) fn calendar_hours(
+    d: &mut Diagnostics,
+    calendars: &HashMap<String, WorkingHours>,
+    path: &str,
+    c: &Spanned<String>,
+) -> WorkingHours {
+    if c.get_ref() == ALWAYS_OPEN {
+        return WorkingHours::always();
+    }
+    if let Some(h) = calendars.get(c.get_ref()) {
+        return h.clone();
+    }
+    let mut known: Vec<&str> = calendars.keys().map(String::as_str).collect();
+    known.sort();
+    known.insert(0, ALWAYS_OPEN);
+    let msg = format!(
+        "unknown calendar {:?}; defined calendars: {}",
+        c.get_ref(),
+        known.join(", ")
+    );
+    d.error(path, Some(at(c)), msg);
+    WorkingHours::always()
+}
+
 /// Looks up an id, recording an error listing the valid ids if absent.
 pub(super) fn lookup<T: Copy>(
     d: &mut Diagnostics,
@@ -94,6 +120,11 @@ pub(super) fn site_headers(cx: &mut Context, raw: &[Spanned<RawSite>]) -> Vec<Si
                 String::new()
             }
         };
+        let hours = s
+            .calendar
+            .as_ref()
+            .map(|c| calendar_hours(d, &cx.calendars, &format!("{path}.calendar"), c));
+        cx.site_hours.push(hours);
         let kind = match &s.kind {
             Some(k) => SiteKind::parse(k.get_ref()).unwrap_or_else(|| {
                 let msg = format!(
@@ -186,24 +217,10 @@ pub(super) fn resources(cx: &mut Context, raw: &[Spanned<RawResource>]) -> Vec<P
                 0
             }
         };
+        let site_calendar = site.and_then(|s| cx.site_hours.get(s.0 as usize).cloned().flatten());
         let hours = match &r.calendar {
-            None => WorkingHours::always(),
-            Some(c) if c.get_ref() == ALWAYS_OPEN => WorkingHours::always(),
-            Some(c) => match cx.calendars.get(c.get_ref()) {
-                Some(h) => h.clone(),
-                None => {
-                    let mut known: Vec<&str> = cx.calendars.keys().map(String::as_str).collect();
-                    known.sort();
-                    known.insert(0, ALWAYS_OPEN);
-                    let msg = format!(
-                        "unknown calendar {:?}; defined calendars: {}",
-                        c.get_ref(),
-                        known.join(", ")
-                    );
-                    d.error(&format!("{path}.calendar"), Some(at(c)), msg);
-                    WorkingHours::always()
-                }
-            },
+            None => site_calendar.unwrap_or_else(WorkingHours::always),
+            Some(c) => calendar_hours(&mut cx.d, &cx.calendars, &format!("{path}.calendar"), c),
         };
         pools.push(PoolSpec {
             id,
@@ -232,6 +249,7 @@ pub(super) fn site_steps(
                 StepKind::Screening => st.screening.as_ref(),
                 StepKind::Review => st.review.as_ref(),
                 StepKind::Inspection => st.inspection.as_ref(),
+                StepKind::Scan => st.scan.as_ref(),
                 StepKind::Tax => st.tax.as_ref(),
                 StepKind::Release => st.release.as_ref(),
                 StepKind::Sealing => st.sealing.as_ref(),
@@ -243,6 +261,7 @@ pub(super) fn site_steps(
             let activity = match step {
                 Some(st) => step_activity(cx, &path, st, site, kind, pools),
                 None => Activity {
+                    scan_share: 0.0,
                     site,
                     step: kind,
                     pool: None,
@@ -289,8 +308,8 @@ fn step_activity(
             None
         }
     };
-    let detection = match (&st.detection_probability, kind) {
-        (Some(p), StepKind::Inspection) => number_in(
+    let detection = match (&st.detection_probability, default_detection(kind)) {
+        (Some(p), Some(_)) => number_in(
             d,
             &format!("{path}.detection_probability"),
             &at(p),
@@ -299,15 +318,30 @@ fn step_activity(
             1.0,
         )
         .unwrap_or(1.0),
-        (Some(p), _) => {
+        (Some(p), None) => {
             d.error(
                 &format!("{path}.detection_probability"),
                 Some(at(p)),
-                "detection_probability only applies to the inspection step",
+                "detection_probability only applies to the review, scan and inspection steps",
             );
             1.0
         }
-        (None, _) => 1.0,
+        (None, default) => default.unwrap_or(1.0),
+    };
+    let scan_share = match (&st.share, kind) {
+        (Some(p), StepKind::Scan) => {
+            number_in(d, &format!("{path}.share"), &at(p), *p.get_ref(), 0.0, 1.0).unwrap_or(1.0)
+        }
+        (Some(p), _) => {
+            d.error(
+                &format!("{path}.share"),
+                Some(at(p)),
+                "share (of inspections done by scanner) only applies to the scan step",
+            );
+            0.0
+        }
+        (None, StepKind::Scan) => 1.0,
+        (None, _) => 0.0,
     };
     Activity {
         site,
@@ -315,6 +349,20 @@ fn step_activity(
         pool,
         duration: duration.unwrap_or(Dist::Deterministic { value: 0.0 }),
         detection,
+        scan_share,
+    }
+}
+
+/// The detection probability a step has when the file gives none; `None`
+/// for steps that detect nothing. Manual examination sees what is there;
+/// a scan image misses some; a document review finds half of what the
+/// papers hide (modelling defaults, each overridable).
+fn default_detection(kind: StepKind) -> Option<f64> {
+    match kind {
+        StepKind::Inspection => Some(1.0),
+        StepKind::Scan => Some(0.8),
+        StepKind::Review => Some(0.5),
+        _ => None,
     }
 }
 

@@ -8,14 +8,19 @@ use toml::Spanned;
 use super::super::diagnostics::Diagnostics;
 use super::super::raw::{RawPeak, RawStream};
 use super::places::{lookup, unique_id};
-use super::values::{self, missing, number_in};
+use super::policy::credit;
+use super::values::{self, distribution, missing, number_in, optional_choice, optional_number};
 use super::{Context, at};
-use crate::engine::{ArrivalProcess, Peak};
-use crate::model::{Link, Mode, Region, Route, RouteContext, Site, SiteId, SiteKind, Stream};
+use crate::engine::{ArrivalProcess, Dist, Peak};
+use crate::model::{
+    Channel, Condition, Link, Mode, Region, Route, RouteContext, Site, SiteId, SiteKind, Stream,
+    TaxRule, Truth,
+};
 
 /// The validated network streams are routed through.
 pub(super) struct Network<'a> {
     pub sites: &'a [Site],
+    pub activities: &'a [crate::model::Activity],
     pub regions: &'a [Region],
     pub links: &'a [Link],
 }
@@ -169,18 +174,8 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             &s.day_of_week,
             "7 multipliers, Monday first",
         );
-        let prohibited_share = match &s.prohibited_share {
-            Some(p) => number_in(
-                d,
-                &format!("{path}.prohibited_share"),
-                &at(p),
-                *p.get_ref(),
-                0.0,
-                1.0,
-            )
-            .unwrap_or(0.0),
-            None => 0.0,
-        };
+        let attrs = attributes(cx, &path, s, port.map(|p| sites[p.0 as usize].kind));
+        let d = &mut cx.d;
         let mut peaks = Vec::new();
         for (k, p) in s.peaks.iter().enumerate() {
             if let Some(peak) = peak(
@@ -211,11 +206,175 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             mode,
             home,
             arrivals,
-            prohibited_share,
+            scan_share: route_scan_share(&route, net),
             route,
+            channel: attrs.channel,
+            credit_mix: attrs.credit_mix,
+            truth: attrs.truth,
+            value: attrs.value,
+            tax: attrs.tax,
+            data_quality: attrs.data_quality,
+            advance_share: attrs.advance_share,
+            two_step_share: attrs.two_step_share,
+            two_step_factor: attrs.two_step_factor,
+            screening: Default::default(),
         });
     }
     out
+}
+
+/// A stream's channel, importers and goods: everything but its arrivals
+/// and its route.
+struct Attributes {
+    channel: Channel,
+    credit_mix: [f64; 3],
+    truth: Truth,
+    value: Dist,
+    tax: TaxRule,
+    data_quality: f64,
+    advance_share: f64,
+    two_step_share: f64,
+    two_step_factor: f64,
+}
+
+/// Default general-trade duty rate (a typical most-favoured-nation rate).
+const DUTY_RATE: f64 = 0.08;
+/// Default postal articles tax rate (the 13% category).
+const POSTAL_RATE: f64 = 0.13;
+/// Default lodgement time of a two-step summary declaration, as a share of
+/// the full declaration's.
+const TWO_STEP_FACTOR: f64 = 0.25;
+
+/// A typical customs value by channel `[yuan]`, used as a fixed value when
+/// the stream gives no `value` distribution: a B2B consignment is worth
+/// tens of thousands, an e-commerce parcel or a postal article hundreds.
+fn default_value(channel: Channel) -> Dist {
+    let value = match channel {
+        Channel::GeneralTrade => 150_000.0,
+        Channel::Ecommerce9610 | Channel::Bonded1210 => 300.0,
+        Channel::Postal => 400.0,
+    };
+    Dist::Deterministic { value }
+}
+
+fn attributes(
+    cx: &mut Context,
+    path: &str,
+    s: &RawStream,
+    port_kind: Option<SiteKind>,
+) -> Attributes {
+    let d = &mut cx.d;
+    let channel = optional_choice(
+        d,
+        &format!("{path}.channel"),
+        &s.channel,
+        &Channel::ALL,
+        Channel::GeneralTrade,
+    );
+    if let (Channel::Bonded1210, Some(kind), Some(c)) = (channel, port_kind, &s.channel)
+        && kind != SiteKind::BondedZone
+    {
+        let msg = "bonded_1210 consumer orders are cleared from stock in a bonded zone: the stream's port must be a site of kind \"bonded_zone\"";
+        d.error(&format!("{path}.channel"), Some(at(c)), msg);
+    }
+    let credit_mix = credit(
+        d,
+        &format!("{path}.credit_mix"),
+        &s.credit_mix,
+        0.0,
+        1.0,
+        [0.0, 1.0, 0.0],
+    );
+    if let Some(m) = &s.credit_mix
+        && ((credit_mix.iter().sum::<f64>() - 1.0).abs() > 1e-9)
+    {
+        let msg = format!(
+            "shares add up to {}; give advanced, general and discredited shares that add up to 1 (absent ones count as 0 advanced, 1 general, 0 discredited)",
+            credit_mix.iter().sum::<f64>()
+        );
+        d.error(&format!("{path}.credit_mix"), Some(at(m)), msg);
+    }
+    let mut share = |key: &str, v: &Option<toml::Spanned<f64>>| {
+        optional_number(d, &format!("{path}.{key}"), v, 0.0, 1.0, 0.0)
+    };
+    let truth = Truth {
+        prohibited: share("prohibited_share", &s.prohibited_share),
+        undervalued: share("undervalued_share", &s.undervalued_share),
+        misclassified: share("misclassified_share", &s.misclassified_share),
+    };
+    let advance_share = share("advance_declaration_share", &s.advance_declaration_share);
+    let two_step_share = share("two_step_share", &s.two_step_share);
+    if truth.total() > 1.0 {
+        let msg = format!(
+            "prohibited, undervalued and misclassified shares add up to {}; they are exclusive and must add up to at most 1",
+            truth.total()
+        );
+        d.error(path, None, msg);
+    }
+    let value = match &s.value {
+        Some(v) => distribution(d, &format!("{path}.value"), &at(v), v.get_ref())
+            .unwrap_or_else(|| default_value(channel)),
+        None => default_value(channel),
+    };
+    let tax = TaxRule {
+        channel,
+        duty_rate: optional_number(
+            d,
+            &format!("{path}.duty_rate"),
+            &s.duty_rate,
+            0.0,
+            10.0,
+            DUTY_RATE,
+        ),
+        postal_rate: optional_number(
+            d,
+            &format!("{path}.postal_rate"),
+            &s.postal_rate,
+            0.0,
+            1.0,
+            POSTAL_RATE,
+        ),
+    };
+    let data_quality = optional_number(
+        d,
+        &format!("{path}.data_quality"),
+        &s.data_quality,
+        0.0,
+        20.0,
+        channel.default_data_quality(),
+    );
+    let two_step_factor = optional_number(
+        d,
+        &format!("{path}.two_step_factor"),
+        &s.two_step_factor,
+        0.0,
+        1.0,
+        TWO_STEP_FACTOR,
+    );
+    Attributes {
+        channel,
+        credit_mix,
+        truth,
+        value,
+        tax,
+        data_quality,
+        advance_share,
+        two_step_share,
+        two_step_factor,
+    }
+}
+
+/// The share of inspections done by scanner where this route inspects.
+fn route_scan_share(route: &Route, net: &Network) -> f64 {
+    route
+        .steps
+        .iter()
+        .find(|s| s.condition == Condition::FlaggedForScan)
+        .map_or(0.0, |s| {
+            let site = net.activities[s.activity.0 as usize].site;
+            let scan = net.sites[site.0 as usize].activities[crate::model::StepKind::Scan.index()];
+            net.activities[scan.0 as usize].scan_share
+        })
 }
 
 /// The stream's route under `mode`, after checking that the network has

@@ -56,6 +56,45 @@ pub fn number_in(
     None
 }
 
+/// An optional number within `[lo, hi]`, `default` when absent (or wrong,
+/// after recording the error).
+pub fn optional_number(
+    d: &mut Diagnostics,
+    path: &str,
+    v: &Option<toml::Spanned<f64>>,
+    lo: f64,
+    hi: f64,
+    default: f64,
+) -> f64 {
+    v.as_ref()
+        .and_then(|v| number_in(d, path, &v.span(), *v.get_ref(), lo, hi))
+        .unwrap_or(default)
+}
+
+/// An optional choice among named values, `default` when absent.
+pub fn optional_choice<T: Copy>(
+    d: &mut Diagnostics,
+    path: &str,
+    v: &Option<toml::Spanned<String>>,
+    options: &[(&str, T)],
+    default: T,
+) -> T {
+    let Some(v) = v else { return default };
+    match options.iter().find(|(n, _)| *n == v.get_ref()) {
+        Some((_, t)) => *t,
+        None => {
+            let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+            let msg = format!(
+                "got {:?}; expected one of {}",
+                v.get_ref(),
+                names.join(", ")
+            );
+            d.error(path, Some(v.span()), msg);
+            default
+        }
+    }
+}
+
 /// A required field that is missing.
 pub fn missing(d: &mut Diagnostics, path: &str, span: &Range<usize>, what: &str) {
     d.error(path, Some(span.clone()), format!("missing; {what}"));
