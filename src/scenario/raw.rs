@@ -20,6 +20,9 @@ pub struct RawScenario {
     pub warmup_days: Option<Spanned<f64>>,
     pub warmup_h: Option<Spanned<f64>>,
     pub start_date: Option<Spanned<Datetime>>,
+    pub volume_scale: Option<Spanned<f64>>,
+    pub nationwide: Option<bool>,
+    pub national_centre: Option<Spanned<String>>,
     pub policy: Option<Spanned<RawPolicy>>,
     #[serde(default)]
     pub calendars: BTreeMap<String, Spanned<RawCalendar>>,

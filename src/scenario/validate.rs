@@ -41,6 +41,8 @@ struct Context<'a> {
     region_index: HashMap<String, RegionId>,
     /// Each site's own calendar, the default of its resources.
     site_hours: Vec<Option<WorkingHours>>,
+    /// Multiplies every stream's arrival rate.
+    volume_scale: f64,
     /// `policy.mode`: assigns one clearance mode to every stream.
     policy_mode: Option<Mode>,
 }
@@ -66,6 +68,7 @@ pub fn validate(
         pool_index: HashMap::new(),
         region_index: HashMap::new(),
         site_hours: Vec::new(),
+        volume_scale: 1.0,
         policy_mode: None,
     };
     let d = &mut cx.d;
@@ -134,8 +137,10 @@ pub fn validate(
             ),
         }
     }
+    let volume_scale = values::optional_number(d, "volume_scale", &raw.volume_scale, 0.0, 1e6, 1.0);
     let policy = policy::policy(d, &raw);
     cx.policy_mode = policy_mode(d, &raw);
+    cx.volume_scale = volume_scale;
 
     calendars(&mut cx, &raw);
     let mut sites = places::site_headers(&mut cx, &raw.sites);
@@ -145,7 +150,21 @@ pub fn validate(
     let mut activities = places::site_steps(&mut cx, &raw.sites, &mut sites, &pools);
     network::region_activities(&mut cx, &raw.regions, &mut regions, &mut activities);
     let links = network::links(&mut cx, &raw.links, &mut activities);
+    let national_centre = raw
+        .national_centre
+        .as_ref()
+        .and_then(|c| places::lookup(&mut cx.d, &cx.site_index, "national_centre", c, "site"));
+    if raw.nationwide == Some(true)
+        && raw
+            .regions
+            .iter()
+            .any(|r| r.get_ref().integrated == Some(false))
+    {
+        cx.d.error("nationwide", None, "nationwide = true makes every region integrated; remove `integrated = false` from [[regions]] or set nationwide = false");
+    }
     let net = streams::Network {
+        nationwide: raw.nationwide.unwrap_or(false),
+        national_centre,
         sites: &sites,
         activities: &activities,
         regions: &regions,

@@ -19,6 +19,10 @@ use crate::model::{
 
 /// The validated network streams are routed through.
 pub(super) struct Network<'a> {
+    /// Nationwide integration: the whole country acts as one region.
+    pub nationwide: bool,
+    /// The centre reviewing for the whole country when nationwide.
+    pub national_centre: Option<SiteId>,
     pub sites: &'a [Site],
     pub activities: &'a [crate::model::Activity],
     pub regions: &'a [Region],
@@ -190,7 +194,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             }
         }
         let arrivals = ArrivalProcess::new(
-            rate.unwrap_or(0.0),
+            rate.unwrap_or(0.0) * cx.volume_scale,
             hour_of_day,
             day_of_week,
             peaks,
@@ -419,7 +423,8 @@ fn route(
     let home_region = net.region_of(home);
     let port_region = net.region_of(port);
     let same_customs = site(port).customs == Some(home);
-    let integrated = same_customs
+    let integrated = net.nationwide
+        || same_customs
         || (home_region.is_some()
             && home_region == port_region
             && net.regions[home_region.unwrap_or(0)].integrated);
@@ -446,6 +451,16 @@ fn route(
         Mode::RegionalIntegration => {
             let region = home_region.map(|r| &net.regions[r]);
             match region {
+                _ if net.nationwide => {
+                    ctx.centre = region
+                        .and_then(|r| r.centre)
+                        .or(net.national_centre)
+                        .map(site);
+                    if ctx.centre.is_none() {
+                        let msg = "nationwide integration reviews at a clearance centre: give the scenario a national_centre, or the home customs' region a centre";
+                        d.error(&format!("{path}.mode"), Some(span.clone()), msg);
+                    }
+                }
                 Some(r) if r.integrated && home_region == port_region => {
                     ctx.centre = r.centre.map(site);
                     if ctx.centre.is_none() {
