@@ -6,9 +6,9 @@ use clearsim::scenario;
 use clearsim::sim::run_replication;
 use proptest::prelude::*;
 
-/// A small two-site scenario with the given knobs.
-#[allow(clippy::too_many_arguments)]
-fn scenario_text(
+/// The knobs of a small random scenario.
+#[derive(Debug, Clone)]
+struct Knobs {
     rate_a: f64,
     rate_b: f64,
     review_rate: f64,
@@ -17,10 +17,27 @@ fn scenario_text(
     inspectors: u32,
     office_hours: bool,
     prohibited: f64,
+    undervalued: f64,
     detection: f64,
-    dist: &str,
-) -> String {
-    let calendar = if office_hours { "office" } else { "7x24" };
+    scan_share: f64,
+    mode: &'static str,
+    integrated: bool,
+    targeting: &'static str,
+    tax_timing: &'static str,
+    channel_b: &'static str,
+    advance: f64,
+    two_step: f64,
+}
+
+/// A small scenario: a port with a scanner and a home customs in one
+/// region with a centre and a link, plus a second entry site.
+fn scenario_text(k: &Knobs, dist: &str) -> String {
+    let calendar = if k.office_hours { "office" } else { "7x24" };
+    let port_b_kind = if k.channel_b == "bonded_1210" {
+        "bonded_zone"
+    } else {
+        "postal_hub"
+    };
     format!(
         r#"
 name = "prop"
@@ -31,43 +48,120 @@ start_date = 2026-11-06
 [policy]
 review_rate = {review_rate}
 inspection_rate = {inspection_rate}
+mode = "{mode}"
+targeting = "{targeting}"
+tax_timing = "{tax_timing}"
+audit_delay = {{ dist = "exponential", mean = 100 }}
 
 [calendars.office]
 days = ["mon", "tue", "wed", "thu", "fri"]
 hours = [[9, 12], [13, 17]]
 
+[[regions]]
+id = "r"
+integrated = {integrated}
+centre = "centre"
+coordination_delay = {{ dist = "exponential", mean = 5 }}
+
+[[sites]]
+id = "home"
+kind = "customs"
+region = "r"
+[sites.steps.review]
+resource = "home_rev"
+duration = {dist}
+[sites.steps.inspection]
+resource = "home_insp"
+duration = {dist}
+detection_probability = {detection}
+[sites.steps.arrival_confirmation]
+duration = {{ dist = "deterministic", value = 0.5 }}
+
+[[sites]]
+id = "port_customs"
+kind = "customs"
+region = "r"
+
+[[sites]]
+id = "centre"
+kind = "clearance_centre"
+region = "r"
+[sites.steps.review]
+resource = "centre_rev"
+duration = {dist}
+
 [[sites]]
 id = "a"
 kind = "air_port"
+customs = "port_customs"
+calendar = "{calendar}"
 [sites.steps.lodgement]
 duration = {{ dist = "exponential", mean = 0.3 }}
 [sites.steps.review]
 resource = "a_rev"
 duration = {dist}
+[sites.steps.scan]
+resource = "a_scan"
+duration = {{ dist = "exponential", mean = 0.1 }}
+share = {scan_share}
+detection_probability = {detection}
 [sites.steps.inspection]
 resource = "a_insp"
 duration = {dist}
 detection_probability = {detection}
+[sites.steps.sealing]
+duration = {{ dist = "deterministic", value = 0.5 }}
 
 [[sites]]
 id = "b"
-kind = "postal_hub"
+kind = "{port_b_kind}"
+customs = "port_customs"
 [sites.steps.inspection]
 resource = "b_insp"
 duration = {{ dist = "erlang", k = 3, mean = 0.4 }}
 [sites.steps.release]
 duration = {{ dist = "uniform", min = 0.1, max = 0.5 }}
 
+[[links]]
+from = "a"
+to = "home"
+duration = {{ dist = "lognormal", mean = 4, sd = 1 }}
+
+[[links]]
+from = "b"
+to = "home"
+duration = {{ dist = "uniform", min = 2, max = 6 }}
+
 [[resources]]
 id = "a_rev"
 site = "a"
 capacity = {reviewers}
-calendar = "{calendar}"
+
+[[resources]]
+id = "a_scan"
+site = "a"
+capacity = 2
 
 [[resources]]
 id = "a_insp"
 site = "a"
 capacity = {inspectors}
+
+[[resources]]
+id = "home_rev"
+site = "home"
+capacity = {reviewers}
+calendar = "{calendar}"
+
+[[resources]]
+id = "home_insp"
+site = "home"
+capacity = {inspectors}
+
+[[resources]]
+id = "centre_rev"
+site = "centre"
+capacity = {reviewers}
 
 [[resources]]
 id = "b_insp"
@@ -78,21 +172,48 @@ calendar = "{calendar}"
 [[streams]]
 id = "sa"
 port = "a"
+home = "home"
+credit_mix = {{ advanced = 0.2, general = 0.7, discredited = 0.1 }}
+value = {{ dist = "lognormal", mean = 20000, sd = 30000 }}
 rate_per_h = {rate_a}
 prohibited_share = {prohibited}
+undervalued_share = {undervalued}
+misclassified_share = 0.02
+advance_declaration_share = {advance}
+two_step_share = {two_step}
 hour_of_day = [0.2, 0.2, 0.2, 0.2, 0.2, 0.5, 1, 1.5, 2, 2, 2, 2, 1.5, 1.5, 1.5, 1.5, 1.5, 1, 1, 1, 0.5, 0.5, 0.2, 0.2]
 
 [[streams]]
 id = "sb"
+channel = "{channel_b}"
 port = "b"
+home = "home"
 rate_per_h = {rate_b}
 prohibited_share = {prohibited}
+undervalued_share = {undervalued}
 
 [[streams.peaks]]
 from_h = 100
 until_h = 150
 multiplier = 3
-"#
+"#,
+        review_rate = k.review_rate,
+        inspection_rate = k.inspection_rate,
+        mode = k.mode,
+        targeting = k.targeting,
+        tax_timing = k.tax_timing,
+        integrated = k.integrated,
+        detection = k.detection,
+        scan_share = k.scan_share,
+        reviewers = k.reviewers,
+        inspectors = k.inspectors,
+        rate_a = k.rate_a,
+        rate_b = k.rate_b,
+        prohibited = k.prohibited,
+        undervalued = k.undervalued,
+        advance = k.advance,
+        two_step = k.two_step,
+        channel_b = k.channel_b,
     )
 }
 
@@ -106,25 +227,73 @@ fn dist_strategy() -> impl Strategy<Value = String> {
     ]
 }
 
+const MODES: [&str; 5] = [
+    "port_clearance",
+    "territorial_declaration_port_release",
+    "territorial_declaration_release",
+    "customs_transit",
+    "regional_integration",
+];
+
+fn knobs() -> impl Strategy<Value = Knobs> {
+    (
+        (
+            0.0f64..20.0,
+            0.01f64..10.0,
+            0.0f64..=1.0,
+            0.0f64..=1.0,
+            1u32..5,
+            1u32..5,
+        ),
+        (
+            any::<bool>(),
+            0.0f64..0.3,
+            0.0f64..0.3,
+            0.0f64..=1.0,
+            0.0f64..=1.0,
+        ),
+        (
+            0usize..5,
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        ),
+        (0.0f64..=1.0, 0.0f64..=1.0),
+    )
+        .prop_map(|(a, b, c, d)| Knobs {
+            rate_a: a.0,
+            rate_b: a.1,
+            review_rate: a.2,
+            inspection_rate: a.3,
+            reviewers: a.4,
+            inspectors: a.5,
+            office_hours: b.0,
+            prohibited: b.1,
+            undervalued: b.2,
+            detection: b.3,
+            scan_share: b.4,
+            mode: MODES[c.0],
+            // Regional integration needs integration in force.
+            integrated: c.1 || c.0 == 4,
+            targeting: if c.2 { "risk_based" } else { "random" },
+            tax_timing: if c.3 {
+                "after_release"
+            } else {
+                "before_release"
+            },
+            channel_b: if c.4 { "bonded_1210" } else { "postal" },
+            advance: d.0,
+            two_step: d.1,
+        })
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(96))]
 
     #[test]
-    fn every_consignment_is_accounted_for(
-        rate_a in 0.0f64..20.0,
-        rate_b in 0.01f64..10.0,
-        review_rate in 0.0f64..=1.0,
-        inspection_rate in 0.0f64..=1.0,
-        reviewers in 1u32..5,
-        inspectors in 1u32..5,
-        office_hours: bool,
-        prohibited in 0.0f64..0.5,
-        detection in 0.0f64..=1.0,
-        dist in dist_strategy(),
-        seed: u64,
-    ) {
-        let text = scenario_text(rate_a, rate_b, review_rate, inspection_rate, reviewers,
-            inspectors, office_hours, prohibited, detection, &dist);
+    fn every_consignment_is_accounted_for(k in knobs(), dist in dist_strategy(), seed: u64) {
+        let text = scenario_text(&k, &dist);
         let s = scenario::parse("prop.toml", text.as_bytes())
             .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         let r = run_replication(&s.model, 0, seed);
@@ -134,14 +303,27 @@ proptest! {
                 .and_then(|o| o.value)
                 .unwrap_or_else(|| panic!("{group}/{metric} missing"))
         };
-        for group in ["all", "stream=sa", "stream=sb"] {
+        let groups: Vec<&str> = r.observations.iter()
+            .filter(|o| o.metric == "arrived")
+            .map(|o| o.group.as_str())
+            .collect();
+        prop_assert!(groups.len() >= 8, "{:?}", groups);
+        for group in groups {
             let (a, rel, sz, end) = (value(group, "arrived"), value(group, "released"),
                 value(group, "seized"), value(group, "in_system_end"));
             prop_assert_eq!(a, rel + sz + end, "{}: {} != {} + {} + {}", group, a, rel, sz, end);
+            prop_assert!(value(group, "leakage") <= value(group, "non_compliant"));
+            prop_assert!(value(group, "revenue_recovered_yuan") <= value(group, "revenue_evaded_yuan") + 1e-6);
         }
         prop_assert_eq!(value("all", "arrived"), value("stream=sa", "arrived") + value("stream=sb", "arrived"));
-        if detection == 0.0 || prohibited == 0.0 {
+        let credit: f64 = ["advanced", "general", "discredited"].iter()
+            .map(|c| value(&format!("credit={c}"), "arrived")).sum();
+        prop_assert_eq!(value("all", "arrived"), credit);
+        if k.detection == 0.0 || k.prohibited == 0.0 {
             prop_assert_eq!(value("all", "seized"), 0.0);
+        }
+        if k.tax_timing == "before_release" {
+            prop_assert_eq!(value("all", "revenue_recovered_yuan"), 0.0);
         }
     }
 }
