@@ -166,6 +166,7 @@ fn consignments_are_conserved_in_every_replication_and_group() {
         groups,
         [
             "all",
+            "channel=ecommerce_9610",
             "channel=general_trade",
             "credit=advanced",
             "credit=discredited",

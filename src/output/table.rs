@@ -1,13 +1,14 @@
 //! The short, readable summary printed to the terminal after a run: the
-//! headline metrics of each group with their 95% confidence half-widths.
-//! The CSV files hold everything; this is what a person reads first.
+//! headline metrics of `all` with their 95% confidence half-widths, then
+//! one line per group and per resource. The CSV files hold everything; this
+//! is what a person reads first.
 
 use std::fmt::Write;
 
 use crate::experiment::SummaryRow;
 
-/// Metrics shown for consignment groups (`all`, `stream=...`).
-const CONSIGNMENT_METRICS: [&str; 10] = [
+/// Metrics shown for the `all` group, one per line.
+const ALL_METRICS: [&str; 16] = [
     "arrived",
     "released",
     "seized",
@@ -18,9 +19,13 @@ const CONSIGNMENT_METRICS: [&str; 10] = [
     "release_time_p99_h",
     "released_within_24h_share",
     "throughput_per_day",
+    "inspection_rate",
+    "hit_rate",
+    "leakage",
+    "revenue_assessed_yuan",
+    "revenue_evaded_yuan",
+    "revenue_recovered_yuan",
 ];
-/// Metrics shown for `resource=...` groups.
-const RESOURCE_METRICS: [&str; 3] = ["utilisation", "wait_mean_h", "queue_len_mean"];
 
 fn number(x: f64) -> String {
     let a = x.abs();
@@ -33,35 +38,82 @@ fn number(x: f64) -> String {
     }
 }
 
+fn find<'a>(rows: &'a [SummaryRow], group: &str, metric: &str) -> Option<&'a SummaryRow> {
+    rows.iter().find(|r| r.group == group && r.metric == metric)
+}
+
+/// The mean of a metric, or `-` when undefined.
+fn mean(rows: &[SummaryRow], group: &str, metric: &str) -> String {
+    find(rows, group, metric)
+        .and_then(|r| r.estimate.mean)
+        .map_or("-".into(), number)
+}
+
+/// `mean ± half-width`, or just the mean with one replication.
+fn mean_ci(rows: &[SummaryRow], group: &str, metric: &str) -> String {
+    let Some(r) = find(rows, group, metric) else {
+        return "-".into();
+    };
+    match (r.estimate.mean, r.estimate.half_width) {
+        (Some(m), Some(h)) => format!("{} ± {}", number(m), number(h)),
+        (Some(m), None) => number(m),
+        _ => "-".into(),
+    }
+}
+
 /// Renders the summary table. `title` heads it.
 pub fn render(title: &str, rows: &[SummaryRow]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{title}");
-    let _ = writeln!(
-        out,
-        "{:<34} {:>14} {:>12}",
-        "group / metric", "mean", "± 95% CI"
-    );
+    let _ = writeln!(out, "{:<34} {:>14} {:>12}", "all", "mean", "± 95% CI");
+    for m in ALL_METRICS {
+        let Some(r) = find(rows, "all", m) else {
+            continue;
+        };
+        let mean = r.estimate.mean.map_or("-".to_string(), number);
+        let hw = r.estimate.half_width.map_or("-".to_string(), number);
+        let _ = writeln!(out, "  {m:<32} {mean:>14} {hw:>12}");
+    }
     let mut groups: Vec<&str> = Vec::new();
     for r in rows {
-        if !groups.contains(&r.group.as_str()) {
+        if r.group != "all" && !groups.contains(&r.group.as_str()) {
             groups.push(&r.group);
         }
     }
-    for g in groups {
-        let wanted: &[&str] = if g.starts_with("resource=") {
-            &RESOURCE_METRICS
-        } else {
-            &CONSIGNMENT_METRICS
-        };
-        let _ = writeln!(out, "{g}");
-        for m in wanted {
-            let Some(r) = rows.iter().find(|r| r.group == g && r.metric == *m) else {
-                continue;
-            };
-            let mean = r.estimate.mean.map_or("-".to_string(), number);
-            let hw = r.estimate.half_width.map_or("-".to_string(), number);
-            let _ = writeln!(out, "  {m:<32} {mean:>14} {hw:>12}");
+    let (resources, cohorts): (Vec<&str>, Vec<&str>) =
+        groups.iter().partition(|g| g.starts_with("resource="));
+    if !cohorts.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{:<40} {:>10} {:>18} {:>9} {:>9} {:>9}",
+            "group", "arrived", "release mean h", "p90 h", "inspect", "leakage"
+        );
+        for g in cohorts {
+            let _ = writeln!(
+                out,
+                "{g:<40} {:>10} {:>18} {:>9} {:>9} {:>9}",
+                mean(rows, g, "arrived"),
+                mean_ci(rows, g, "release_time_mean_h"),
+                mean(rows, g, "release_time_p90_h"),
+                mean(rows, g, "inspection_rate"),
+                mean(rows, g, "leakage"),
+            );
+        }
+    }
+    if !resources.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{:<40} {:>11} {:>18} {:>10}",
+            "resource", "utilisation", "wait mean h", "queue"
+        );
+        for g in resources {
+            let _ = writeln!(
+                out,
+                "{g:<40} {:>11} {:>18} {:>10}",
+                mean(rows, g, "utilisation"),
+                mean_ci(rows, g, "wait_mean_h"),
+                mean(rows, g, "queue_len_mean"),
+            );
         }
     }
     out
