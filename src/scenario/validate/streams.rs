@@ -7,14 +7,13 @@ use toml::Spanned;
 
 use super::super::diagnostics::Diagnostics;
 use super::super::raw::{RawPeak, RawStream};
+use super::goods::attributes;
 use super::places::{lookup, unique_id};
-use super::policy::credit;
-use super::values::{self, distribution, missing, number_in, optional_choice, optional_number};
+use super::values::{self, missing, number_in};
 use super::{Context, at};
-use crate::engine::{ArrivalProcess, Dist, Peak};
+use crate::engine::{ArrivalProcess, Peak};
 use crate::model::{
-    Channel, Condition, Link, Mode, Region, Route, RouteContext, Site, SiteId, SiteKind, Stream,
-    TaxRule, Truth,
+    Condition, Link, Mode, Region, Route, RouteContext, Site, SiteId, SiteKind, Stream,
 };
 
 /// The validated network streams are routed through.
@@ -225,147 +224,6 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
         });
     }
     out
-}
-
-/// A stream's channel, importers and goods: everything but its arrivals
-/// and its route.
-struct Attributes {
-    channel: Channel,
-    credit_mix: [f64; 3],
-    truth: Truth,
-    value: Dist,
-    tax: TaxRule,
-    data_quality: f64,
-    advance_share: f64,
-    two_step_share: f64,
-    two_step_factor: f64,
-}
-
-/// Default general-trade duty rate (a typical most-favoured-nation rate).
-const DUTY_RATE: f64 = 0.08;
-/// Default postal articles tax rate (the 13% category).
-const POSTAL_RATE: f64 = 0.13;
-/// Default lodgement time of a two-step summary declaration, as a share of
-/// the full declaration's.
-const TWO_STEP_FACTOR: f64 = 0.25;
-
-/// A typical customs value by channel `[yuan]`, used as a fixed value when
-/// the stream gives no `value` distribution: a B2B consignment is worth
-/// tens of thousands, an e-commerce parcel or a postal article hundreds.
-fn default_value(channel: Channel) -> Dist {
-    let value = match channel {
-        Channel::GeneralTrade => 150_000.0,
-        Channel::Ecommerce9610 | Channel::Bonded1210 => 300.0,
-        Channel::Postal => 400.0,
-    };
-    Dist::Deterministic { value }
-}
-
-fn attributes(
-    cx: &mut Context,
-    path: &str,
-    s: &RawStream,
-    port_kind: Option<SiteKind>,
-) -> Attributes {
-    let d = &mut cx.d;
-    let channel = optional_choice(
-        d,
-        &format!("{path}.channel"),
-        &s.channel,
-        &Channel::ALL,
-        Channel::GeneralTrade,
-    );
-    if let (Channel::Bonded1210, Some(kind), Some(c)) = (channel, port_kind, &s.channel)
-        && kind != SiteKind::BondedZone
-    {
-        let msg = "bonded_1210 consumer orders are cleared from stock in a bonded zone: the stream's port must be a site of kind \"bonded_zone\"";
-        d.error(&format!("{path}.channel"), Some(at(c)), msg);
-    }
-    let credit_mix = credit(
-        d,
-        &format!("{path}.credit_mix"),
-        &s.credit_mix,
-        0.0,
-        1.0,
-        [0.0, 1.0, 0.0],
-    );
-    if let Some(m) = &s.credit_mix
-        && ((credit_mix.iter().sum::<f64>() - 1.0).abs() > 1e-9)
-    {
-        let msg = format!(
-            "shares add up to {}; give advanced, general and discredited shares that add up to 1 (absent ones count as 0 advanced, 1 general, 0 discredited)",
-            credit_mix.iter().sum::<f64>()
-        );
-        d.error(&format!("{path}.credit_mix"), Some(at(m)), msg);
-    }
-    let mut share = |key: &str, v: &Option<toml::Spanned<f64>>| {
-        optional_number(d, &format!("{path}.{key}"), v, 0.0, 1.0, 0.0)
-    };
-    let truth = Truth {
-        prohibited: share("prohibited_share", &s.prohibited_share),
-        undervalued: share("undervalued_share", &s.undervalued_share),
-        misclassified: share("misclassified_share", &s.misclassified_share),
-    };
-    let advance_share = share("advance_declaration_share", &s.advance_declaration_share);
-    let two_step_share = share("two_step_share", &s.two_step_share);
-    if truth.total() > 1.0 {
-        let msg = format!(
-            "prohibited, undervalued and misclassified shares add up to {}; they are exclusive and must add up to at most 1",
-            truth.total()
-        );
-        d.error(path, None, msg);
-    }
-    let value = match &s.value {
-        Some(v) => distribution(d, &format!("{path}.value"), &at(v), v.get_ref())
-            .unwrap_or_else(|| default_value(channel)),
-        None => default_value(channel),
-    };
-    let tax = TaxRule {
-        channel,
-        duty_rate: optional_number(
-            d,
-            &format!("{path}.duty_rate"),
-            &s.duty_rate,
-            0.0,
-            10.0,
-            DUTY_RATE,
-        ),
-        postal_rate: optional_number(
-            d,
-            &format!("{path}.postal_rate"),
-            &s.postal_rate,
-            0.0,
-            1.0,
-            POSTAL_RATE,
-        ),
-    };
-    let data_quality = optional_number(
-        d,
-        &format!("{path}.data_quality"),
-        &s.data_quality,
-        0.0,
-        20.0,
-        channel.default_data_quality(),
-    );
-    let two_step_factor = optional_number(
-        d,
-        &format!("{path}.two_step_factor"),
-        &s.two_step_factor,
-        0.0,
-        1.0,
-        TWO_STEP_FACTOR,
-    );
-    Attributes {
-        channel,
-        credit_mix,
-        truth,
-        value,
-        tax,
-        data_quality,
-        advance_share,
-        two_step_share,
-        two_step_factor,
-    }
 }
 
 /// The share of inspections done by scanner where this route inspects.
