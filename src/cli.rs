@@ -1,18 +1,17 @@
-//! The command line: `clearsim run` and `clearsim validate`. Parsing lives
+//! The command line: `clearsim run`, `compare` and `validate`. Parsing lives
 //! here; the work is delegated to the library. Errors carry a kind so that
 //! `main` can map bad input to exit code 2 and other failures to 1.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::engine::rng::replication_seed;
-use crate::experiment::{self, RunPlan};
-use crate::output::manifest::{Manifest, RunInfo, ScenarioInfo};
-use crate::output::{table, tidy, write_atomic};
-use crate::scenario::{self, Scenario, ScenarioError, diagnostics_text};
+use crate::experiment::{self, RunPlan, compare};
+use crate::model::Mode;
+use crate::output::run::{RunRecord, Variant, write_run};
+use crate::output::table;
+use crate::scenario::{self, Overrides, Scenario, ScenarioError, diagnostics_text};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -30,6 +29,9 @@ pub enum Command {
     /// Run a scenario (the built-in default when no file is given) and write
     /// summary.csv, replications.csv and manifest.json.
     Run(RunArgs),
+    /// Run a scenario under several clearance modes with common random
+    /// numbers and report each mode and its paired difference from a baseline.
+    Compare(CompareArgs),
     /// Check a scenario file and report every problem found, without running it.
     Validate {
         /// The scenario file (TOML).
@@ -41,6 +43,34 @@ pub enum Command {
 pub struct RunArgs {
     /// The scenario file (TOML); omitted: the built-in default scenario.
     pub scenario: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: Common,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Modes to compare: `all`, or a comma-separated list such as
+    /// port_clearance,customs_transit.
+    #[arg(long, default_value = "all", value_name = "LIST")]
+    pub modes: String,
+    /// The mode the others are compared with [default: the first compared].
+    #[arg(long, value_name = "MODE")]
+    pub baseline: Option<String>,
+    #[command(flatten)]
+    pub common: Common,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Options every run-like command takes.
+#[derive(Debug, clap::Args)]
+pub struct Common {
     /// Output directory [default: output/<scenario name>/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -53,9 +83,17 @@ pub struct RunArgs {
     /// Worker threads; 0 uses every core. Results do not depend on it.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+}
+
+impl Common {
+    /// Seeds, replications and threads: the scenario's, unless overridden.
+    fn plan(&self, s: &Scenario) -> RunPlan {
+        RunPlan {
+            seed: self.seed.unwrap_or(s.seed),
+            replications: self.reps.unwrap_or(s.replications),
+            threads: self.threads,
+        }
+    }
 }
 
 /// Bad input from the user (scenario or arguments): exit code 2.
@@ -68,6 +106,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Validate { scenario } => validate(&scenario),
         Command::Run(args) => run_scenario(args),
+        Command::Compare(args) => compare(args),
     }
 }
 
@@ -101,72 +140,169 @@ fn run_scenario(args: RunArgs) -> anyhow::Result<()> {
     if !args.quiet {
         eprint!("{}", diagnostics_text(&s.source_label, &s.warnings));
     }
-    let plan = RunPlan {
-        seed: args.seed.unwrap_or(s.seed),
-        replications: args.reps.unwrap_or(s.replications),
-        threads: args.threads,
-    };
+    let plan = args.common.plan(&s);
     let out = args
+        .common
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&s.name));
-    std::fs::create_dir_all(&out)
-        .with_context(|| format!("cannot create the output directory {}", out.display()))?;
-
     let started = Instant::now();
     let results = experiment::run(&s.model, plan)?;
-    let wall_seconds = started.elapsed().as_secs_f64();
-    let rows = experiment::summarize("base", &results);
-
-    let files = ["summary.csv", "replications.csv", "manifest.json"];
-    write_atomic(&out.join(files[0]), &tidy::summary_csv(&rows)?)?;
-    write_atomic(
-        &out.join(files[1]),
-        &tidy::replications_csv("base", &results)?,
-    )?;
-    let manifest = Manifest {
-        clearsim_version: env!("CARGO_PKG_VERSION").to_string(),
-        command_line: std::env::args().collect(),
-        scenario: ScenarioInfo {
-            name: s.name.clone(),
-            description: s.description.clone(),
-            file: s.source_label.clone(),
-            sha256: s.source_sha256.clone(),
-        },
-        run: RunInfo {
-            seed: plan.seed,
-            replications: plan.replications,
-            replication_seeds: (0..plan.replications as u64)
-                .map(|r| replication_seed(plan.seed, r))
-                .collect(),
-            rng: "PCG-64 (Lcg128Xsl64); one stream per replication and random source, derived by SplitMix64".into(),
-            horizon_h: s.model.horizon,
-            warmup_h: s.model.warmup,
-            threads: if plan.threads == 0 { rayon::current_num_threads() } else { plan.threads },
-            consignments_simulated: results.iter().map(|r| r.consignments).sum(),
-            events: results.iter().map(|r| r.events).sum(),
-            wall_seconds,
-        },
-        files: files.iter().map(|f| f.to_string()).collect(),
+    let variants = [Variant {
+        name: "base".into(),
+        results,
+    }];
+    let record = RunRecord {
+        scenario: &s,
+        plan,
+        variants: &variants,
+        diffs: &[],
+        wall_seconds: started.elapsed().as_secs_f64(),
     };
-    write_atomic(&out.join(files[2]), &manifest.to_json()?)?;
-
+    let (rows, manifest) = write_run(&out, &record)?;
     if !args.quiet {
-        let title = format!(
-            "{} — {} replications × {:.0} h observed after {:.0} h warm-up (seed {})",
-            s.name,
-            plan.replications,
-            s.model.horizon - s.model.warmup,
-            s.model.warmup,
-            plan.seed
-        );
-        print!("{}", table::render(&title, &rows));
+        print!("{}", table::render(&title(&s, plan), &rows));
         println!(
             "{} consignments simulated in {:.2} s; outputs in {}",
             manifest.run.consignments_simulated,
-            wall_seconds,
+            record.wall_seconds,
             out.display()
         );
     }
     Ok(())
+}
+
+/// The first line of a summary: what ran, for how long, with which seed.
+fn title(s: &Scenario, plan: RunPlan) -> String {
+    format!(
+        "{} — {} replications × {:.0} h observed after {:.0} h warm-up (seed {})",
+        s.name,
+        plan.replications,
+        s.model.horizon - s.model.warmup,
+        s.model.warmup,
+        plan.seed
+    )
+}
+
+fn compare(args: CompareArgs) -> anyhow::Result<()> {
+    let s = scenario::load(&args.scenario).map_err(InputError)?;
+    let plan = args.common.plan(&s);
+    let explicit = args.modes != "all";
+    let modes: Vec<Mode> = if explicit {
+        parse_modes(&args.modes)?
+    } else {
+        Mode::ALL.iter().map(|(_, m)| *m).collect()
+    };
+    // Each mode is the same file rebuilt with `policy.mode`; a mode the
+    // network cannot carry (no link for transit, say) is an error when
+    // asked for by name and is skipped, with the reason, under `all`.
+    let mut built = Vec::new();
+    let mut failures: Vec<(Mode, ScenarioError)> = Vec::new();
+    for mode in modes {
+        match s.with(&Overrides { mode: Some(mode) }) {
+            Ok(v) => built.push((mode, v)),
+            Err(e) => failures.push((mode, e)),
+        }
+    }
+    if explicit && !failures.is_empty() || built.is_empty() {
+        return Err(InputError(mode_errors(&s.source_label, failures)).into());
+    }
+    if !args.quiet {
+        for (mode, e) in &failures {
+            eprintln!(
+                "warning: skipping mode {}: the scenario cannot run under it:",
+                mode.name()
+            );
+            eprintln!("{e}");
+        }
+    }
+    let baseline = match &args.baseline {
+        Some(b) => {
+            let m = parse_modes(b)?[0];
+            if !built.iter().any(|(mode, _)| *mode == m) {
+                return Err(InputError(ScenarioError::single(
+                    &s.source_label,
+                    format!("baseline mode {} is not among the modes compared", m.name()),
+                ))
+                .into());
+            }
+            m
+        }
+        None => built[0].0,
+    };
+    let out = args
+        .common
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&s.name).join("compare"));
+    let started = Instant::now();
+    let mut variants = Vec::new();
+    for (mode, v) in &built {
+        variants.push(Variant {
+            name: mode.name().to_string(),
+            results: experiment::run(&v.model, plan)?,
+        });
+    }
+    let base = variants
+        .iter()
+        .find(|v| v.name == baseline.name())
+        .expect("the baseline was built");
+    let diffs: Vec<_> = variants
+        .iter()
+        .filter(|v| v.name != base.name)
+        .flat_map(|v| compare::differences(&v.name, &v.results, &base.name, &base.results))
+        .collect();
+    let record = RunRecord {
+        scenario: &s,
+        plan,
+        variants: &variants,
+        diffs: &diffs,
+        wall_seconds: started.elapsed().as_secs_f64(),
+    };
+    let (rows, manifest) = write_run(&out, &record)?;
+    if !args.quiet {
+        print!(
+            "{}",
+            table::render_comparison(&title(&s, plan), &rows, &diffs, baseline.name())
+        );
+        println!(
+            "{} consignments simulated in {:.2} s; outputs in {}",
+            manifest.run.consignments_simulated,
+            record.wall_seconds,
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// `all` or a comma-separated list of mode names.
+fn parse_modes(list: &str) -> anyhow::Result<Vec<Mode>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(|m| {
+            Mode::parse(m).ok_or_else(|| {
+                let names: Vec<&str> = Mode::ALL.iter().map(|(n, _)| *n).collect();
+                anyhow::Error::from(InputError(ScenarioError::single(
+                    "--modes",
+                    format!("unknown clearance mode {m:?}; expected all or a comma-separated list of {}", names.join(", ")),
+                )))
+            })
+        })
+        .collect()
+}
+
+/// One error listing why each mode cannot run.
+fn mode_errors(file: &str, failures: Vec<(Mode, ScenarioError)>) -> ScenarioError {
+    let mut diagnostics = Vec::new();
+    for (mode, e) in failures {
+        for mut d in e.diagnostics {
+            d.message = format!("under mode {}: {}", mode.name(), d.message);
+            diagnostics.push(d);
+        }
+    }
+    ScenarioError {
+        file: file.to_string(),
+        diagnostics,
+    }
 }

@@ -5,6 +5,8 @@
 //! by replication id. The output is therefore identical for any thread
 //! count; only the wall-clock time changes.
 
+pub mod compare;
+
 use rayon::prelude::*;
 
 use crate::engine::rng::replication_seed;

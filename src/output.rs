@@ -5,6 +5,7 @@
 
 pub mod atomic;
 pub mod manifest;
+pub mod run;
 pub mod table;
 pub mod tidy;
 

@@ -47,6 +47,24 @@ pub struct Scenario {
     pub source_sha256: String,
     /// Non-fatal findings (e.g. offered load at or above capacity).
     pub warnings: Vec<Diagnostic>,
+    /// The file's text, kept so that variants can be rebuilt from it.
+    pub source_text: String,
+}
+
+/// Settings that replace the file's own when a scenario is built, for
+/// experiments that run one file several ways.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Overrides {
+    /// One clearance mode for every stream (as `policy.mode` would).
+    pub mode: Option<crate::model::Mode>,
+}
+
+impl Scenario {
+    /// The same scenario rebuilt with `overrides`; errors name what the
+    /// variant lacks (e.g. a link that a mode needs).
+    pub fn with(&self, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
+        parse_with(&self.source_label, self.source_text.as_bytes(), overrides)
+    }
 }
 
 /// Reads and validates the scenario file at `path`.
@@ -66,6 +84,15 @@ pub fn builtin_default() -> Scenario {
 
 /// Validates scenario text; `label` names it in messages.
 pub fn parse(label: &str, bytes: &[u8]) -> Result<Scenario, ScenarioError> {
+    parse_with(label, bytes, &Overrides::default())
+}
+
+/// Validates scenario text with some settings replaced.
+pub fn parse_with(
+    label: &str,
+    bytes: &[u8],
+    overrides: &Overrides,
+) -> Result<Scenario, ScenarioError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
         let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
@@ -94,7 +121,7 @@ pub fn parse(label: &str, bytes: &[u8]) -> Result<Scenario, ScenarioError> {
     })?;
     let sha = Sha256::digest(bytes);
     let source_sha256 = sha.iter().map(|b| format!("{b:02x}")).collect();
-    validate::validate(label, text, raw, source_sha256)
+    validate::validate(label, text, raw, source_sha256, overrides)
 }
 
 #[cfg(test)]

@@ -277,3 +277,19 @@ pub struct RouteStep {
 pub struct Route {
     pub steps: Vec<RouteStep>,
 }
+
+impl Route {
+    /// Drops the steps that take no time, hold nothing and change nothing,
+    /// so the event loop does not walk through them for every consignment.
+    /// Lodgement and release are kept: they mark the Time Release Study
+    /// points even when instantaneous.
+    pub fn drop_empty_steps(&mut self, activities: &[super::Activity]) {
+        self.steps.retain(|st| {
+            let a = &activities[st.activity.0 as usize];
+            a.pool.is_some()
+                || !a.duration.is_zero()
+                || a.step.has_outcome()
+                || a.step == StepKind::Release
+        });
+    }
+}

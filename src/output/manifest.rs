@@ -9,6 +9,8 @@ pub struct Manifest {
     pub command_line: Vec<String>,
     pub scenario: ScenarioInfo,
     pub run: RunInfo,
+    /// The variants run (one `base` for a plain run; modes for compare).
+    pub variants: Vec<String>,
     pub files: Vec<String>,
 }
 

@@ -6,6 +6,7 @@
 use std::fmt::Write;
 
 use crate::experiment::SummaryRow;
+use crate::experiment::compare::DiffRow;
 
 /// Metrics shown for the `all` group, one per line.
 const ALL_METRICS: [&str; 16] = [
@@ -114,6 +115,84 @@ pub fn render(title: &str, rows: &[SummaryRow]) -> String {
                 mean_ci(rows, g, "wait_mean_h"),
                 mean(rows, g, "queue_len_mean"),
             );
+        }
+    }
+    out
+}
+
+/// Metrics of the `all` group compared across variants.
+const COMPARED_METRICS: [&str; 8] = [
+    "release_time_mean_h",
+    "release_time_p90_h",
+    "released_within_24h_share",
+    "throughput_per_day",
+    "inspections",
+    "leakage",
+    "revenue_evaded_yuan",
+    "officer_hours",
+];
+
+/// Renders a comparison: for each headline metric, every variant's mean
+/// with its CI and its paired difference from `baseline`, starred where
+/// the paired 95% interval excludes zero.
+pub fn render_comparison(
+    title: &str,
+    rows: &[SummaryRow],
+    diffs: &[DiffRow],
+    baseline: &str,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{title}");
+    let _ = writeln!(
+        out,
+        "group all; differences are paired (common random numbers) against {baseline}; \
+         * = the 95% interval excludes 0"
+    );
+    let mut variants: Vec<&str> = Vec::new();
+    for r in rows {
+        if !variants.contains(&r.variant.as_str()) {
+            variants.push(&r.variant);
+        }
+    }
+    for m in COMPARED_METRICS {
+        let _ = writeln!(
+            out,
+            "\n{m:<40} {:>22} {:>24}",
+            "mean ± 95% CI", "difference ± 95% CI"
+        );
+        for v in &variants {
+            let Some(r) = rows
+                .iter()
+                .find(|r| r.variant == *v && r.group == "all" && r.metric == m)
+            else {
+                continue;
+            };
+            let est = match (r.estimate.mean, r.estimate.half_width) {
+                (Some(x), Some(h)) => format!("{} ± {}", number(x), number(h)),
+                (Some(x), None) => number(x),
+                _ => "-".into(),
+            };
+            let diff = if *v == baseline {
+                "(baseline)".to_string()
+            } else {
+                diffs
+                    .iter()
+                    .find(|d| d.variant == *v && d.group == "all" && d.metric == m)
+                    .and_then(|d| Some((d.paired.mean?, d.paired.half_width)))
+                    .map_or("-".into(), |(x, h)| match h {
+                        Some(h) => {
+                            let star = if x.abs() > h { " *" } else { "  " };
+                            format!(
+                                "{}{} ± {}{star}",
+                                if x >= 0.0 { "+" } else { "" },
+                                number(x),
+                                number(h)
+                            )
+                        }
+                        None => number(x),
+                    })
+            };
+            let _ = writeln!(out, "  {v:<38} {est:>22} {diff:>24}");
         }
     }
     out

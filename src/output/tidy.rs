@@ -3,6 +3,7 @@
 //! bytes depend only on the values; undefined values are empty cells.
 
 use crate::experiment::SummaryRow;
+use crate::experiment::compare::DiffRow;
 use crate::sim::ReplicationResult;
 
 pub const SUMMARY_HEADER: [&str; 6] = [
@@ -11,6 +12,16 @@ pub const SUMMARY_HEADER: [&str; 6] = [
     "metric",
     "mean",
     "ci95_half_width",
+    "reps",
+];
+pub const COMPARISON_HEADER: [&str; 8] = [
+    "variant",
+    "baseline",
+    "group",
+    "metric",
+    "diff_mean",
+    "diff_ci95_half_width",
+    "unpaired_ci95_half_width",
     "reps",
 ];
 pub const REPLICATIONS_HEADER: [&str; 6] =
@@ -37,15 +48,44 @@ pub fn summary_csv(rows: &[SummaryRow]) -> anyhow::Result<Vec<u8>> {
     Ok(w.into_inner()?)
 }
 
-/// `replications.csv`: one row per replication, group and metric.
-pub fn replications_csv(variant: &str, results: &[ReplicationResult]) -> anyhow::Result<Vec<u8>> {
+/// `replications.csv`: one row per variant, replication, group and metric.
+pub fn replications_csv(variants: &[(&str, &[ReplicationResult])]) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(REPLICATIONS_HEADER)?;
-    for r in results {
-        let (rep, seed) = (r.replication.to_string(), r.seed.to_string());
-        for o in &r.observations {
-            w.write_record([variant, &rep, &seed, &o.group, o.metric, &num(o.value)])?;
+    for (variant, results) in variants {
+        for r in *results {
+            let (rep, seed) = (r.replication.to_string(), r.seed.to_string());
+            for o in &r.observations {
+                w.write_record([
+                    variant,
+                    rep.as_str(),
+                    &seed,
+                    &o.group,
+                    o.metric,
+                    &num(o.value),
+                ])?;
+            }
         }
+    }
+    Ok(w.into_inner()?)
+}
+
+/// `comparison.csv`: each variant's difference from the baseline, with the
+/// paired and the unpaired 95% half-widths.
+pub fn comparison_csv(rows: &[DiffRow]) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(COMPARISON_HEADER)?;
+    for r in rows {
+        w.write_record([
+            r.variant.as_str(),
+            r.baseline.as_str(),
+            r.group.as_str(),
+            r.metric,
+            &num(r.paired.mean),
+            &num(r.paired.half_width),
+            &num(r.unpaired_half_width),
+            &r.paired.n.to_string(),
+        ])?;
     }
     Ok(w.into_inner()?)
 }

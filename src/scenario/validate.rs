@@ -58,6 +58,7 @@ pub fn validate(
     text: &str,
     raw: RawScenario,
     source_sha256: String,
+    overrides: &super::Overrides,
 ) -> Result<Scenario, ScenarioError> {
     let mut cx = Context {
         d: Diagnostics::new(text),
@@ -140,7 +141,7 @@ pub fn validate(
     }
     let volume_scale = values::optional_number(d, "volume_scale", &raw.volume_scale, 0.0, 1e6, 1.0);
     let policy = policy::policy(d, &raw);
-    cx.policy_mode = policy_mode(d, &raw);
+    cx.policy_mode = overrides.mode.or(policy_mode(d, &raw));
     cx.volume_scale = volume_scale;
 
     calendars(&mut cx, &raw);
@@ -223,6 +224,7 @@ pub fn validate(
         source_label: label.to_string(),
         source_sha256,
         warnings: items,
+        source_text: text.to_string(),
     })
 }
 

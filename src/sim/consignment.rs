@@ -40,6 +40,9 @@ pub struct Consignment {
     pub released: f64,
     /// True customs value `[yuan]`.
     pub value: f64,
+    /// The consignment's own seed: its service times and inspection
+    /// outcomes are drawn from it, so they are the same under every mode.
+    pub seed: u64,
 }
 
 impl Consignment {
@@ -120,6 +123,7 @@ mod tests {
             lodged: f64::NAN,
             released: f64::NAN,
             value: 0.0,
+            seed: 0,
         };
         let a = s.insert(c(0));
         let b = s.insert(c(1));

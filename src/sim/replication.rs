@@ -2,6 +2,7 @@
 
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
+use rand_pcg::Pcg64Mcg;
 
 use super::consignment::*;
 use super::metrics::{CellStats, ReplicationResult, push_cell, push_pool};
@@ -13,8 +14,6 @@ use crate::model::{Condition, CreditClass, Model, StepKind, Targeting, TaxTiming
 /// Random-source kinds; with an index they name a stream (see `engine::rng`).
 const SOURCE_ARRIVALS: u32 = 1;
 const SOURCE_SCREENING: u32 = 2;
-const SOURCE_SERVICE: u32 = 3;
-const SOURCE_AUDIT: u32 = 4;
 const SOURCE_RISK: u32 = 5;
 const SOURCE_VALUE: u32 = 6;
 
@@ -45,10 +44,8 @@ struct Replication<'m> {
     slab: Slab,
     arrival_rngs: Vec<SimRng>,
     screening_rngs: Vec<SimRng>,
-    audit_rngs: Vec<SimRng>,
     risk_rngs: Vec<SimRng>,
     value_rngs: Vec<SimRng>,
-    service_rngs: Vec<SimRng>,
     /// Statistics per cohort cell: stream × credit class.
     cells: Vec<CellStats>,
     events: u64,
@@ -61,6 +58,27 @@ pub fn run_replication(model: &Model, replication: u32, seed: u64) -> Replicatio
     let mut r = Replication::new(model, seed);
     r.run();
     r.finish(replication, seed)
+}
+
+/// What a consignment's own random numbers are for (see [`draw`]).
+const DRAW_DURATION: u64 = 0;
+const DRAW_DETECTION: u64 = 1;
+const DRAW_AUDIT: u64 = 2;
+
+/// A generator for one purpose (`what`) at one step of one consignment,
+/// derived from the consignment's own seed. A consignment's service times
+/// and detection outcomes therefore depend on nothing but the consignment
+/// and the step: under another mode (another site, another queue order) the
+/// same consignment draws the same numbers, which is what makes common
+/// random numbers work across modes.
+#[inline]
+fn draw(c: &Consignment, step: StepKind, what: u64) -> Pcg64Mcg {
+    // One mixing round spreads the seed; the multiplicative generator's
+    // first step scrambles the rest.
+    let tag = ((step as u64) << 8 | what).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let hi = rng::mix64(c.seed ^ tag);
+    let lo = c.seed.rotate_left(29) ^ tag;
+    Pcg64Mcg::new(((hi as u128) << 64) | lo as u128)
 }
 
 #[inline]
@@ -87,10 +105,8 @@ impl<'m> Replication<'m> {
             slab: Slab::default(),
             arrival_rngs: source(SOURCE_ARRIVALS, model.streams.len()),
             screening_rngs: source(SOURCE_SCREENING, model.streams.len()),
-            audit_rngs: source(SOURCE_AUDIT, model.streams.len()),
             risk_rngs: source(SOURCE_RISK, model.streams.len()),
             value_rngs: source(SOURCE_VALUE, model.streams.len()),
-            service_rngs: source(SOURCE_SERVICE, model.activities.len()),
             cells: vec![CellStats::default(); model.streams.len() * 3],
             events: 0,
             consignments: 0,
@@ -144,6 +160,7 @@ impl<'m> Replication<'m> {
         let policy = &model.policy;
         let rng = &mut self.screening_rngs[s as usize];
         let u: [f64; 7] = std::array::from_fn(|_| rng.random());
+        let own_seed: u64 = rng.random();
         let value = stream.value.sample(&mut self.value_rngs[s as usize]);
         let [
             u_credit,
@@ -209,6 +226,7 @@ impl<'m> Replication<'m> {
             lodged: f64::NAN,
             released: f64::NAN,
             value,
+            seed: own_seed,
         };
         let cell = &mut self.cells[cell_of(&cons)];
         if self.now >= model.warmup {
@@ -283,7 +301,9 @@ impl<'m> Replication<'m> {
     #[inline]
     fn start_service(&mut self, c: u32, activity: usize) {
         let a = &self.model.activities[activity];
-        let mut d = a.duration.sample(&mut self.service_rngs[activity]);
+        let mut d = a
+            .duration
+            .sample(&mut draw(self.slab.get(c), a.step, DRAW_DURATION));
         if a.step == StepKind::Lodgement && self.slab.get(c).has(FLAG_TWO_STEP) {
             d *= self.model.streams[self.slab.get(c).stream as usize].two_step_factor;
         }
@@ -311,7 +331,8 @@ impl<'m> Replication<'m> {
             // Document review sees what the papers hide: value and tariff.
             StepKind::Review
                 if cons.has(TRUTH_TAX)
-                    && self.service_rngs[a].random::<f64>() < activity.detection =>
+                    && draw(cons, activity.step, DRAW_DETECTION).random::<f64>()
+                        < activity.detection =>
             {
                 cons.flags |= FOUND;
             }
@@ -320,8 +341,9 @@ impl<'m> Replication<'m> {
             StepKind::Inspection | StepKind::Scan => {
                 cons.flags |= INSPECTED;
                 let visible = cons.flags & (TRUTH_PROHIBITED | TRUTH_MISCLASSIFIED);
-                let found =
-                    visible != 0 && self.service_rngs[a].random::<f64>() < activity.detection;
+                let found = visible != 0
+                    && draw(cons, activity.step, DRAW_DETECTION).random::<f64>()
+                        < activity.detection;
                 let in_cohort = cons.arrived >= self.model.warmup;
                 let cell = cell_of(cons);
                 if found {
@@ -446,7 +468,7 @@ impl<'m> Replication<'m> {
         // "First release, then review": the tax centre reviews after release
         // and recovers what it finds, if that happens within the horizon.
         if cons.has(FLAG_AUDIT) && cons.has(TRUTH_TAX) && !found {
-            let rng = &mut self.audit_rngs[cons.stream as usize];
+            let rng = &mut draw(&cons, StepKind::Release, DRAW_AUDIT);
             let hit = rng.random::<f64>() < policy.audit_detection;
             let delay = policy.audit_delay.sample(rng);
             if hit && released + delay <= model.horizon {

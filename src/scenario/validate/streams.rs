@@ -199,10 +199,11 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             peaks,
             cx.start_weekday,
         );
-        let route = match port {
+        let mut route = match port {
             Some(p) => route(d, &path, &span, net, mode, p, home),
             None => Route { steps: Vec::new() },
         };
+        route.drop_empty_steps(net.activities);
         out.push(Stream {
             id,
             port: port.unwrap_or(SiteId(0)),

@@ -1,0 +1,98 @@
+//! Writing a finished run (one or several variants of a scenario) into its
+//! output directory: summary, replications, comparison and manifest.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use super::manifest::{Manifest, RunInfo, ScenarioInfo};
+use super::{tidy, write_atomic};
+use crate::engine::rng::replication_seed;
+use crate::experiment::compare::DiffRow;
+use crate::experiment::{RunPlan, SummaryRow, summarize};
+use crate::scenario::Scenario;
+use crate::sim::ReplicationResult;
+
+/// One variant's replications, named as in the `variant` column.
+pub struct Variant {
+    pub name: String,
+    pub results: Vec<ReplicationResult>,
+}
+
+/// Everything a run produced.
+pub struct RunRecord<'a> {
+    pub scenario: &'a Scenario,
+    pub plan: RunPlan,
+    pub variants: &'a [Variant],
+    /// Paired differences against a baseline variant (compare only).
+    pub diffs: &'a [DiffRow],
+    pub wall_seconds: f64,
+}
+
+/// Writes the run's files into `dir` (created if needed) and returns the
+/// summary rows and the manifest.
+pub fn write_run(dir: &Path, run: &RunRecord) -> anyhow::Result<(Vec<SummaryRow>, Manifest)> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the output directory {}", dir.display()))?;
+    let rows: Vec<SummaryRow> = run
+        .variants
+        .iter()
+        .flat_map(|v| summarize(&v.name, &v.results))
+        .collect();
+    let mut files = vec!["summary.csv", "replications.csv"];
+    write_atomic(&dir.join("summary.csv"), &tidy::summary_csv(&rows)?)?;
+    let variants: Vec<(&str, &[ReplicationResult])> = run
+        .variants
+        .iter()
+        .map(|v| (v.name.as_str(), v.results.as_slice()))
+        .collect();
+    write_atomic(
+        &dir.join("replications.csv"),
+        &tidy::replications_csv(&variants)?,
+    )?;
+    if !run.diffs.is_empty() {
+        files.push("comparison.csv");
+        write_atomic(
+            &dir.join("comparison.csv"),
+            &tidy::comparison_csv(run.diffs)?,
+        )?;
+    }
+    files.push("manifest.json");
+    let s = run.scenario;
+    let plan = run.plan;
+    let all = || run.variants.iter().flat_map(|v| &v.results);
+    let manifest = Manifest {
+        clearsim_version: env!("CARGO_PKG_VERSION").to_string(),
+        command_line: std::env::args().collect(),
+        scenario: ScenarioInfo {
+            name: s.name.clone(),
+            description: s.description.clone(),
+            file: s.source_label.clone(),
+            sha256: s.source_sha256.clone(),
+        },
+        run: RunInfo {
+            seed: plan.seed,
+            replications: plan.replications,
+            replication_seeds: (0..plan.replications as u64)
+                .map(|r| replication_seed(plan.seed, r))
+                .collect(),
+            rng: "PCG-64 (Lcg128Xsl64); one stream per replication and random source, \
+                  derived by SplitMix64; every variant uses the same seeds"
+                .into(),
+            horizon_h: s.model.horizon,
+            warmup_h: s.model.warmup,
+            threads: if plan.threads == 0 {
+                rayon::current_num_threads()
+            } else {
+                plan.threads
+            },
+            consignments_simulated: all().map(|r| r.consignments).sum(),
+            events: all().map(|r| r.events).sum(),
+            wall_seconds: run.wall_seconds,
+        },
+        variants: run.variants.iter().map(|v| v.name.clone()).collect(),
+        files: files.iter().map(|f| f.to_string()).collect(),
+    };
+    write_atomic(&dir.join("manifest.json"), &manifest.to_json()?)?;
+    Ok((rows, manifest))
+}
