@@ -6,6 +6,7 @@
 //! count; only the wall-clock time changes.
 
 pub mod compare;
+pub mod sweep;
 
 use rayon::prelude::*;
 
@@ -44,6 +45,29 @@ pub fn run(model: &Model, plan: RunPlan) -> anyhow::Result<Vec<ReplicationResult
             .map(|r| run_replication(model, r, replication_seed(plan.seed, r as u64)))
             .collect()
     }))
+}
+
+/// Runs every replication of every model, all in parallel (variant ×
+/// replication tasks), and returns each model's replications in order. The
+/// same seeds serve every model, so variants share their random numbers.
+pub fn run_many(models: &[&Model], plan: RunPlan) -> anyhow::Result<Vec<Vec<ReplicationResult>>> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(plan.threads)
+        .build()?;
+    let reps = plan.replications as usize;
+    let flat: Vec<ReplicationResult> = pool.install(|| {
+        (0..models.len() * reps)
+            .into_par_iter()
+            .map(|task| {
+                let (v, r) = (task / reps, (task % reps) as u32);
+                run_replication(models[v], r, replication_seed(plan.seed, r as u64))
+            })
+            .collect()
+    });
+    let mut it = flat.into_iter();
+    Ok((0..models.len())
+        .map(|_| it.by_ref().take(reps).collect())
+        .collect())
 }
 
 /// Estimates every `(group, metric)` across replications, in the order the

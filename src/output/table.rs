@@ -197,3 +197,53 @@ pub fn render_comparison(
     }
     out
 }
+
+/// Renders a sweep: one line per variant with the headline metrics.
+pub fn render_sweep(
+    title: &str,
+    rows: &[SummaryRow],
+    variants: &[super::sweep::SweepVariant],
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{title}");
+    let width = variants
+        .iter()
+        .map(|v| v.name.len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    let _ = writeln!(
+        out,
+        "{:<width$} {:>18} {:>9} {:>11} {:>9} {:>9} {:>14}",
+        "variant", "release mean h", "p90 h", "inspections", "seizures", "leakage", "evaded yuan"
+    );
+    for v in variants {
+        let g = |m: &str| {
+            rows.iter()
+                .find(|r| r.variant == v.name && r.group == "all" && r.metric == m)
+                .and_then(|r| r.estimate.mean)
+                .map_or("-".to_string(), number)
+        };
+        let mean = rows
+            .iter()
+            .find(|r| r.variant == v.name && r.group == "all" && r.metric == "release_time_mean_h")
+            .map_or("-".to_string(), |r| {
+                match (r.estimate.mean, r.estimate.half_width) {
+                    (Some(m), Some(h)) => format!("{} ± {}", number(m), number(h)),
+                    (Some(m), None) => number(m),
+                    _ => "-".into(),
+                }
+            });
+        let _ = writeln!(
+            out,
+            "{:<width$} {mean:>18} {:>9} {:>11} {:>9} {:>9} {:>14}",
+            v.name,
+            g("release_time_p90_h"),
+            g("inspections"),
+            g("seizures"),
+            g("leakage"),
+            g("revenue_evaded_yuan")
+        );
+    }
+    out
+}

@@ -1,0 +1,77 @@
+//! The wide tables of a sweep: `sweep.csv` (one row per variant, its
+//! parameter values and headline metrics) and `frontier.csv` (the
+//! inspection-intensity frontier).
+
+use crate::experiment::SummaryRow;
+
+/// Headline metrics of the `all` group in `sweep.csv`.
+pub const SWEEP_METRICS: [&str; 14] = [
+    "arrived",
+    "release_time_mean_h",
+    "release_time_p90_h",
+    "released_within_24h_share",
+    "throughput_per_day",
+    "inspections",
+    "inspection_rate",
+    "seizures",
+    "hit_rate",
+    "leakage",
+    "revenue_assessed_yuan",
+    "revenue_evaded_yuan",
+    "revenue_recovered_yuan",
+    "officer_hours",
+];
+
+/// The frontier's metrics: what inspection intensity buys and costs.
+pub const FRONTIER_METRICS: [&str; 6] = [
+    "release_time_p90_h",
+    "inspections",
+    "seizures",
+    "leakage",
+    "revenue_assessed_yuan",
+    "revenue_evaded_yuan",
+];
+
+/// One variant of a sweep: its name, parameter values (as text, in the
+/// order of `params`).
+pub struct SweepVariant {
+    pub name: String,
+    pub values: Vec<String>,
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// A wide table: `variant`, the parameters, then `metric` and
+/// `metric_ci95` for each metric, rows in `order`.
+pub fn wide_csv(
+    params: &[String],
+    variants: &[SweepVariant],
+    order: &[usize],
+    rows: &[SummaryRow],
+    metrics: &[&str],
+) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["variant".to_string()];
+    header.extend(params.iter().cloned());
+    for m in metrics {
+        header.push(m.to_string());
+        header.push(format!("{m}_ci95"));
+    }
+    w.write_record(&header)?;
+    for &i in order {
+        let v = &variants[i];
+        let mut rec = vec![v.name.clone()];
+        rec.extend(v.values.iter().cloned());
+        for m in metrics {
+            let r = rows
+                .iter()
+                .find(|r| r.variant == v.name && r.group == "all" && r.metric == *m);
+            rec.push(num(r.and_then(|r| r.estimate.mean)));
+            rec.push(num(r.and_then(|r| r.estimate.half_width)));
+        }
+        w.write_record(&rec)?;
+    }
+    Ok(w.into_inner()?)
+}
