@@ -1,0 +1,189 @@
+//! Capacity planning: the smallest capacity of one resource that meets a
+//! target on a metric, judged by the upper end of its 95% confidence
+//! interval, found with few evaluations.
+//!
+//! The search assumes the metric improves as capacity grows (waits and
+//! release times fall). It starts at the smallest stable capacity (offered
+//! load below capacity), grows the step geometrically until the target is
+//! met, then bisects between the last capacity that failed and the first
+//! that met it. If adding capacity stops changing the metric (common random
+//! numbers make that exact), the resource no longer limits it and the
+//! search stops: no capacity will do.
+
+use crate::stats::Estimate;
+
+/// `METRIC<=VALUE` or `METRIC<VALUE`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub metric: String,
+    pub bound: f64,
+    pub strict: bool,
+}
+
+impl Target {
+    pub fn parse(s: &str) -> Result<Target, String> {
+        let (metric, rest, strict) = if let Some((m, v)) = s.split_once("<=") {
+            (m, v, false)
+        } else if let Some((m, v)) = s.split_once('<') {
+            (m, v, true)
+        } else {
+            return Err(format!(
+                "{s:?}: expected METRIC<=VALUE, e.g. 'release_time_p90_h<=24' (a target is an upper bound)"
+            ));
+        };
+        let bound: f64 = rest
+            .trim()
+            .parse()
+            .map_err(|_| format!("{s:?}: {rest:?} is not a number"))?;
+        let metric = metric.trim();
+        if metric.is_empty() || !bound.is_finite() {
+            return Err(format!("{s:?}: expected METRIC<=VALUE with a finite VALUE"));
+        }
+        Ok(Target {
+            metric: metric.to_string(),
+            bound,
+            strict,
+        })
+    }
+
+    /// Whether an estimate meets the target with its upper 95% bound (its
+    /// mean alone with one replication).
+    pub fn met_by(&self, e: &Estimate) -> bool {
+        let Some(mean) = e.mean else { return false };
+        let upper = mean + e.half_width.unwrap_or(0.0);
+        if self.strict {
+            upper < self.bound
+        } else {
+            upper <= self.bound
+        }
+    }
+}
+
+/// One evaluated capacity and what it gave.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluation {
+    pub capacity: u32,
+    pub estimate: Estimate,
+    pub met: bool,
+}
+
+/// Searches capacities from `start` to `max` with `evaluate`, returning
+/// every evaluation (in the order made) and the smallest capacity that met
+/// the target, if any did.
+pub fn search<F>(
+    start: u32,
+    max: u32,
+    mut evaluate: F,
+) -> anyhow::Result<(Vec<Evaluation>, Option<u32>)>
+where
+    F: FnMut(u32) -> anyhow::Result<Evaluation>,
+{
+    let mut evals = Vec::new();
+    let start = start.clamp(1, max);
+    let first = evaluate(start)?;
+    let met = first.met;
+    evals.push(first);
+    if met {
+        return Ok((evals, Some(start)));
+    }
+    // Grow geometrically until the target is met.
+    let (mut fail, mut step) = (start, 1u32);
+    let mut pass = None;
+    while fail < max {
+        let c = fail.saturating_add(step).min(max);
+        let e = evaluate(c)?;
+        let met = e.met;
+        evals.push(e);
+        if met {
+            pass = Some(c);
+            break;
+        }
+        // More capacity changed nothing: the resource no longer limits the
+        // metric, so no capacity will meet the target.
+        if evals.len() >= 2 && evals[evals.len() - 1].estimate == evals[evals.len() - 2].estimate {
+            return Ok((evals, None));
+        }
+        fail = c;
+        step = step.saturating_mul(2);
+    }
+    let Some(mut pass) = pass else {
+        return Ok((evals, None));
+    };
+    // Bisect (fail, pass].
+    while pass - fail > 1 {
+        let mid = fail + (pass - fail) / 2;
+        let e = evaluate(mid)?;
+        let met = e.met;
+        evals.push(e);
+        if met {
+            pass = mid;
+        } else {
+            fail = mid;
+        }
+    }
+    Ok((evals, Some(pass)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn est(x: f64) -> Estimate {
+        Estimate {
+            mean: Some(x),
+            half_width: Some(0.1),
+            n: 10,
+        }
+    }
+
+    #[test]
+    fn finds_the_smallest_capacity_with_few_evaluations() {
+        let target = Target::parse("wait_mean_h<=1.0").unwrap();
+        // A metric that falls with capacity: 100 / c.
+        let (evals, best) = search(1, 1000, |c| {
+            let e = est(100.0 / c as f64);
+            Ok(Evaluation {
+                capacity: c,
+                met: target.met_by(&e),
+                estimate: e,
+            })
+        })
+        .unwrap();
+        // 100 / c + 0.1 <= 1  ⇔  c >= 111.1
+        assert_eq!(best, Some(112));
+        assert!(evals.len() <= 16, "{} evaluations", evals.len());
+        let (_, none) = search(1, 50, |c| {
+            let e = est(100.0 / c as f64);
+            Ok(Evaluation {
+                capacity: c,
+                met: target.met_by(&e),
+                estimate: e,
+            })
+        })
+        .unwrap();
+        assert_eq!(none, None);
+        // A plateau ends the search early.
+        let (evals, none) = search(1, 1_000_000, |c| {
+            let e = est((100.0 / c as f64).max(5.0));
+            Ok(Evaluation {
+                capacity: c,
+                met: target.met_by(&e),
+                estimate: e,
+            })
+        })
+        .unwrap();
+        assert_eq!(none, None);
+        assert!(evals.len() < 12, "{} evaluations", evals.len());
+    }
+
+    #[test]
+    fn targets_parse_and_compare_the_upper_bound() {
+        let t = Target::parse("release_time_p90_h <= 24").unwrap();
+        assert_eq!(t.metric, "release_time_p90_h");
+        assert!(t.met_by(&est(23.5))); // upper bound 23.6
+        assert!(!t.met_by(&est(24.0))); // upper bound 24.1
+        assert!(Target::parse("x<5").unwrap().strict);
+        assert!(Target::parse("x>=5").is_err());
+        assert!(Target::parse("x<=abc").is_err());
+    }
+}

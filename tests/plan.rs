@@ -1,0 +1,100 @@
+//! `clearsim plan`: the smallest capacity meeting a target, checked against
+//! the Erlang C answer on the M/M/c validation scenario.
+
+mod common;
+
+use common::{clearsim, repo_path};
+
+/// Mean wait in queue of an M/M/c queue (Erlang C) `[h]`.
+fn mmc_wq(lambda: f64, mean_service: f64, c: u32) -> f64 {
+    let a = lambda * mean_service;
+    let mut term = 1.0;
+    let mut sum = 0.0;
+    for k in 0..c {
+        if k > 0 {
+            term *= a / k as f64;
+        }
+        sum += term;
+    }
+    let top = term * a / c as f64 / (1.0 - a / c as f64);
+    top / (sum + top) * mean_service / (c as f64 - a)
+}
+
+#[test]
+fn plan_on_mmc_returns_the_erlang_c_capacity() {
+    // λ = 9 /h, mean service 1 h: the target lies between c = 11 (0.215 h)
+    // and c = 12 (0.089 h), far enough from both for 30 replications.
+    let target = 0.15;
+    let expected = (10..100).find(|&c| mmc_wq(9.0, 1.0, c) <= target).unwrap();
+    assert_eq!(expected, 12);
+    let dir = tempfile::tempdir().unwrap();
+    let path = repo_path("scenarios/validation/mmc.toml");
+    let o = clearsim(&[
+        "plan",
+        path.to_str().unwrap(),
+        "--resource",
+        "servers",
+        "--target",
+        &format!("wait_mean_h<={target}"),
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout.contains(&format!(
+            "smallest capacity of servers meeting the target: {expected} "
+        )),
+        "{stdout}"
+    );
+    let plan = std::fs::read_to_string(dir.path().join("plan.csv")).unwrap();
+    assert!(
+        plan.starts_with("capacity,group,metric,mean,ci95_half_width,upper_bound,meets_target\n")
+    );
+    assert!(plan.contains("\n11,resource=servers,wait_mean_h,") && plan.contains(",false\n"));
+    assert!(plan.contains("\n12,resource=servers,wait_mean_h,"));
+    let evaluations = plan.lines().count() - 1;
+    assert!(
+        evaluations <= 6,
+        "a search with few evaluations: {evaluations}"
+    );
+}
+
+#[test]
+fn bad_plans_are_input_errors() {
+    let path = repo_path("scenarios/validation/mmc.toml");
+    let p = path.to_str().unwrap();
+    for (args, expect) in [
+        (
+            vec!["--resource", "nobody", "--target", "wait_mean_h<=1"],
+            "unknown resource \"nobody\"; resources: servers",
+        ),
+        (
+            vec!["--resource", "servers", "--target", "wait_mean_h>=1"],
+            "expected METRIC<=VALUE",
+        ),
+        (
+            vec!["--resource", "servers", "--target", "happiness<=1"],
+            "no metric \"happiness\" in group all",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut full = vec![
+            "plan",
+            p,
+            "--out",
+            dir.path().to_str().unwrap(),
+            "--reps",
+            "2",
+        ];
+        full.extend(args);
+        let o = clearsim(&full);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(expect), "{err}");
+    }
+}
