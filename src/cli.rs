@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use crate::experiment::plan::{Evaluation, Target, search};
 use crate::experiment::{self, RunPlan, compare, sweep as grid};
 use crate::model::Mode;
+use crate::output::progress::Progress;
 use crate::output::run::{RunRecord, Variant, write_run};
 use crate::output::sweep::{FRONTIER_METRICS, SWEEP_METRICS, SweepVariant, wide_csv};
 use crate::output::{table, write_atomic};
@@ -199,7 +200,10 @@ fn run_scenario(args: RunArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&s.name));
     let started = Instant::now();
-    let results = experiment::run(&s.model, plan)?;
+    let progress = Progress::new(1, plan.replications, args.quiet);
+    let mut results = experiment::run_many(&[&s.model], plan, &|r| progress.done(r))?;
+    progress.finish();
+    let results = results.pop().expect("one model");
     let variants = [Variant {
         name: "base".into(),
         results,
@@ -288,13 +292,18 @@ fn compare(args: CompareArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&s.name).join("compare"));
     let started = Instant::now();
-    let mut variants = Vec::new();
-    for (mode, v) in &built {
-        variants.push(Variant {
+    let models: Vec<_> = built.iter().map(|(_, v)| &v.model).collect();
+    let progress = Progress::new(models.len(), plan.replications, args.quiet);
+    let results = experiment::run_many(&models, plan, &|r| progress.done(r))?;
+    progress.finish();
+    let variants: Vec<Variant> = built
+        .iter()
+        .zip(results)
+        .map(|((mode, _), results)| Variant {
             name: mode.name().to_string(),
-            results: experiment::run(&v.model, plan)?,
-        });
-    }
+            results,
+        })
+        .collect();
     let base = variants
         .iter()
         .find(|v| v.name == baseline.name())
@@ -404,7 +413,9 @@ fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| Path::new("output").join(&s.name).join("sweep"));
     let started = Instant::now();
     let models: Vec<_> = built.iter().map(|v| &v.model).collect();
-    let results = experiment::run_many(&models, plan)?;
+    let progress = Progress::new(models.len(), plan.replications, args.quiet);
+    let results = experiment::run_many(&models, plan, &|r| progress.done(r))?;
+    progress.finish();
     let variants: Vec<Variant> = variants_meta
         .iter()
         .zip(results)

@@ -37,21 +37,20 @@ pub struct SummaryRow {
 
 /// Runs every replication of `model` and returns them ordered by id.
 pub fn run(model: &Model, plan: RunPlan) -> anyhow::Result<Vec<ReplicationResult>> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(plan.threads)
-        .build()?;
-    Ok(pool.install(|| {
-        (0..plan.replications)
-            .into_par_iter()
-            .map(|r| run_replication(model, r, replication_seed(plan.seed, r as u64)))
-            .collect()
-    }))
+    let mut all = run_many(&[model], plan, &|_| {})?;
+    Ok(all.pop().expect("one model, one result list"))
 }
 
 /// Runs every replication of every model, all in parallel (variant ×
 /// replication tasks), and returns each model's replications in order. The
 /// same seeds serve every model, so variants share their random numbers.
-pub fn run_many(models: &[&Model], plan: RunPlan) -> anyhow::Result<Vec<Vec<ReplicationResult>>> {
+/// `on_done` is told of each finished replication (in completion order,
+/// from worker threads): for progress reporting only.
+pub fn run_many(
+    models: &[&Model],
+    plan: RunPlan,
+    on_done: &(dyn Fn(&ReplicationResult) + Sync),
+) -> anyhow::Result<Vec<Vec<ReplicationResult>>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.threads)
         .build()?;
@@ -61,7 +60,9 @@ pub fn run_many(models: &[&Model], plan: RunPlan) -> anyhow::Result<Vec<Vec<Repl
             .into_par_iter()
             .map(|task| {
                 let (v, r) = (task / reps, (task % reps) as u32);
-                run_replication(models[v], r, replication_seed(plan.seed, r as u64))
+                let result = run_replication(models[v], r, replication_seed(plan.seed, r as u64));
+                on_done(&result);
+                result
             })
             .collect()
     });
