@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{Row, clearsim, read_summary, repo_path, row};
+use common::{Row, clearly_above, clearsim, read_summary, repo_path, row};
 
 type Summary = HashMap<(String, String), Row>;
 
@@ -82,22 +82,6 @@ fn run_variant_with_replications(changes: &[(&str, &str)]) -> (Summary, PerRep) 
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     (read_summary(&out), read_replications(&out))
-}
-
-/// `a` is larger than `b` beyond both confidence intervals.
-fn clearly_above(label: &str, a: Row, b: Row) {
-    println!(
-        "{label}: {:.4} ± {:.4} vs {:.4} ± {:.4}",
-        a.mean, a.half_width, b.mean, b.half_width
-    );
-    assert!(
-        a.mean - a.half_width > b.mean + b.half_width,
-        "{label}: {} ± {} is not clearly above {} ± {}",
-        a.mean,
-        a.half_width,
-        b.mean,
-        b.half_width
-    );
 }
 
 #[test]

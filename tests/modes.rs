@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{Row, read_summary, row, run_ok};
+use common::{Row, clearly_above, read_summary, row, run_ok};
 
 type Summary = HashMap<(String, String), Row>;
 
@@ -14,22 +14,6 @@ fn run_mode(mode: &str) -> Summary {
     let dir = tempfile::tempdir().unwrap();
     run_ok(&format!("scenarios/modes/{mode}.toml"), dir.path(), &[]);
     read_summary(dir.path())
-}
-
-/// `a` is larger than `b` beyond both confidence intervals.
-fn clearly_above(label: &str, a: Row, b: Row) {
-    println!(
-        "{label}: {:.3} ± {:.3} vs {:.3} ± {:.3}",
-        a.mean, a.half_width, b.mean, b.half_width
-    );
-    assert!(
-        a.mean - a.half_width > b.mean + b.half_width,
-        "{label}: {} ± {} is not clearly above {} ± {}",
-        a.mean,
-        a.half_width,
-        b.mean,
-        b.half_width
-    );
 }
 
 #[test]

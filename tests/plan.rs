@@ -3,22 +3,7 @@
 
 mod common;
 
-use common::{clearsim, repo_path};
-
-/// Mean wait in queue of an M/M/c queue (Erlang C) `[h]`.
-fn mmc_wq(lambda: f64, mean_service: f64, c: u32) -> f64 {
-    let a = lambda * mean_service;
-    let mut term = 1.0;
-    let mut sum = 0.0;
-    for k in 0..c {
-        if k > 0 {
-            term *= a / k as f64;
-        }
-        sum += term;
-    }
-    let top = term * a / c as f64 / (1.0 - a / c as f64);
-    top / (sum + top) * mean_service / (c as f64 - a)
-}
+use common::{clearsim, mmc_wq, repo_path};
 
 #[test]
 fn plan_on_mmc_returns_the_erlang_c_capacity() {

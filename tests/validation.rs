@@ -6,7 +6,7 @@
 mod common;
 
 use clearsim::stats::student_t_quantile;
-use common::{Row, read_summary, row, run_ok};
+use common::{Row, erlang_c, mmc_wq, read_summary, row, run_ok};
 
 /// The theory value must lie inside the 99% confidence interval of the
 /// replication means. The files report 95% half-widths; with a dozen checks
@@ -52,27 +52,6 @@ fn check_little(label: &str, l: Row, lambda: Row, w: Row) {
         "{label}: Little's law L = {} but λW = {lw}",
         l.mean
     );
-}
-
-/// Erlang C: probability that an arrival waits in an M/M/c queue with
-/// offered load `a` = λ/μ.
-fn erlang_c(c: u32, a: f64) -> f64 {
-    let mut term = 1.0; // a^k / k!
-    let mut sum = 0.0;
-    for k in 0..c {
-        if k > 0 {
-            term *= a / k as f64;
-        }
-        sum += term;
-    }
-    let top = term * a / c as f64 / (1.0 - a / c as f64);
-    top / (sum + top)
-}
-
-/// Mean wait in queue of an M/M/c queue `[h]`.
-fn mmc_wq(lambda: f64, mean_service: f64, c: u32) -> f64 {
-    let a = lambda * mean_service;
-    erlang_c(c, a) * mean_service / (c as f64 - a)
 }
 
 #[test]

@@ -86,3 +86,40 @@ pub fn row(summary: &HashMap<(String, String), Row>, group: &str, metric: &str) 
         .get(&(group.to_string(), metric.to_string()))
         .unwrap_or_else(|| panic!("no row {group}/{metric} in summary.csv"))
 }
+
+/// Erlang C: probability that an arrival waits in an M/M/c queue with
+/// offered load `a` = λ/μ.
+pub fn erlang_c(c: u32, a: f64) -> f64 {
+    let mut term = 1.0; // a^k / k!
+    let mut sum = 0.0;
+    for k in 0..c {
+        if k > 0 {
+            term *= a / k as f64;
+        }
+        sum += term;
+    }
+    let top = term * a / c as f64 / (1.0 - a / c as f64);
+    top / (sum + top)
+}
+
+/// Mean wait in queue of an M/M/c queue `[h]`.
+pub fn mmc_wq(lambda: f64, mean_service: f64, c: u32) -> f64 {
+    let a = lambda * mean_service;
+    erlang_c(c, a) * mean_service / (c as f64 - a)
+}
+
+/// `a` is larger than `b` beyond both confidence intervals.
+pub fn clearly_above(label: &str, a: Row, b: Row) {
+    println!(
+        "{label}: {:.3} ± {:.3} vs {:.3} ± {:.3}",
+        a.mean, a.half_width, b.mean, b.half_width
+    );
+    assert!(
+        a.mean - a.half_width > b.mean + b.half_width,
+        "{label}: {} ± {} is not clearly above {} ± {}",
+        a.mean,
+        a.half_width,
+        b.mean,
+        b.half_width
+    );
+}
