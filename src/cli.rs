@@ -14,7 +14,7 @@ use crate::output::progress::Progress;
 use crate::output::run::{RunRecord, Variant, write_run};
 use crate::output::sweep::{FRONTIER_METRICS, SWEEP_METRICS, SweepVariant, wide_csv};
 use crate::output::{table, write_atomic};
-use crate::scenario::{self, Overrides, Scenario, ScenarioError, diagnostics_text};
+use crate::scenario::{self, Experiment, Overrides, Scenario, ScenarioError, diagnostics_text};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -52,7 +52,12 @@ pub enum Command {
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
     /// The scenario file (TOML); omitted: the built-in default scenario.
+    /// A file with an [experiment] table runs that study (compare, sweep or
+    /// plan) unless --no-experiment is given.
     pub scenario: Option<PathBuf>,
+    /// Run the scenario itself even if it describes an [experiment].
+    #[arg(long)]
+    pub no_experiment: bool,
     #[command(flatten)]
     pub common: Common,
     /// Print nothing but errors.
@@ -190,6 +195,9 @@ fn load(path: Option<&Path>) -> anyhow::Result<Scenario> {
 
 fn run_scenario(args: RunArgs) -> anyhow::Result<()> {
     let s = load(args.scenario.as_deref())?;
+    if let (Some(study), Some(path), false) = (&s.experiment, &args.scenario, args.no_experiment) {
+        return run_study(study.clone(), path.clone(), args);
+    }
     if !args.quiet {
         eprint!("{}", diagnostics_text(&s.source_label, &s.warnings));
     }
@@ -226,6 +234,52 @@ fn run_scenario(args: RunArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Carries out the `[experiment]` a scenario file describes, as the
+/// matching command would with the same options.
+fn run_study(study: Experiment, scenario: PathBuf, args: RunArgs) -> anyhow::Result<()> {
+    if !args.quiet {
+        eprintln!(
+            "{}: running its [experiment] ({}); --no-experiment runs the scenario alone",
+            scenario.display(),
+            match &study {
+                Experiment::Compare { .. } => "compare",
+                Experiment::Sweep { .. } => "sweep",
+                Experiment::Plan { .. } => "plan",
+            }
+        );
+    }
+    let (common, quiet) = (args.common, args.quiet);
+    match study {
+        Experiment::Compare { modes, baseline } => compare(CompareArgs {
+            scenario,
+            modes,
+            baseline,
+            common,
+            quiet,
+        }),
+        Experiment::Sweep { settings } => sweep(SweepArgs {
+            scenario,
+            settings,
+            common,
+            quiet,
+        }),
+        Experiment::Plan {
+            resource,
+            target,
+            within,
+            max,
+        } => plan_capacity(PlanArgs {
+            scenario,
+            resource,
+            target,
+            within,
+            max,
+            common,
+            quiet,
+        }),
+    }
 }
 
 /// The first line of a summary: what ran, for how long, with which seed.

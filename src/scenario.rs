@@ -17,6 +17,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 pub use diagnostics::{Diagnostic, ScenarioError, Severity, format_diagnostic};
+pub use validate::Experiment;
 
 /// Warnings (or any diagnostics) as lines of text, one per finding.
 pub fn diagnostics_text(file: &str, items: &[Diagnostic]) -> String {
@@ -49,6 +50,8 @@ pub struct Scenario {
     pub warnings: Vec<Diagnostic>,
     /// The file's text, kept so that variants can be rebuilt from it.
     pub source_text: String,
+    /// The study the file describes in `[experiment]`, if any.
+    pub experiment: Option<Experiment>,
 }
 
 /// Settings that replace the file's own when a scenario is built, for
@@ -170,6 +173,54 @@ mod tests {
         assert!(e.contains("needs the importer's home customs"), "{e}");
         let e = errors_of(&tdpr.replace("home = \"hangzhou_customs\"", "home = \"yangshan_port\""));
         assert!(e.contains("is not a customs office"), "{e}");
+    }
+
+    /// An [experiment] table is checked like the rest of the file.
+    #[test]
+    fn experiment_tables_are_validated() {
+        let base = include_str!("../scenarios/validation/mmc.toml");
+        let with = |table: &str| format!("{base}\n[experiment]\n{table}\n");
+        let ok = parse(
+            "t.toml",
+            with("kind = \"sweep\"\nset = [\"policy.inspection_rate=0.1,0.2\"]").as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(
+            ok.experiment,
+            Some(Experiment::Sweep {
+                settings: vec!["policy.inspection_rate=0.1,0.2".into()]
+            })
+        );
+        for (table, expect) in [
+            (
+                "kind = \"poll\"",
+                "unknown kind \"poll\"; one of compare, sweep, plan",
+            ),
+            ("kind = \"sweep\"", "experiment.set: missing"),
+            (
+                "kind = \"sweep\"\nset = [\"nonsense\"]",
+                "expected PATH=VALUES",
+            ),
+            (
+                "kind = \"plan\"\nresource = \"ghosts\"\ntarget = \"wait_mean_h<=1\"",
+                "unknown resource \"ghosts\"; resources: servers",
+            ),
+            (
+                "kind = \"plan\"\nresource = \"servers\"\ntarget = \"wait_mean_h>1\"",
+                "expected METRIC<=VALUE",
+            ),
+            (
+                "kind = \"compare\"\nmodes = \"port_clearance,teleport\"",
+                "unknown clearance mode \"teleport\"",
+            ),
+            (
+                "kind = \"compare\"\nresource = \"servers\"",
+                "`resource` belongs to kind = \"plan\"",
+            ),
+        ] {
+            let e = errors_of(&with(table));
+            assert!(e.contains(expect), "{table}: {e}");
+        }
     }
 
     #[test]

@@ -83,3 +83,41 @@ fn bad_plans_are_input_errors() {
         assert!(err.contains(expect), "{err}");
     }
 }
+
+/// A scenario file with an [experiment] table reproduces its study alone.
+#[test]
+fn a_study_file_runs_its_experiment_unless_told_not_to() {
+    let path = repo_path("scenarios/studies/double11_xray_plan.toml");
+    let p = path.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let o = clearsim(&[
+        "run",
+        p,
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--reps",
+        "3",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("running its [experiment] (plan)"));
+    assert!(
+        String::from_utf8_lossy(&o.stdout)
+            .contains("smallest capacity of xray_lines meeting the target")
+    );
+    assert!(dir.path().join("plan.csv").is_file());
+
+    let plain = tempfile::tempdir().unwrap();
+    let o = clearsim(&[
+        "run",
+        p,
+        "--no-experiment",
+        "--out",
+        plain.path().to_str().unwrap(),
+        "--reps",
+        "2",
+        "--quiet",
+    ]);
+    assert!(o.status.success());
+    assert!(plain.path().join("summary.csv").is_file());
+    assert!(!plain.path().join("plan.csv").exists());
+}

@@ -24,6 +24,7 @@ pub struct RawScenario {
     pub nationwide: Option<bool>,
     pub national_centre: Option<Spanned<String>>,
     pub policy: Option<Spanned<RawPolicy>>,
+    pub experiment: Option<Spanned<RawExperiment>>,
     #[serde(default)]
     pub calendars: BTreeMap<String, Spanned<RawCalendar>>,
     #[serde(default)]
@@ -52,6 +53,20 @@ pub struct RawPolicy {
     pub audit_detection: Option<Spanned<f64>>,
     pub undervaluation_factor: Option<Spanned<f64>>,
     pub misclassification_factor: Option<Spanned<f64>>,
+}
+
+/// A study the file describes: `clearsim run FILE` carries it out.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExperiment {
+    pub kind: Option<Spanned<String>>,
+    pub modes: Option<Spanned<String>>,
+    pub baseline: Option<Spanned<String>>,
+    pub set: Option<Spanned<Vec<String>>>,
+    pub resource: Option<Spanned<String>>,
+    pub target: Option<Spanned<String>>,
+    pub within: Option<Spanned<String>>,
+    pub max: Option<Spanned<i64>>,
 }
 
 /// One number per credit class.

@@ -2,6 +2,8 @@
 //! validation carries on, so one run of `clearsim validate` lists them all,
 //! in the order they appear in the file.
 
+mod experiment;
+pub use experiment::Experiment;
 mod goods;
 mod network;
 mod places;
@@ -206,6 +208,10 @@ pub fn validate(
         model.prepare_screening();
         places::check_capacity(&mut cx.d, &raw.resources, &model);
     }
+    let study = raw
+        .experiment
+        .as_ref()
+        .and_then(|e| experiment::experiment(&mut cx.d, e, &model));
     let mut items = cx.d.items;
     // Report in file order; problems of the file as a whole come first.
     items.sort_by_key(|i| i.location);
@@ -225,6 +231,7 @@ pub fn validate(
         source_sha256,
         warnings: items,
         source_text: text.to_string(),
+        experiment: study,
     })
 }
 
