@@ -1,0 +1,189 @@
+//! `clearsim plan`: the smallest capacity that meets a target.
+
+use super::*;
+
+/// Metrics reported per resource: a target on one of them is read in the
+/// planned resource's group unless `--within` says otherwise.
+const RESOURCE_METRICS: [&str; 6] = [
+    "wait_mean_h",
+    "wait_p90_h",
+    "queue_len_mean",
+    "busy_mean",
+    "utilisation",
+    "officer_hours",
+];
+
+pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
+    let s = scenario::load(&args.scenario).map_err(InputError)?;
+    let plan = args.common.plan(&s);
+    let input =
+        |flag: &str, msg: String| anyhow::Error::from(InputError(ScenarioError::single(flag, msg)));
+    let target = Target::parse(&args.target).map_err(|e| input("--target", e))?;
+    let Some(pool) = s.model.pools.iter().position(|p| p.id == args.resource) else {
+        let ids: Vec<&str> = s.model.pools.iter().map(|p| p.id.as_str()).collect();
+        return Err(input(
+            "--resource",
+            format!(
+                "unknown resource {:?}; resources: {}",
+                args.resource,
+                ids.join(", ")
+            ),
+        ));
+    };
+    let group = args.within.clone().unwrap_or_else(|| {
+        if RESOURCE_METRICS.contains(&target.metric.as_str()) {
+            format!("resource={}", args.resource)
+        } else {
+            "all".to_string()
+        }
+    });
+    // The smallest stable capacity: offered load below capacity × open share.
+    let spec = &s.model.pools[pool];
+    let load = s.model.offered_load()[pool];
+    let open = spec.hours.open_fraction().max(f64::MIN_POSITIVE);
+    let start = ((load / open).floor() as u32).saturating_add(1);
+    let path = format!("resources.{}.capacity", args.resource);
+    let mut variants: Vec<Variant> = Vec::new();
+    let started = Instant::now();
+    let evaluate = |c: u32| -> anyhow::Result<Evaluation> {
+        let text = grid::apply(
+            &s.source_text,
+            &[(path.clone(), toml::Value::Integer(c as i64))],
+        )
+        .map_err(|e| input("--resource", e))?;
+        let v = scenario::parse(
+            &format!("{} [capacity={c}]", s.source_label),
+            text.as_bytes(),
+        )
+        .map_err(InputError)?;
+        let results = experiment::run(&v.model, plan)?;
+        let name = format!("{path}={c}");
+        let rows = experiment::summarize(&name, &results);
+        let Some(row) = experiment::find(&rows, &group, &target.metric) else {
+            let known: Vec<&str> = rows
+                .iter()
+                .filter(|r| r.group == group)
+                .map(|r| r.metric)
+                .collect();
+            return Err(input(
+                "--target",
+                if known.is_empty() {
+                    format!("no group {group:?} in the results (see summary.csv for the groups)")
+                } else {
+                    format!(
+                        "no metric {:?} in group {group}; metrics: {}",
+                        target.metric,
+                        known.join(", ")
+                    )
+                },
+            ));
+        };
+        let estimate = row.estimate;
+        variants.push(Variant { name, results });
+        Ok(Evaluation {
+            capacity: c,
+            met: target.met_by(&estimate),
+            estimate,
+        })
+    };
+    let (evals, best) = search(start, args.max, evaluate)?;
+    variants.sort_by_key(|v| {
+        v.name
+            .rsplit('=')
+            .next()
+            .and_then(|c| c.parse::<u32>().ok())
+    });
+    let out = args
+        .common
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&s.name).join("plan"));
+    let record = RunRecord {
+        scenario: &s,
+        plan,
+        variants: &variants,
+        diffs: &[],
+        wall_seconds: started.elapsed().as_secs_f64(),
+    };
+    write_run(&out, &record)?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "capacity",
+        "group",
+        "metric",
+        "mean",
+        "ci95_half_width",
+        "upper_bound",
+        "meets_target",
+    ])?;
+    let mut sorted = evals.clone();
+    sorted.sort_by_key(|e| e.capacity);
+    for e in &sorted {
+        let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+        let upper = e
+            .estimate
+            .mean
+            .map(|m| m + e.estimate.half_width.unwrap_or(0.0));
+        w.write_record([
+            e.capacity.to_string(),
+            group.clone(),
+            target.metric.clone(),
+            f(e.estimate.mean),
+            f(e.estimate.half_width),
+            f(upper),
+            e.met.to_string(),
+        ])?;
+    }
+    write_atomic(&out.join("plan.csv"), &w.into_inner()?)?;
+    if !args.quiet {
+        println!("{}", title(&s, plan));
+        println!(
+            "target: {} {} {} in group {group}, judged by the upper end of the 95% interval",
+            target.metric,
+            if target.strict { "<" } else { "<=" },
+            target.bound
+        );
+        println!(
+            "{:>10} {:>24} {:>14} {:>6}",
+            "capacity", "mean ± 95% CI", "upper bound", "meets"
+        );
+        for e in &sorted {
+            let (m, h) = (e.estimate.mean, e.estimate.half_width);
+            let shown = match (m, h) {
+                (Some(m), Some(h)) => format!("{m:.4} ± {h:.4}"),
+                (Some(m), None) => format!("{m:.4}"),
+                _ => "-".into(),
+            };
+            let upper = m.map_or("-".into(), |m| format!("{:.4}", m + h.unwrap_or(0.0)));
+            println!(
+                "{:>10} {shown:>24} {upper:>14} {:>6}",
+                e.capacity,
+                if e.met { "yes" } else { "no" }
+            );
+        }
+        match best {
+            Some(c) => println!(
+                "smallest capacity of {} meeting the target: {c} ({} evaluations); outputs in {}",
+                args.resource,
+                evals.len(),
+                out.display()
+            ),
+            None => println!(
+                "no capacity up to {} meets the target ({} evaluations): where more capacity \
+                 stopped changing the metric, something else limits it; outputs in {}",
+                args.max,
+                evals.len(),
+                out.display()
+            ),
+        }
+    }
+    if best.is_none() {
+        anyhow::bail!(
+            "no capacity of {} up to {} meets {}",
+            args.resource,
+            args.max,
+            args.target
+        );
+    }
+    Ok(())
+}
