@@ -4,6 +4,7 @@
 
 mod compare_cmd;
 mod plan_cmd;
+mod shard;
 mod sweep_cmd;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +50,16 @@ pub enum Command {
     /// Find the smallest capacity of a resource that meets a target (judged by
     /// the upper end of the 95% confidence interval).
     Plan(PlanArgs),
+    /// Combine the partial results of `--shard K/N` runs into the files the
+    /// unsharded command writes.
+    Merge {
+        /// The shard output directories (all N of them).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Output directory [default: the command's own default].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Check a scenario file and report every problem found, without running it.
     Validate {
         /// The scenario file (TOML).
@@ -146,6 +157,13 @@ pub struct Common {
     /// Worker threads; 0 uses every core. Results do not depend on it.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
+    /// Run only shard K of N of the (variant, replication) tasks and write a
+    /// partial result for `clearsim merge` (for clusters).
+    #[arg(long, value_name = "K/N", value_parser = shard::parse_shard)]
+    pub shard: Option<shard::Shard>,
+    /// Results supplied by `merge` instead of simulating.
+    #[arg(skip)]
+    pub merged: Option<shard::Merged>,
 }
 
 impl Common {
@@ -164,6 +182,16 @@ impl Common {
 #[error(transparent)]
 pub struct InputError(#[from] pub ScenarioError);
 
+/// The common options of a command that runs simulations.
+fn common_mut(c: &mut Command) -> Option<&mut Common> {
+    match c {
+        Command::Run(a) => Some(&mut a.common),
+        Command::Compare(a) => Some(&mut a.common),
+        Command::Sweep(a) => Some(&mut a.common),
+        Command::Plan(_) | Command::Merge { .. } | Command::Validate { .. } => None,
+    }
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
@@ -172,6 +200,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Compare(args) => compare_modes(args),
         Command::Sweep(args) => sweep(args),
         Command::Plan(args) => plan_capacity(args),
+        Command::Merge { dirs, out } => shard::merge(&dirs, out),
     }
 }
 
@@ -216,7 +245,10 @@ fn run_scenario(args: RunArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| Path::new("output").join(&s.name));
     let started = Instant::now();
     let progress = Progress::new(1, plan.replications, args.quiet);
-    let mut results = experiment::run_many(&[&s.model], plan, &|r| progress.done(r))?;
+    let Some(mut results) = shard::execute(&args.common, &out, &[&s.model], plan, &progress)?
+    else {
+        return Ok(());
+    };
     progress.finish();
     let results = results.pop().expect("one model");
     let variants = [Variant {

@@ -51,25 +51,39 @@ pub fn run_many(
     plan: RunPlan,
     on_done: &(dyn Fn(&ReplicationResult) + Sync),
 ) -> anyhow::Result<Vec<Vec<ReplicationResult>>> {
+    let reps = plan.replications as usize;
+    let all: Vec<usize> = (0..models.len() * reps).collect();
+    let flat = run_tasks(models, plan, &all, on_done)?;
+    let mut it = flat.into_iter();
+    Ok((0..models.len())
+        .map(|_| it.by_ref().take(reps).collect())
+        .collect())
+}
+
+/// Runs the given tasks — task `t` is replication `t % reps` of variant
+/// `t / reps` — in parallel and returns their results in the order given.
+/// A cluster shard runs a share of the tasks with this.
+pub fn run_tasks(
+    models: &[&Model],
+    plan: RunPlan,
+    tasks: &[usize],
+    on_done: &(dyn Fn(&ReplicationResult) + Sync),
+) -> anyhow::Result<Vec<ReplicationResult>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.threads)
         .build()?;
     let reps = plan.replications as usize;
-    let flat: Vec<ReplicationResult> = pool.install(|| {
-        (0..models.len() * reps)
-            .into_par_iter()
-            .map(|task| {
+    Ok(pool.install(|| {
+        tasks
+            .par_iter()
+            .map(|&task| {
                 let (v, r) = (task / reps, (task % reps) as u32);
                 let result = run_replication(models[v], r, replication_seed(plan.seed, r as u64));
                 on_done(&result);
                 result
             })
             .collect()
-    });
-    let mut it = flat.into_iter();
-    Ok((0..models.len())
-        .map(|_| it.by_ref().take(reps).collect())
-        .collect())
+    }))
 }
 
 /// Estimates every `(group, metric)` across replications, in the order the

@@ -56,7 +56,9 @@ pub(super) fn compare(args: CompareArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let models: Vec<_> = built.iter().map(|(_, v)| &v.model).collect();
     let progress = Progress::new(models.len(), plan.replications, args.quiet);
-    let results = experiment::run_many(&models, plan, &|r| progress.done(r))?;
+    let Some(results) = shard::execute(&args.common, &out, &models, plan, &progress)? else {
+        return Ok(());
+    };
     progress.finish();
     let variants: Vec<Variant> = built
         .iter()

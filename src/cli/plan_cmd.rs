@@ -14,6 +14,15 @@ const RESOURCE_METRICS: [&str; 6] = [
 ];
 
 pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
+    if args.common.shard.is_some() {
+        return Err(InputError(ScenarioError::single(
+            "--shard",
+            "plan chooses each capacity from the last result, so it cannot be split into shards; \
+             shard a sweep over the capacity instead"
+                .into(),
+        ))
+        .into());
+    }
     let s = scenario::load(&args.scenario).map_err(InputError)?;
     let plan = args.common.plan(&s);
     let input =

@@ -10,6 +10,8 @@ use crate::sim::ReplicationResult;
 
 pub struct Progress {
     bar: ProgressBar,
+    /// The user asked for quiet: other status lines stay silent too.
+    pub quiet: bool,
     replications: u64,
     consignments: AtomicU64,
 }
@@ -31,6 +33,7 @@ impl Progress {
         );
         Self {
             bar,
+            quiet,
             replications: replications as u64,
             consignments: AtomicU64::new(0),
         }

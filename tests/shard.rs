@@ -1,0 +1,141 @@
+//! Cluster scale: `--shard K/N` then `clearsim merge` writes exactly the
+//! files an unsharded run writes, byte for byte.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{clearsim, repo_path};
+
+fn ok(args: &[&str]) {
+    let o = clearsim(args);
+    assert!(
+        o.status.success(),
+        "clearsim {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Runs `command` whole and in `n` shards, merges, and compares `files`.
+fn sharded_equals_unsharded(command: &[&str], n: u32, files: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let with = |extra: &[&str]| -> Vec<String> {
+        command.iter().chain(extra).map(|s| s.to_string()).collect()
+    };
+    let full = d("full");
+    ok(&with(&["--out", &full])
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>());
+    let mut shard_dirs = Vec::new();
+    for k in 1..=n {
+        let out = d(&format!("shard{k}"));
+        let spec = format!("{k}/{n}");
+        ok(&with(&["--shard", &spec, "--out", &out])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>());
+        assert!(Path::new(&out).join("shard.json").is_file());
+        shard_dirs.push(out);
+    }
+    let merged = d("merged");
+    let mut merge: Vec<&str> = vec!["merge"];
+    merge.extend(shard_dirs.iter().map(String::as_str));
+    merge.extend(["--out", &merged]);
+    ok(&merge);
+    for f in files {
+        let a = fs::read(Path::new(&full).join(f)).unwrap();
+        let b = fs::read(Path::new(&merged).join(f)).unwrap();
+        assert!(
+            a == b,
+            "{f} differs between the unsharded run and the merged shards"
+        );
+    }
+}
+
+#[test]
+fn sharded_run_merges_to_the_unsharded_files() {
+    let s = repo_path("scenarios/default.toml");
+    sharded_equals_unsharded(
+        &["run", s.to_str().unwrap(), "--reps", "3", "--quiet"],
+        2,
+        &["summary.csv", "replications.csv"],
+    );
+}
+
+#[test]
+fn sharded_sweep_and_compare_merge_to_the_unsharded_files() {
+    let s = repo_path("scenarios/channels.toml");
+    sharded_equals_unsharded(
+        &[
+            "sweep",
+            s.to_str().unwrap(),
+            "--set",
+            "policy.inspection_rate=0.02,0.1",
+            "--reps",
+            "3",
+            "--quiet",
+        ],
+        3,
+        &[
+            "summary.csv",
+            "replications.csv",
+            "sweep.csv",
+            "frontier.csv",
+        ],
+    );
+    let m = repo_path("scenarios/modes/port_clearance.toml");
+    sharded_equals_unsharded(
+        &[
+            "compare",
+            m.to_str().unwrap(),
+            "--modes",
+            "port_clearance,customs_transit",
+            "--reps",
+            "3",
+            "--quiet",
+        ],
+        2,
+        &["summary.csv", "replications.csv", "comparison.csv"],
+    );
+}
+
+#[test]
+fn merge_refuses_incomplete_or_mismatched_shards() {
+    let s = repo_path("scenarios/validation/mm1.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let (a, b, c) = (d("a"), d("b"), d("c"));
+    ok(&[
+        "run",
+        s.to_str().unwrap(),
+        "--reps",
+        "2",
+        "--shard",
+        "1/2",
+        "--out",
+        &a,
+        "--quiet",
+    ]);
+    ok(&[
+        "run",
+        s.to_str().unwrap(),
+        "--reps",
+        "3",
+        "--shard",
+        "2/2",
+        "--out",
+        &b,
+        "--quiet",
+    ]);
+    let o = clearsim(&["merge", &a, "--out", &c]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("need shards 1..=2 exactly once each"));
+    let o = clearsim(&["merge", &a, &b, "--out", &c]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("comes from another run"));
+    let o = clearsim(&["run", s.to_str().unwrap(), "--shard", "3/2"]);
+    assert_eq!(o.status.code(), Some(2));
+}
