@@ -31,6 +31,7 @@ pub mod engine;
 pub mod experiment;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod scenario;
 pub mod sim;
 pub mod stats;
