@@ -11,7 +11,10 @@ SHARDS=${2:?usage: submit.sh OUT_DIR SHARDS [SCENARIO] [SETTINGS]}
 export OUT SHARDS
 [ $# -ge 3 ] && export SCENARIO=$3
 [ $# -ge 4 ] && export SETTINGS=$4
-mkdir -p "$OUT"
-array=$(sbatch --parsable --array="1-$SHARDS" --export=ALL "$here/sweep.sbatch")
-merge=$(sbatch --parsable --dependency="afterok:${array%%;*}" --export=ALL "$here/merge.sbatch")
+# Job logs go beside the results, not into the directory sbatch ran from.
+mkdir -p "$OUT/logs"
+array=$(sbatch --parsable --array="1-$SHARDS" --export=ALL \
+  --output="$OUT/logs/clearsim-sweep-%A_%a.log" "$here/sweep.sbatch")
+merge=$(sbatch --parsable --dependency="afterok:${array%%;*}" --export=ALL \
+  --output="$OUT/logs/clearsim-merge-%j.log" "$here/merge.sbatch")
 echo "array job $array, merge job $merge; results in $OUT/merged"
