@@ -43,6 +43,8 @@ fn sweep(c: &mut Criterion) {
         seed: 1,
         replications: 4,
         threads,
+        // A sweep records only its summary, as `clearsim sweep` does.
+        record: Default::default(),
     };
     let consignments: u64 = run_many(&refs, plan(2), &|_| {})
         .unwrap()

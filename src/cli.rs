@@ -20,6 +20,8 @@ use crate::output::run::{RunRecord, Variant, write_run};
 use crate::output::sweep::{FRONTIER_METRICS, SWEEP_METRICS, SweepVariant, wide_csv};
 use crate::output::{table, write_atomic};
 use crate::scenario::{self, Experiment, Overrides, Scenario, ScenarioError, diagnostics_text};
+use crate::sim::Record;
+use crate::{plot, report};
 use compare_cmd::compare as compare_modes;
 use plan_cmd::plan_capacity;
 use sweep_cmd::sweep;
@@ -59,6 +61,12 @@ pub enum Command {
         /// Output directory [default: the command's own default].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+    },
+    /// Draw the charts (DIR/plots/, SVG and PNG) and write DIR/report.html
+    /// from a finished run's outputs, without re-running.
+    Plot {
+        /// The output directory of a run, compare or sweep.
+        dir: PathBuf,
     },
     /// Check a scenario file and report every problem found, without running it.
     Validate {
@@ -168,11 +176,15 @@ pub struct Common {
 
 impl Common {
     /// Seeds, replications and threads: the scenario's, unless overridden.
-    fn plan(&self, s: &Scenario) -> RunPlan {
+    /// Profiles (curves for the charts) are recorded unless `summary_only`.
+    fn plan(&self, s: &Scenario, summary_only: bool) -> RunPlan {
         RunPlan {
             seed: self.seed.unwrap_or(s.seed),
             replications: self.reps.unwrap_or(s.replications),
             threads: self.threads,
+            record: Record {
+                profiles: !summary_only,
+            },
         }
     }
 }
@@ -188,7 +200,10 @@ fn common_mut(c: &mut Command) -> Option<&mut Common> {
         Command::Run(a) => Some(&mut a.common),
         Command::Compare(a) => Some(&mut a.common),
         Command::Sweep(a) => Some(&mut a.common),
-        Command::Plan(_) | Command::Merge { .. } | Command::Validate { .. } => None,
+        Command::Plan(_)
+        | Command::Merge { .. }
+        | Command::Validate { .. }
+        | Command::Plot { .. } => None,
     }
 }
 
@@ -201,7 +216,23 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sweep(args) => sweep(args),
         Command::Plan(args) => plan_capacity(args),
         Command::Merge { dirs, out } => shard::merge(&dirs, out),
+        Command::Plot { dir } => {
+            let report = publish(&dir)?;
+            println!(
+                "charts in {}, report {}",
+                dir.join("plots").display(),
+                report.display()
+            );
+            Ok(())
+        }
     }
+}
+
+/// Draws the charts and writes the report of a finished run directory;
+/// returns the report's path.
+fn publish(dir: &Path) -> anyhow::Result<PathBuf> {
+    let (outputs, charts) = plot::plot_dir(dir)?;
+    report::write_report(&outputs, &charts)
 }
 
 fn validate(path: &Path) -> anyhow::Result<()> {
@@ -237,7 +268,7 @@ fn run_scenario(args: RunArgs) -> anyhow::Result<()> {
     if !args.quiet {
         eprint!("{}", diagnostics_text(&s.source_label, &s.warnings));
     }
-    let plan = args.common.plan(&s);
+    let plan = args.common.plan(&s, false);
     let out = args
         .common
         .out
@@ -263,13 +294,15 @@ fn run_scenario(args: RunArgs) -> anyhow::Result<()> {
         wall_seconds: started.elapsed().as_secs_f64(),
     };
     let (rows, manifest) = write_run(&out, &record)?;
+    let report = publish(&out)?;
     if !args.quiet {
         print!("{}", table::render(&title(&s, plan), &rows));
         println!(
-            "{} consignments simulated in {:.2} s; outputs in {}",
+            "{} consignments simulated in {:.2} s; outputs in {}, report {}",
             manifest.run.consignments_simulated,
             record.wall_seconds,
-            out.display()
+            out.display(),
+            report.display()
         );
     }
     Ok(())

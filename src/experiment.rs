@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::engine::rng::replication_seed;
 use crate::model::Model;
-use crate::sim::{ReplicationResult, run_replication};
+use crate::sim::{Record, ReplicationResult, run_replication_with};
 use crate::stats::Estimate;
 
 /// How to run a model.
@@ -23,6 +23,8 @@ pub struct RunPlan {
     pub replications: u32,
     /// Worker threads; 0 means one per available core.
     pub threads: usize,
+    /// What each replication records besides its summary.
+    pub record: Record,
 }
 
 /// One row of the summary: a metric of a group, estimated across
@@ -78,7 +80,8 @@ pub fn run_tasks(
             .par_iter()
             .map(|&task| {
                 let (v, r) = (task / reps, (task % reps) as u32);
-                let result = run_replication(models[v], r, replication_seed(plan.seed, r as u64));
+                let seed = replication_seed(plan.seed, r as u64);
+                let result = run_replication_with(models[v], r, seed, plan.record);
                 on_done(&result);
                 result
             })

@@ -32,6 +32,7 @@ pub mod experiment;
 pub mod model;
 pub mod output;
 pub mod plot;
+pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod stats;

@@ -336,6 +336,14 @@ impl Model {
         if let Some(r) = region {
             g.push(format!("region={}", self.regions[r.0 as usize].id));
         }
+        // Region × mode cells, for the heat map of release times.
+        if let Some(r) = region.filter(|_| self.regions.len() > 1) {
+            g.push(format!(
+                "region_mode={}/{}",
+                self.regions[r.0 as usize].id,
+                stream.mode.name()
+            ));
+        }
         g.push(format!("port={}", self.site(stream.port).id));
         if let Some(c) = customs {
             g.push(format!("customs={}", self.site(c).id));

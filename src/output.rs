@@ -5,6 +5,7 @@
 
 pub mod atomic;
 pub mod manifest;
+pub mod profiles;
 pub mod progress;
 pub mod run;
 pub mod sweep;

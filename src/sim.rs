@@ -9,5 +9,5 @@ mod consignment;
 mod metrics;
 mod replication;
 
-pub use metrics::{Observation, ReplicationResult};
-pub use replication::run_replication;
+pub use metrics::{Observation, Profile, Record, ReplicationResult, quantile_probabilities};
+pub use replication::{run_replication, run_replication_with};

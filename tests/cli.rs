@@ -25,7 +25,7 @@ const REQUIRED_ALL: [&str; 11] = [
 const REQUIRED_RESOURCE: [&str; 3] = ["wait_mean_h", "queue_len_mean", "utilisation"];
 
 #[test]
-fn default_run_prints_a_summary_and_writes_the_three_files() {
+fn default_run_prints_a_summary_and_writes_its_files() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("default");
     let o = clearsim(&["run", "--out", out.to_str().unwrap(), "--reps", "3"]);
@@ -48,7 +48,15 @@ fn default_run_prints_a_summary_and_writes_the_three_files() {
     names.sort();
     assert_eq!(
         names,
-        ["manifest.json", "replications.csv", "summary.csv"],
+        [
+            "distribution.csv",
+            "manifest.json",
+            "plots",
+            "replications.csv",
+            "report.html",
+            "summary.csv",
+            "timeseries.csv"
+        ],
         "no temporary files left behind"
     );
 

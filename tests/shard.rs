@@ -61,7 +61,14 @@ fn sharded_run_merges_to_the_unsharded_files() {
     sharded_equals_unsharded(
         &["run", s.to_str().unwrap(), "--reps", "3", "--quiet"],
         2,
-        &["summary.csv", "replications.csv"],
+        &[
+            "summary.csv",
+            "replications.csv",
+            "timeseries.csv",
+            "distribution.csv",
+            "plots/release_time_cdf.svg",
+            "plots/busiest_resources.svg",
+        ],
     );
 }
 
@@ -84,6 +91,7 @@ fn sharded_sweep_and_compare_merge_to_the_unsharded_files() {
             "replications.csv",
             "sweep.csv",
             "frontier.csv",
+            "plots/frontier.svg",
         ],
     );
     let m = repo_path("scenarios/modes/port_clearance.toml");
@@ -98,7 +106,14 @@ fn sharded_sweep_and_compare_merge_to_the_unsharded_files() {
             "--quiet",
         ],
         2,
-        &["summary.csv", "replications.csv", "comparison.csv"],
+        &[
+            "summary.csv",
+            "replications.csv",
+            "comparison.csv",
+            "timeseries.csv",
+            "distribution.csv",
+            "plots/throughput.svg",
+        ],
     );
 }
 

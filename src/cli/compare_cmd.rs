@@ -4,7 +4,7 @@ use super::*;
 
 pub(super) fn compare(args: CompareArgs) -> anyhow::Result<()> {
     let s = scenario::load(&args.scenario).map_err(InputError)?;
-    let plan = args.common.plan(&s);
+    let plan = args.common.plan(&s, false);
     let explicit = args.modes != "all";
     let modes: Vec<Mode> = if explicit {
         parse_modes(&args.modes)?
@@ -85,16 +85,18 @@ pub(super) fn compare(args: CompareArgs) -> anyhow::Result<()> {
         wall_seconds: started.elapsed().as_secs_f64(),
     };
     let (rows, manifest) = write_run(&out, &record)?;
+    let report = super::publish(&out)?;
     if !args.quiet {
         print!(
             "{}",
             table::render_comparison(&title(&s, plan), &rows, &diffs, baseline.name())
         );
         println!(
-            "{} consignments simulated in {:.2} s; outputs in {}",
+            "{} consignments simulated in {:.2} s; outputs in {}, report {}",
             manifest.run.consignments_simulated,
             record.wall_seconds,
-            out.display()
+            out.display(),
+            report.display()
         );
     }
     Ok(())

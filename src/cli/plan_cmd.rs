@@ -24,7 +24,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
         .into());
     }
     let s = scenario::load(&args.scenario).map_err(InputError)?;
-    let plan = args.common.plan(&s);
+    let plan = args.common.plan(&s, true);
     let input =
         |flag: &str, msg: String| anyhow::Error::from(InputError(ScenarioError::single(flag, msg)));
     let target = Target::parse(&args.target).map_err(|e| input("--target", e))?;

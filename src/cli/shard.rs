@@ -23,7 +23,7 @@ use crate::model::Model;
 use crate::output::progress::Progress;
 use crate::output::write_atomic;
 use crate::scenario::ScenarioError;
-use crate::sim::{Observation, ReplicationResult};
+use crate::sim::{Observation, Profile, ReplicationResult};
 
 /// `K/N`: shard K (1-based) of N.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,6 +125,17 @@ pub fn execute(
         }
     }
     write_atomic(&out.join("partial.csv"), &w.into_inner()?)?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["task", "group", "metric", "x", "value"])?;
+    for (t, r) in tasks.iter().zip(&results) {
+        for p in &r.profiles {
+            for (x, v) in &p.points {
+                let v = v.map(|v| v.to_string()).unwrap_or_default();
+                w.write_record([&t.to_string(), &p.group, p.metric, &x.to_string(), &v])?;
+            }
+        }
+    }
+    write_atomic(&out.join("partial_profiles.csv"), &w.into_inner()?)?;
     let file = ShardFile {
         format: 1,
         shard: shard.k,
@@ -162,6 +173,54 @@ pub fn execute(
 
 fn input(msg: String) -> anyhow::Error {
     InputError(ScenarioError::single("merge", msg)).into()
+}
+
+/// Metric names are `&'static str` in results; a merge leaks each distinct
+/// name once (a few dozen strings per process).
+fn intern(names: &mut HashMap<String, &'static str>, name: &str) -> &'static str {
+    names
+        .entry(name.to_string())
+        .or_insert_with(|| Box::leak(name.to_string().into_boxed_str()))
+}
+
+/// An empty cell (undefined) or a number.
+fn optional_number(path: &Path, cell: &str) -> anyhow::Result<Option<f64>> {
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    cell.parse::<f64>()
+        .map(Some)
+        .map_err(|_| input(format!("{}: bad number {cell:?}", path.display())))
+}
+
+/// A shard's curves by task, in the order written.
+fn read_profiles(
+    path: &Path,
+    names: &mut HashMap<String, &'static str>,
+) -> anyhow::Result<HashMap<usize, Vec<Profile>>> {
+    let mut by_task: HashMap<usize, Vec<Profile>> = HashMap::new();
+    let mut r = csv::Reader::from_path(path)
+        .map_err(|e| input(format!("cannot read {}: {e}", path.display())))?;
+    for rec in r.records() {
+        let rec = rec.map_err(|e| input(format!("{}: {e}", path.display())))?;
+        let task: usize = rec[0]
+            .parse()
+            .map_err(|_| input(format!("{}: bad task {:?}", path.display(), &rec[0])))?;
+        let (group, metric) = (&rec[1], intern(names, &rec[2]));
+        let x = optional_number(path, &rec[3])?
+            .ok_or_else(|| input(format!("{}: empty x", path.display())))?;
+        let value = optional_number(path, &rec[4])?;
+        let list = by_task.entry(task).or_default();
+        match list.last_mut() {
+            Some(p) if p.group == group && p.metric == metric => p.points.push((x, value)),
+            _ => list.push(Profile {
+                group: group.to_string(),
+                metric,
+                points: vec![(x, value)],
+            }),
+        }
+    }
+    Ok(by_task)
 }
 
 /// `clearsim merge DIR...`: checks the shards and finishes their command.
@@ -220,23 +279,15 @@ pub fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<()> {
             let task: usize = rec[0]
                 .parse()
                 .map_err(|_| input(format!("{}: bad task {:?}", path.display(), &rec[0])))?;
-            let metric = *names
-                .entry(rec[2].to_string())
-                .or_insert_with(|| Box::leak(rec[2].to_string().into_boxed_str()));
-            let value =
-                if rec[3].is_empty() {
-                    None
-                } else {
-                    Some(rec[3].parse::<f64>().map_err(|_| {
-                        input(format!("{}: bad value {:?}", path.display(), &rec[3]))
-                    })?)
-                };
+            let metric = intern(&mut names, &rec[2]);
+            let value = optional_number(&path, &rec[3])?;
             obs.entry(task).or_default().push(Observation {
                 group: rec[1].to_string(),
                 metric,
                 value,
             });
         }
+        let mut profiles = read_profiles(&d.join("partial_profiles.csv"), &mut names)?;
         for t in &f.tasks {
             if t.task >= total || by_task[t.task].is_some() {
                 return Err(input(format!(
@@ -252,6 +303,7 @@ pub fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<()> {
                 consignments: t.consignments,
                 peak_in_flight: t.peak_in_flight,
                 observations: obs.remove(&t.task).unwrap_or_default(),
+                profiles: profiles.remove(&t.task).unwrap_or_default(),
             });
         }
     }

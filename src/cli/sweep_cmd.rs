@@ -8,7 +8,7 @@ const TARGETING_PATH: &str = "policy.targeting";
 
 pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let s = scenario::load(&args.scenario).map_err(InputError)?;
-    let plan = args.common.plan(&s);
+    let plan = args.common.plan(&s, true);
     let bad_set = |e: String| anyhow::Error::from(InputError(ScenarioError::single("--set", e)));
     let mut settings: Vec<grid::Setting> = args
         .settings
@@ -98,17 +98,19 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
             &wide_csv(&params, &variants_meta, &order, &rows, &FRONTIER_METRICS)?,
         )?;
     }
+    let report = super::publish(&out)?;
     if !args.quiet {
         print!(
             "{}",
             table::render_sweep(&title(&s, plan), &rows, &variants_meta)
         );
         println!(
-            "{} variants, {} consignments simulated in {:.2} s; outputs in {}",
+            "{} variants, {} consignments simulated in {:.2} s; outputs in {}, report {}",
             variants.len(),
             manifest.run.consignments_simulated,
             record.wall_seconds,
-            out.display()
+            out.display(),
+            report.display()
         );
     }
     Ok(())

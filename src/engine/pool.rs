@@ -10,7 +10,7 @@
 use std::collections::VecDeque;
 
 use super::hours::WorkingHours;
-use crate::stats::{DurationHistogram, Tally, TimeWeighted};
+use crate::stats::{BinnedSeries, DurationHistogram, Tally, TimeWeighted};
 
 /// Outcome of [`Pool::request`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -45,6 +45,20 @@ pub struct Pool {
     entered: u64,
     waits: Tally,
     wait_hist: DurationHistogram,
+    /// Queue length and busy servers over time, when asked for (the whole
+    /// run, warm-up included, so the series shows how the system filled).
+    series: Option<Box<[BinnedSeries; 2]>>,
+}
+
+/// A pool's time series: per bin, the mean queue length and the mean share
+/// of its servers busy. (Over a bin, busy ÷ capacity rather than busy ÷
+/// open hours: work started before closing time runs on after it, which
+/// would push a per-bin utilisation over 1 in the bins around closing.)
+#[derive(Clone, Debug, PartialEq)]
+pub struct PoolSeries {
+    pub bin_h: f64,
+    pub queue_len: Vec<f64>,
+    pub busy_share: Vec<f64>,
 }
 
 impl Pool {
@@ -61,7 +75,15 @@ impl Pool {
             entered: 0,
             waits: Tally::default(),
             wait_hist: DurationHistogram::new(),
+            series: None,
         }
+    }
+
+    /// Records the queue length and busy servers in `bins` bins of
+    /// `width` hours from time 0.
+    pub fn record_series(&mut self, width: f64, bins: usize) {
+        let s = BinnedSeries::new(width, bins);
+        self.series = Some(Box::new([s.clone(), s]));
     }
 
     pub fn capacity(&self) -> u32 {
@@ -89,6 +111,9 @@ impl Pool {
     fn start(&mut self, now: f64, waited: f64) {
         self.busy += 1;
         self.busy_servers.set(now, self.busy as f64);
+        if let Some(s) = &mut self.series {
+            s[1].set(now, self.busy as f64);
+        }
         if now >= self.stats_from {
             self.waits.add(waited);
             self.wait_hist.record(waited);
@@ -117,6 +142,9 @@ impl Pool {
         } else {
             self.queue.push_back((entity, now));
             self.queue_len.set(now, self.queue.len() as f64);
+            if let Some(s) = &mut self.series {
+                s[0].set(now, self.queue.len() as f64);
+            }
             Request::Queued {
                 open_at: self.open_event_needed(now),
             }
@@ -132,6 +160,9 @@ impl Pool {
         }
         let (entity, since) = self.queue.pop_front()?;
         self.queue_len.set(now, self.queue.len() as f64);
+        if let Some(s) = &mut self.series {
+            s[0].set(now, self.queue.len() as f64);
+        }
         let waited = now - since;
         self.start(now, waited);
         Some((entity, waited))
@@ -143,6 +174,9 @@ impl Pool {
         debug_assert!(self.busy > 0, "finish on an idle pool");
         self.busy -= 1;
         self.busy_servers.set(now, self.busy as f64);
+        if let Some(s) = &mut self.series {
+            s[1].set(now, self.busy as f64);
+        }
         match self.start_next(now) {
             Some((entity, waited)) => Finish::Next { entity, waited },
             None => Finish::Idle {
@@ -168,6 +202,17 @@ impl Pool {
     }
 
     /// Statistics over `[stats_from, now]`.
+    /// The time series up to `now`, if recorded.
+    pub fn series(&self, now: f64) -> Option<PoolSeries> {
+        let [queue, busy] = self.series.as_deref()?;
+        let capacity = self.capacity.max(1) as f64;
+        Some(PoolSeries {
+            bin_h: queue.width(),
+            queue_len: queue.means(now),
+            busy_share: busy.means(now).iter().map(|b| b / capacity).collect(),
+        })
+    }
+
     pub fn report(&self, now: f64) -> PoolReport {
         let scheduled = self.capacity as f64 * self.hours.open_hours_between(self.stats_from, now);
         PoolReport {

@@ -12,6 +12,61 @@ pub struct Manifest {
     /// The variants run (one `base` for a plain run; modes for compare).
     pub variants: Vec<String>,
     pub files: Vec<String>,
+    /// The scenario's key settings, for a reader of the report.
+    pub parameters: Vec<Parameter>,
+}
+
+/// A named setting, as text.
+#[derive(Debug, Serialize)]
+pub struct Parameter {
+    pub name: String,
+    pub value: String,
+}
+
+/// The settings an analyst checks first: network size, policy, staffing.
+pub fn key_parameters(model: &crate::model::Model) -> Vec<Parameter> {
+    use crate::model::{Targeting, TaxTiming};
+    let p = &model.policy;
+    let mut out = vec![
+        ("regions", model.regions.len().to_string()),
+        ("sites", model.sites.len().to_string()),
+        ("demand streams", model.streams.len().to_string()),
+        ("policy.review_rate", p.review_rate.to_string()),
+        ("policy.inspection_rate", p.inspection_rate.to_string()),
+        (
+            "policy.targeting",
+            match p.targeting {
+                Targeting::Random => "random",
+                Targeting::RiskBased => "risk_based",
+            }
+            .to_string(),
+        ),
+        (
+            "policy.tax_timing",
+            match p.tax_timing {
+                TaxTiming::BeforeRelease => "before_release",
+                TaxTiming::AfterRelease => "after_release",
+            }
+            .to_string(),
+        ),
+    ];
+    let mut modes: Vec<&str> = model.streams.iter().map(|s| s.mode.name()).collect();
+    modes.dedup();
+    modes.sort();
+    modes.dedup();
+    out.push(("clearance modes", modes.join(", ")));
+    let staffing: Vec<String> = model
+        .pools
+        .iter()
+        .map(|pool| format!("{} × {}", pool.id, pool.capacity))
+        .collect();
+    out.push(("resources", staffing.join(", ")));
+    out.into_iter()
+        .map(|(name, value)| Parameter {
+            name: name.to_string(),
+            value,
+        })
+        .collect()
 }
 
 #[derive(Debug, Serialize)]

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use super::manifest::{Manifest, RunInfo, ScenarioInfo};
-use super::{tidy, write_atomic};
+use super::manifest::{Manifest, RunInfo, ScenarioInfo, key_parameters};
+use super::{profiles, tidy, write_atomic};
 use crate::engine::rng::replication_seed;
 use crate::experiment::compare::DiffRow;
 use crate::experiment::{RunPlan, SummaryRow, summarize};
@@ -50,6 +50,11 @@ pub fn write_run(dir: &Path, run: &RunRecord) -> anyhow::Result<(Vec<SummaryRow>
         &dir.join("replications.csv"),
         &tidy::replications_csv(&variants)?,
     )?;
+    if let Some((series, dist)) = profiles::profile_csvs(&variants)? {
+        files.extend(["timeseries.csv", "distribution.csv"]);
+        write_atomic(&dir.join("timeseries.csv"), &series)?;
+        write_atomic(&dir.join("distribution.csv"), &dist)?;
+    }
     if !run.diffs.is_empty() {
         files.push("comparison.csv");
         write_atomic(
@@ -92,6 +97,7 @@ pub fn write_run(dir: &Path, run: &RunRecord) -> anyhow::Result<(Vec<SummaryRow>
         },
         variants: run.variants.iter().map(|v| v.name.clone()).collect(),
         files: files.iter().map(|f| f.to_string()).collect(),
+        parameters: key_parameters(&s.model),
     };
     write_atomic(&dir.join("manifest.json"), &manifest.to_json()?)?;
     Ok((rows, manifest))

@@ -2,7 +2,7 @@
 //! class) and per pool, and how cells merge into the tidy list of
 //! `(group, metric, value)` observations.
 
-use crate::engine::pool::PoolReport;
+use crate::engine::pool::{PoolReport, PoolSeries};
 use crate::stats::{DurationHistogram, Tally, TimeWeighted};
 
 /// One metric value of one replication. `value` is `None` where the metric
@@ -27,6 +27,75 @@ pub struct ReplicationResult {
     /// Peak number of consignments in flight.
     pub peak_in_flight: usize,
     pub observations: Vec<Observation>,
+    /// Curves, when asked for (see [`Record`]): release-time quantiles and
+    /// pool time series.
+    pub profiles: Vec<Profile>,
+}
+
+/// What a replication records beyond its summary observations.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Record {
+    /// Release-time quantile curves and pool time series. Off for sweeps
+    /// and plans, whose many variants need only the summary.
+    pub profiles: bool,
+}
+
+/// One curve of one replication: `value` at each `x`.
+///
+/// - `release_time_h` (groups `all`, `mode=…`): x is a probability p, the
+///   value the p-quantile of the release time `[h]` (the CDF read sideways);
+/// - `queue_len`, `utilisation` (groups `resource=…`): x is the start of a
+///   time bin `[h]`, the value the bin's time average.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Profile {
+    pub group: String,
+    pub metric: &'static str,
+    pub points: Vec<(f64, Option<f64>)>,
+}
+
+/// The probabilities at which release-time quantiles are recorded: every
+/// percent, plus the far tail.
+pub fn quantile_probabilities() -> impl Iterator<Item = f64> {
+    (1..100).map(|k| k as f64 / 100.0).chain([0.995, 0.999])
+}
+
+/// The release-time quantile curve of a group.
+pub fn quantile_profile(group: &str, s: &CellStats) -> Profile {
+    Profile {
+        group: group.to_string(),
+        metric: "release_time_h",
+        points: quantile_probabilities()
+            .map(|p| (p, s.release_hist.quantile(p)))
+            .collect(),
+    }
+}
+
+/// A pool's time series as two curves.
+pub fn series_profiles(id: &str, s: &PoolSeries) -> [Profile; 2] {
+    let group = format!("resource={id}");
+    let x = |i: usize| i as f64 * s.bin_h;
+    [
+        Profile {
+            group: group.clone(),
+            metric: "queue_len",
+            points: s
+                .queue_len
+                .iter()
+                .enumerate()
+                .map(|(i, &q)| (x(i), Some(q)))
+                .collect(),
+        },
+        Profile {
+            group,
+            metric: "busy_share",
+            points: s
+                .busy_share
+                .iter()
+                .enumerate()
+                .map(|(i, &u)| (x(i), Some(u)))
+                .collect(),
+        },
+    ]
 }
 
 /// Statistics of one cohort cell over the observation window. Counts,

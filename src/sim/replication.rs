@@ -5,11 +5,14 @@ use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 
 use super::consignment::*;
-use super::metrics::{CellStats, ReplicationResult, push_cell, push_pool};
+use super::metrics::{
+    CellStats, Record, ReplicationResult, push_cell, push_pool, quantile_profile, series_profiles,
+};
 use crate::engine::rng::{self, SimRng, StreamId};
 use crate::engine::{Calendar, Finish, Pool, Request};
 use crate::model::customs::risk_score;
 use crate::model::{Condition, CreditClass, Model, StepKind, Targeting, TaxTiming};
+use crate::stats::series::bin_width_for;
 
 /// Random-source kinds; with an index they name a stream (see `engine::rng`).
 const SOURCE_ARRIVALS: u32 = 1;
@@ -55,9 +58,29 @@ struct Replication<'m> {
 /// Runs replication `replication` of `model` with the replication seed
 /// `seed` (see [`rng::replication_seed`]) and returns its observations.
 pub fn run_replication(model: &Model, replication: u32, seed: u64) -> ReplicationResult {
+    run_replication_with(model, replication, seed, Record::default())
+}
+
+/// Most bins in a pool's time series.
+const MAX_SERIES_BINS: usize = 240;
+
+/// [`run_replication`], recording what `record` asks for besides.
+pub fn run_replication_with(
+    model: &Model,
+    replication: u32,
+    seed: u64,
+    record: Record,
+) -> ReplicationResult {
     let mut r = Replication::new(model, seed);
+    if record.profiles {
+        let width = bin_width_for(model.horizon, MAX_SERIES_BINS);
+        let bins = ((model.horizon / width).floor() as usize).max(1);
+        for p in &mut r.pools {
+            p.record_series(width, bins);
+        }
+    }
     r.run();
-    r.finish(replication, seed)
+    r.finish(replication, seed, record)
 }
 
 /// What a consignment's own random numbers are for (see [`draw`]).
@@ -477,7 +500,7 @@ impl<'m> Replication<'m> {
         }
     }
 
-    fn finish(self, replication: u32, seed: u64) -> ReplicationResult {
+    fn finish(self, replication: u32, seed: u64, record: Record) -> ReplicationResult {
         let model = self.model;
         let now = self.now;
         let window = model.horizon - model.warmup;
@@ -495,8 +518,12 @@ impl<'m> Replication<'m> {
             m
         };
         let mut out = Vec::new();
+        let mut profiles = Vec::new();
         let all = merged(&mut (0..cells.len()));
         push_cell(&mut out, "all", &all, now, window);
+        if record.profiles {
+            profiles.push(quantile_profile("all", &all));
+        }
         let officer_hours: f64 = self
             .pools
             .iter()
@@ -520,6 +547,9 @@ impl<'m> Replication<'m> {
         for (group, members) in stream_groups(model) {
             let m = merged(&mut members.iter().flat_map(|i| i * 3..i * 3 + 3));
             push_cell(&mut out, &group, &m, now, window);
+            if record.profiles && (group.starts_with("mode=") || group.starts_with("channel=")) {
+                profiles.push(quantile_profile(&group, &m));
+            }
         }
         for class in CreditClass::ALL {
             let k = class.index();
@@ -534,6 +564,9 @@ impl<'m> Replication<'m> {
         }
         for (spec, pool) in model.pools.iter().zip(&self.pools) {
             push_pool(&mut out, &spec.id, &pool.report(now));
+            if let Some(series) = pool.series(now) {
+                profiles.extend(series_profiles(&spec.id, &series));
+            }
         }
         ReplicationResult {
             replication,
@@ -542,6 +575,7 @@ impl<'m> Replication<'m> {
             consignments: self.consignments,
             peak_in_flight: self.slab.peak(),
             observations: out,
+            profiles,
         }
     }
 }
@@ -555,7 +589,14 @@ fn stream_groups(model: &Model) -> Vec<(String, Vec<usize>)> {
         .map(|s| model.stream_groups(s))
         .collect();
     let mut out: Vec<(String, Vec<usize>)> = Vec::new();
-    for key in ["mode=", "channel=", "region=", "port=", "customs="] {
+    for key in [
+        "mode=",
+        "channel=",
+        "region=",
+        "port=",
+        "customs=",
+        "region_mode=",
+    ] {
         for (i, groups) in per_stream.iter().enumerate() {
             for g in groups.iter().filter(|g| g.starts_with(key)) {
                 match out.iter_mut().find(|(name, _)| name == g) {

@@ -1,0 +1,93 @@
+//! The curves of a run, averaged across replications: `timeseries.csv`
+//! (queue length and utilisation of each resource per time bin) and
+//! `distribution.csv` (release-time quantiles, i.e. the CDF). The charts are
+//! drawn from these files.
+
+use crate::sim::{Profile, ReplicationResult};
+use crate::stats::Estimate;
+
+pub const TIMESERIES_HEADER: [&str; 7] = [
+    "variant",
+    "resource",
+    "metric",
+    "time_h",
+    "mean",
+    "ci95_half_width",
+    "reps",
+];
+pub const DISTRIBUTION_HEADER: [&str; 6] = [
+    "variant",
+    "group",
+    "p",
+    "release_time_h",
+    "ci95_half_width",
+    "reps",
+];
+
+/// One point of a curve, estimated across replications.
+struct Point<'a> {
+    profile: &'a Profile,
+    x: f64,
+    estimate: Estimate,
+}
+
+/// Every point of every curve of a variant: the p-th quantile (or the
+/// bin's mean) averaged over replications, with its 95% half-width.
+/// Replications list the same curves in the same order (one model).
+fn points(results: &[ReplicationResult]) -> Vec<Point<'_>> {
+    let Some(first) = results.first() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, profile) in first.profiles.iter().enumerate() {
+        for (j, &(x, _)) in profile.points.iter().enumerate() {
+            let values = results.iter().map(|r| r.profiles[i].points[j].1);
+            out.push(Point {
+                profile,
+                x,
+                estimate: Estimate::from_values(values),
+            });
+        }
+    }
+    out
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// `timeseries.csv` and `distribution.csv`, or `None` when no replication
+/// recorded curves.
+pub fn profile_csvs(
+    variants: &[(&str, &[ReplicationResult])],
+) -> anyhow::Result<Option<(Vec<u8>, Vec<u8>)>> {
+    if variants
+        .iter()
+        .all(|(_, rs)| rs.iter().all(|r| r.profiles.is_empty()))
+    {
+        return Ok(None);
+    }
+    let mut series = csv::Writer::from_writer(Vec::new());
+    let mut dist = csv::Writer::from_writer(Vec::new());
+    series.write_record(TIMESERIES_HEADER)?;
+    dist.write_record(DISTRIBUTION_HEADER)?;
+    for (variant, results) in variants {
+        for p in points(results) {
+            let (mean, hw, n) = (
+                num(p.estimate.mean),
+                num(p.estimate.half_width),
+                p.estimate.n.to_string(),
+            );
+            let x = p.x.to_string();
+            let group = p.profile.group.as_str();
+            match p.profile.metric {
+                "release_time_h" => dist.write_record([variant, group, &x, &mean, &hw, &n])?,
+                metric => {
+                    let resource = group.strip_prefix("resource=").unwrap_or(group);
+                    series.write_record([variant, resource, metric, &x, &mean, &hw, &n])?
+                }
+            }
+        }
+    }
+    Ok(Some((series.into_inner()?, dist.into_inner()?)))
+}

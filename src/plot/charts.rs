@@ -1,0 +1,413 @@
+//! Which charts a run gets, and their data, chosen from its outputs.
+//!
+//! "Modes" are the compared variants in a `compare` run, or the `mode=`
+//! groups of a plain run (each stream clears under its own mode).
+
+use super::data::RunOutputs;
+
+/// A named curve of (x, y) points.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Curve {
+    pub name: String,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// A bar with its 95% half-width.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub half_width: Option<f64>,
+}
+
+/// What a chart shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Figure {
+    /// Lines on a log-x axis: release time `[h]` against P(T <= t).
+    Cdf { curves: Vec<Curve> },
+    /// Bars with error bars.
+    Bars { y_label: String, bars: Vec<Bar> },
+    /// Stacked bars: one per category, one layer per segment.
+    Stacked {
+        y_label: String,
+        categories: Vec<String>,
+        segments: Vec<String>,
+        /// `values[category][segment]`.
+        values: Vec<Vec<f64>>,
+    },
+    /// Panels sharing the x axis, each with its curves.
+    Panels {
+        x_label: String,
+        log_x: bool,
+        panels: Vec<(String, Vec<Curve>)>,
+    },
+    /// A grid of values, coloured; `None` for an empty cell.
+    Heat {
+        x_label: String,
+        y_label: String,
+        columns: Vec<String>,
+        rows: Vec<String>,
+        values: Vec<Vec<Option<f64>>>,
+        unit: String,
+    },
+}
+
+/// One chart: file stem, title, the one line that says what to read from
+/// it, and its figure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chart {
+    pub name: &'static str,
+    pub title: String,
+    pub caption: String,
+    pub figure: Figure,
+}
+
+/// A compact label for a clearance mode (axis space is short).
+pub fn short_label(name: &str) -> String {
+    match name {
+        "port_clearance" => "port clearance".into(),
+        "territorial_declaration_port_release" => "terr. decl. + port release".into(),
+        "territorial_declaration_release" => "terr. decl. + release".into(),
+        "customs_transit" => "customs transit".into(),
+        "regional_integration" => "regional integration".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// What a run's per-category charts compare: the clearance modes (the
+/// variants of a `compare`, or the `mode=` groups of a run whose streams
+/// use several), else the channels, else everything together.
+struct Categories {
+    /// "clearance mode", "channel" or "all consignments".
+    kind: &'static str,
+    /// (label, variant, group) to look up in the outputs.
+    entries: Vec<(String, String, String)>,
+}
+
+fn categories(out: &RunOutputs) -> Categories {
+    if out.variants_are_modes() {
+        let entries = out
+            .manifest
+            .variants
+            .iter()
+            .map(|v| (short_label(v), v.clone(), "all".to_string()))
+            .collect();
+        return Categories {
+            kind: "clearance mode",
+            entries,
+        };
+    }
+    let base = out.manifest.variants.first().cloned().unwrap_or_default();
+    for (key, kind) in [("mode", "clearance mode"), ("channel", "channel")] {
+        let groups = out.groups(key);
+        if groups.len() > 1 {
+            let entries = groups
+                .into_iter()
+                .map(|g| (short_label(&g), base.clone(), format!("{key}={g}")))
+                .collect();
+            return Categories { kind, entries };
+        }
+    }
+    Categories {
+        kind: "all consignments",
+        entries: vec![("all".into(), base, "all".into())],
+    }
+}
+
+/// " by clearance mode", " by channel", or nothing.
+fn by(c: &Categories) -> String {
+    match c.kind {
+        "all consignments" => String::new(),
+        kind => format!(" by {kind}"),
+    }
+}
+
+/// Every chart the outputs support, in report order.
+pub fn charts(out: &RunOutputs) -> Vec<Chart> {
+    [
+        release_cdf(out),
+        throughput(out),
+        trs_segments(out),
+        busiest_resources(out),
+        frontier(out),
+        heat_map(out),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn release_cdf(out: &RunOutputs) -> Option<Chart> {
+    let cats = categories(out);
+    let curves: Vec<Curve> = cats
+        .entries
+        .iter()
+        .map(|(label, variant, group)| Curve {
+            name: label.clone(),
+            points: out
+                .quantiles
+                .iter()
+                .filter(|q| &q.variant == variant && &q.group == group)
+                .filter_map(|q| q.release_time_h.map(|t| (t, q.p)))
+                .collect(),
+        })
+        .filter(|c| !c.points.is_empty())
+        .collect();
+    (!curves.is_empty()).then(|| Chart {
+        name: "release_time_cdf",
+        title: format!("Release time distribution{}", by(&cats)),
+        caption: "Share of consignments released within a given time (log scale): \
+                  the further left and higher a curve, the faster the release; the \
+                  right tail is the slow, inspected minority."
+            .into(),
+        figure: Figure::Cdf { curves },
+    })
+}
+
+fn throughput(out: &RunOutputs) -> Option<Chart> {
+    let cats = categories(out);
+    let bars: Vec<Bar> = cats
+        .entries
+        .iter()
+        .filter_map(|(label, variant, group)| {
+            let (value, half_width) = out.get(variant, group, "throughput_per_day")?;
+            Some(Bar {
+                label: label.clone(),
+                value,
+                half_width,
+            })
+        })
+        .collect();
+    (!bars.is_empty()).then(|| Chart {
+        name: "throughput",
+        title: format!("Throughput{}", by(&cats)),
+        caption: "Consignments released per day, with 95% confidence intervals: \
+                  bars whose intervals overlap are not shown to differ."
+            .into(),
+        figure: Figure::Bars {
+            y_label: "releases per day".into(),
+            bars,
+        },
+    })
+}
+
+fn trs_segments(out: &RunOutputs) -> Option<Chart> {
+    const SEGMENTS: [(&str, &str); 3] = [
+        ("arrival_to_lodgement_mean_h", "arrival → lodgement"),
+        ("lodgement_to_release_mean_h", "lodgement → release"),
+        ("release_to_exit_mean_h", "release → exit"),
+    ];
+    let cats = categories(out);
+    let mut labels = Vec::new();
+    let mut values = Vec::new();
+    for (label, variant, group) in &cats.entries {
+        let v: Vec<f64> = SEGMENTS
+            .iter()
+            .map(|(m, _)| out.get(variant, group, m).map_or(0.0, |(x, _)| x))
+            .collect();
+        if v.iter().any(|x| *x > 0.0) {
+            labels.push(label.clone());
+            values.push(v);
+        }
+    }
+    (!labels.is_empty()).then(|| Chart {
+        name: "trs_segments",
+        title: format!("Time Release Study segments{}", by(&cats)),
+        caption: "Mean hours from arrival to lodgement, lodgement to release and \
+                  release to exit: where each mode spends its time."
+            .into(),
+        figure: Figure::Stacked {
+            y_label: "mean time [h]".into(),
+            categories: labels,
+            segments: SEGMENTS.iter().map(|(_, s)| s.to_string()).collect(),
+            values,
+        },
+    })
+}
+
+/// Resources shown in the time-series chart.
+const BUSIEST: usize = 4;
+
+fn busiest_resources(out: &RunOutputs) -> Option<Chart> {
+    let variant = out.manifest.variants.first()?;
+    let mut ranked: Vec<(String, f64)> = out
+        .groups("resource")
+        .into_iter()
+        .filter_map(|r| {
+            let (u, _) = out.get(variant, &format!("resource={r}"), "utilisation")?;
+            Some((r, u))
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ranked.truncate(BUSIEST);
+    let curve = |resource: &str, metric: &str| Curve {
+        name: resource.to_string(),
+        points: out
+            .series
+            .iter()
+            .filter(|s| &s.variant == variant && s.resource == resource && s.metric == metric)
+            .filter_map(|s| s.mean.map(|m| (s.time_h / 24.0, m)))
+            .collect(),
+    };
+    let panel = |title: &str, metric: &str| {
+        let curves: Vec<Curve> = ranked
+            .iter()
+            .map(|(r, _)| curve(r, metric))
+            .filter(|c| !c.points.is_empty())
+            .collect();
+        (title.to_string(), curves)
+    };
+    let panels = vec![
+        panel("mean queue length", "queue_len"),
+        panel("share of servers busy", "busy_share"),
+    ];
+    if panels.iter().all(|(_, c)| c.is_empty()) {
+        return None;
+    }
+    let whose = if out.manifest.variants.len() > 1 {
+        format!(" ({})", short_label(variant))
+    } else {
+        String::new()
+    };
+    Some(Chart {
+        name: "busiest_resources",
+        title: format!("Queues and utilisation of the busiest resources{whose}"),
+        caption: "Queue length and utilisation over the run for the most utilised \
+                  resources: peaks (Double 11) show as queues building faster than \
+                  the staff can clear them, and staff busy through it."
+            .into(),
+        figure: Figure::Panels {
+            x_label: "time [days]".into(),
+            log_x: false,
+            panels,
+        },
+    })
+}
+
+fn frontier(out: &RunOutputs) -> Option<Chart> {
+    let t = out.frontier.as_ref()?;
+    let first_metric = t.column("release_time_p90_h")?;
+    let params: Vec<usize> = (1..first_metric).collect();
+    let x_col = params
+        .iter()
+        .copied()
+        .find(|&c| t.header[c].ends_with("inspection_rate"))
+        .or_else(|| {
+            params
+                .iter()
+                .copied()
+                .find(|&c| !t.header[c].ends_with("targeting"))
+        })?;
+    let number = |s: &str| s.parse::<f64>().ok();
+    let panel = |metric: &str, title: &str| -> Option<(String, Vec<Curve>)> {
+        let m = t.column(metric)?;
+        let mut curves: Vec<Curve> = Vec::new();
+        for row in &t.rows {
+            let key: Vec<String> = params
+                .iter()
+                .filter(|&&c| c != x_col)
+                .map(|&c| row[c].clone())
+                .collect();
+            let name = key.join(", ");
+            let (Some(x), Some(y)) = (number(&row[x_col]), number(&row[m])) else {
+                continue;
+            };
+            match curves.iter_mut().find(|c| c.name == name) {
+                Some(c) => c.points.push((x, y)),
+                None => curves.push(Curve {
+                    name,
+                    points: vec![(x, y)],
+                }),
+            }
+        }
+        for c in &mut curves {
+            c.points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        }
+        Some((title.to_string(), curves))
+    };
+    let panels: Vec<(String, Vec<Curve>)> = [
+        panel("release_time_p90_h", "p90 release time [h]"),
+        panel("leakage", "leakage [non-compliant released]"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!panels.is_empty()).then(|| Chart {
+        name: "frontier",
+        title: "Inspection-intensity frontier".into(),
+        caption: "What inspecting more buys (less leakage) and costs (slower release), \
+                  for random against risk-based targeting: the lower curve is the \
+                  better policy at the same rate."
+            .into(),
+        figure: Figure::Panels {
+            x_label: t.header[x_col].clone(),
+            log_x: false,
+            panels,
+        },
+    })
+}
+
+fn heat_map(out: &RunOutputs) -> Option<Chart> {
+    let (columns, rows, values) = if out.variants_are_modes() {
+        let regions = out.groups("region");
+        let modes = out.manifest.variants.clone();
+        let values = regions
+            .iter()
+            .map(|r| {
+                modes
+                    .iter()
+                    .map(|m| {
+                        out.get(m, &format!("region={r}"), "release_time_mean_h")
+                            .map(|v| v.0)
+                    })
+                    .collect()
+            })
+            .collect();
+        (modes, regions, values)
+    } else {
+        let base = out.manifest.variants.first()?;
+        let cells = out.groups("region_mode");
+        let mut regions: Vec<String> = Vec::new();
+        let mut modes: Vec<String> = Vec::new();
+        for c in &cells {
+            let (r, m) = c.split_once('/')?;
+            if !regions.iter().any(|x| x == r) {
+                regions.push(r.to_string());
+            }
+            if !modes.iter().any(|x| x == m) {
+                modes.push(m.to_string());
+            }
+        }
+        let values = regions
+            .iter()
+            .map(|r| {
+                modes
+                    .iter()
+                    .map(|m| {
+                        out.get(base, &format!("region_mode={r}/{m}"), "release_time_mean_h")
+                            .map(|v| v.0)
+                    })
+                    .collect()
+            })
+            .collect();
+        (modes, regions, values)
+    };
+    if rows.len() < 2 && columns.len() < 2 {
+        return None;
+    }
+    Some(Chart {
+        name: "region_mode_heatmap",
+        title: "Mean release time by region and clearance mode".into(),
+        caption: "Mean hours from arrival to release in each integrated region under \
+                  each mode: darker cells are slower; empty cells have no such traffic."
+            .into(),
+        figure: Figure::Heat {
+            x_label: "clearance mode".into(),
+            y_label: "region".into(),
+            columns: columns.iter().map(|c| short_label(c)).collect(),
+            rows,
+            values,
+            unit: "h".into(),
+        },
+    })
+}

@@ -1,0 +1,202 @@
+//! Reading a run's output directory back: the manifest and the tidy CSV
+//! files the charts and the report are drawn from.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// A `summary.csv` row.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SummaryRow {
+    pub variant: String,
+    pub group: String,
+    pub metric: String,
+    pub mean: Option<f64>,
+    pub ci95_half_width: Option<f64>,
+    pub reps: u32,
+}
+
+/// A `comparison.csv` row: a variant's paired difference from the baseline.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ComparisonRow {
+    pub variant: String,
+    pub baseline: String,
+    pub group: String,
+    pub metric: String,
+    pub diff_mean: Option<f64>,
+    pub diff_ci95_half_width: Option<f64>,
+    pub unpaired_ci95_half_width: Option<f64>,
+    pub reps: u32,
+}
+
+/// A `distribution.csv` row: the p-quantile of release time.
+#[derive(Clone, Debug, Deserialize)]
+pub struct QuantileRow {
+    pub variant: String,
+    pub group: String,
+    pub p: f64,
+    pub release_time_h: Option<f64>,
+}
+
+/// A `timeseries.csv` row: a resource's mean over one time bin.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SeriesRow {
+    pub variant: String,
+    pub resource: String,
+    pub metric: String,
+    pub time_h: f64,
+    pub mean: Option<f64>,
+}
+
+/// The parts of `manifest.json` the report shows.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ManifestInfo {
+    pub command_line: Vec<String>,
+    pub scenario: ScenarioInfo,
+    pub run: RunInfo,
+    pub variants: Vec<String>,
+    #[serde(default)]
+    pub parameters: Vec<Parameter>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Parameter {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub description: String,
+    pub file: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct RunInfo {
+    pub seed: u64,
+    pub replications: u32,
+    pub horizon_h: f64,
+    pub warmup_h: f64,
+    pub consignments_simulated: u64,
+}
+
+/// A wide table (`frontier.csv`): its header and rows as text.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+}
+
+/// Everything a run directory holds that charts and the report use.
+/// Files a command does not write (`comparison.csv` outside `compare`,
+/// `frontier.csv` outside `sweep`) are empty here.
+#[derive(Clone, Debug)]
+pub struct RunOutputs {
+    pub dir: PathBuf,
+    pub manifest: ManifestInfo,
+    /// The manifest as written, for the report.
+    pub manifest_text: String,
+    pub summary: Vec<SummaryRow>,
+    pub comparison: Vec<ComparisonRow>,
+    pub quantiles: Vec<QuantileRow>,
+    pub series: Vec<SeriesRow>,
+    pub frontier: Option<Table>,
+}
+
+fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>> {
+    let mut r =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    r.deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .with_context(|| format!("{} is not a clearsim output file", path.display()))
+}
+
+fn read_optional<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>> {
+    if path.exists() {
+        read_rows(path)
+    } else {
+        Ok(Vec::new())
+    }
+}
+
+fn read_table(path: &Path) -> anyhow::Result<Option<Table>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let mut r =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let header = r.headers()?.iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.map(|rec| rec.iter().map(String::from).collect()))
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(Some(Table { header, rows }))
+}
+
+impl RunOutputs {
+    /// Loads a run directory written by `run`, `compare` or `sweep`.
+    pub fn load(dir: &Path) -> anyhow::Result<Self> {
+        let manifest_path = dir.join("manifest.json");
+        if !manifest_path.exists() {
+            bail!(
+                "{} has no manifest.json: not the output directory of a clearsim run",
+                dir.display()
+            );
+        }
+        let manifest_text = std::fs::read_to_string(&manifest_path)
+            .with_context(|| format!("cannot read {}", manifest_path.display()))?;
+        let manifest: ManifestInfo = serde_json::from_str(&manifest_text)
+            .with_context(|| format!("{} is not a clearsim manifest", manifest_path.display()))?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            manifest,
+            manifest_text,
+            summary: read_rows(&dir.join("summary.csv"))?,
+            comparison: read_optional(&dir.join("comparison.csv"))?,
+            quantiles: read_optional(&dir.join("distribution.csv"))?,
+            series: read_optional(&dir.join("timeseries.csv"))?,
+            frontier: read_table(&dir.join("frontier.csv"))?,
+        })
+    }
+
+    /// A summary value and its half-width.
+    pub fn get(&self, variant: &str, group: &str, metric: &str) -> Option<(f64, Option<f64>)> {
+        self.summary
+            .iter()
+            .find(|r| r.variant == variant && r.group == group && r.metric == metric)
+            .and_then(|r| r.mean.map(|m| (m, r.ci95_half_width)))
+    }
+
+    /// The distinct values of `key=` groups, in order of appearance.
+    pub fn groups(&self, key: &str) -> Vec<String> {
+        let prefix = format!("{key}=");
+        let mut out: Vec<String> = Vec::new();
+        for r in &self.summary {
+            if let Some(v) = r.group.strip_prefix(&prefix)
+                && !out.iter().any(|o| o == v)
+            {
+                out.push(v.to_string());
+            }
+        }
+        out
+    }
+
+    /// True when the variants are clearance modes (a `compare` run).
+    pub fn variants_are_modes(&self) -> bool {
+        !self.comparison.is_empty()
+            || self
+                .manifest
+                .command_line
+                .get(1)
+                .is_some_and(|c| c == "compare")
+    }
+}

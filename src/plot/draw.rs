@@ -1,0 +1,387 @@
+//! Drawing a [`Figure`] on any plotters backend (SVG or bitmap).
+
+use std::error::Error;
+
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{SegmentedCoord, ValueFormatter};
+use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
+use plotters::prelude::*;
+
+use super::charts::{Chart, Curve, Figure};
+use super::font::FAMILY;
+
+pub type DrawResult = Result<(), BoxError>;
+
+/// A colour-blind-safe qualitative palette (Okabe–Ito).
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(240, 228, 66),
+    RGBColor(0, 0, 0),
+];
+
+pub fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+const TITLE_PX: u32 = 22;
+const LABEL_PX: u32 = 15;
+const TICK_PX: u32 = 13;
+
+/// Draws `chart` filling `root`.
+pub fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let area = root.titled(&chart.title, (FAMILY, TITLE_PX).into_font())?;
+    match &chart.figure {
+        Figure::Cdf { curves } => cdf(&area, curves)?,
+        Figure::Bars { y_label, bars } => {
+            let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
+            let top = bars
+                .iter()
+                .map(|b| b.value + b.half_width.unwrap_or(0.0))
+                .fold(0.0, f64::max);
+            let mut c = category_chart(&area, &labels, top, y_label)?;
+            for (i, b) in bars.iter().enumerate() {
+                let col = colour(i);
+                c.draw_series(std::iter::once(inset(
+                    Rectangle::new(
+                        [
+                            (SegmentValue::Exact(i), 0.0),
+                            (SegmentValue::Exact(i + 1), b.value),
+                        ],
+                        col.filled(),
+                    ),
+                    18,
+                )))?;
+                if let Some(h) = b.half_width {
+                    c.draw_series(std::iter::once(ErrorBar::new_vertical(
+                        SegmentValue::CenterOf(i),
+                        b.value - h,
+                        b.value,
+                        b.value + h,
+                        BLACK.stroke_width(2),
+                        14,
+                    )))?;
+                }
+            }
+        }
+        Figure::Stacked {
+            y_label,
+            categories,
+            segments,
+            values,
+        } => {
+            let top = values
+                .iter()
+                .map(|v| v.iter().sum::<f64>())
+                .fold(0.0, f64::max);
+            let mut c = category_chart(&area, categories, top, y_label)?;
+            for (s, name) in segments.iter().enumerate() {
+                let col = colour(s);
+                c.draw_series(values.iter().enumerate().map(|(i, v)| {
+                    let below: f64 = v[..s].iter().sum();
+                    inset(
+                        Rectangle::new(
+                            [
+                                (SegmentValue::Exact(i), below),
+                                (SegmentValue::Exact(i + 1), below + v[s]),
+                            ],
+                            col.filled(),
+                        ),
+                        18,
+                    )
+                }))?
+                .label(name.as_str())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], col.filled()));
+            }
+            legend(&mut c)?;
+        }
+        Figure::Panels {
+            x_label,
+            log_x,
+            panels,
+        } => {
+            let parts = area.split_evenly((panels.len().max(1), 1));
+            for (part, (title, curves)) in parts.iter().zip(panels) {
+                lines(part, title, x_label, *log_x, curves)?;
+            }
+        }
+        Figure::Heat {
+            x_label,
+            y_label,
+            columns,
+            rows,
+            values,
+            unit,
+        } => heat(&area, x_label, y_label, columns, rows, values, unit)?,
+    }
+    root.present()?;
+    Ok(())
+}
+
+/// A bar narrower than its category, `px` pixels in from each side.
+fn inset<C>(mut r: Rectangle<C>, px: u32) -> Rectangle<C> {
+    r.set_margin(0, 0, px, px);
+    r
+}
+
+fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
+    c: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    c.configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .label_font((FAMILY, TICK_PX))
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()?;
+    Ok(())
+}
+
+type BoxError = Box<dyn Error + Send + Sync>;
+type Categories = SegmentedCoord<RangedCoordusize>;
+
+/// `n` categories on an axis (plotters' integer ranges include their end).
+fn categories(n: usize) -> Categories {
+    (0..n.saturating_sub(1)).into_segmented()
+}
+
+/// Bars on named categories, y from 0 to a little above `top`.
+fn category_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    labels: &'a [String],
+    top: f64,
+    y_label: &str,
+) -> Result<ChartContext<'a, DB, Cartesian2d<Categories, RangedCoordf64>>, BoxError>
+where
+    DB::ErrorType: 'static,
+{
+    let top = if top > 0.0 { top * 1.15 } else { 1.0 };
+    let mut c = ChartBuilder::on(area)
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(80)
+        .build_cartesian_2d(categories(labels.len()), 0.0..top)?;
+    let name = |v: &SegmentValue<usize>| match v {
+        SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    c.configure_mesh()
+        .disable_x_mesh()
+        .x_labels(labels.len())
+        .x_label_formatter(&name)
+        .y_label_formatter(&|y| format_tick(*y))
+        .y_desc(y_label)
+        .label_style((FAMILY, TICK_PX))
+        .axis_desc_style((FAMILY, LABEL_PX))
+        .draw()?;
+    Ok(c)
+}
+
+/// Lower and upper bounds of the values, padded; a flat range is widened.
+fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if hi - lo < 1e-12 {
+        return (
+            lo - 0.5_f64.max(lo.abs() * 0.1),
+            hi + 0.5_f64.max(hi.abs() * 0.1),
+        );
+    }
+    (lo, hi)
+}
+
+fn cdf<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, curves: &[Curve]) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let positive = curves
+        .iter()
+        .flat_map(|c| c.points.iter().map(|p| p.0))
+        .filter(|x| *x > 0.0);
+    let (lo, hi) = bounds(positive);
+    let (lo, hi) = (lo.max(1e-3) * 0.8, hi.max(lo * 10.0) * 1.25);
+    let mut c = ChartBuilder::on(area)
+        .margin(12)
+        .x_label_area_size(45)
+        .y_label_area_size(70)
+        .build_cartesian_2d((lo..hi).log_scale(), 0.0..1.0)?;
+    c.configure_mesh()
+        .x_desc("release time [h] (log scale)")
+        .y_desc("share released within that time")
+        .x_label_formatter(&|x| format_tick(*x))
+        .label_style((FAMILY, TICK_PX))
+        .axis_desc_style((FAMILY, LABEL_PX))
+        .draw()?;
+    for (i, curve) in curves.iter().enumerate() {
+        let col = colour(i);
+        let pts = curve.points.iter().map(|&(x, y)| (x.max(lo), y));
+        c.draw_series(LineSeries::new(pts, col.stroke_width(2)))?
+            .label(curve.name.as_str())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], col.stroke_width(2)));
+    }
+    legend(&mut c)?;
+    Ok(())
+}
+
+/// A tick label without spurious digits: 0.01, 0.5, 12, 1000.
+pub fn format_tick(x: f64) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    let digits = (2 - x.abs().log10().floor() as i32).clamp(0, 6) as usize;
+    let s = format!("{x:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+fn lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    y_label: &str,
+    x_label: &str,
+    log_x: bool,
+    curves: &[Curve],
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let (x0, x1) = bounds(curves.iter().flat_map(|c| c.points.iter().map(|p| p.0)));
+    let (y0, y1) = bounds(curves.iter().flat_map(|c| c.points.iter().map(|p| p.1)));
+    let (y0, y1) = (y0.min(0.0), y1 + (y1 - y0.min(0.0)) * 0.1);
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(80);
+    if log_x {
+        let mut c = builder.build_cartesian_2d((x0.max(1e-6)..x1).log_scale(), y0..y1)?;
+        mesh_and_curves(&mut c, x_label, y_label, curves)?;
+    } else {
+        let mut c = builder.build_cartesian_2d(x0..x1, y0..y1)?;
+        mesh_and_curves(&mut c, x_label, y_label, curves)?;
+    }
+    Ok(())
+}
+
+fn mesh_and_curves<'a, DB: DrawingBackend + 'a, X: Ranged<ValueType = f64> + ValueFormatter<f64>>(
+    c: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
+    x_label: &str,
+    y_label: &str,
+    curves: &[Curve],
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    c.configure_mesh()
+        .x_desc(x_label)
+        .y_desc(y_label)
+        .x_label_formatter(&|x| format_tick(*x))
+        .y_label_formatter(&|y| format_tick(*y))
+        .label_style((FAMILY, TICK_PX))
+        .axis_desc_style((FAMILY, LABEL_PX))
+        .draw()?;
+    for (i, curve) in curves.iter().enumerate() {
+        let col = colour(i);
+        let pts = curve.points.clone();
+        c.draw_series(LineSeries::new(pts.clone(), col.stroke_width(2)))?
+            .label(curve.name.as_str())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], col.stroke_width(2)));
+        if pts.len() <= 40 {
+            c.draw_series(pts.into_iter().map(|p| Circle::new(p, 3, col.filled())))?;
+        }
+    }
+    legend(c)?;
+    Ok(())
+}
+
+/// Sequential colour for `t` in [0, 1]: pale yellow to dark red.
+fn heat_colour(t: f64) -> RGBColor {
+    let t = t.clamp(0.0, 1.0);
+    let lerp = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
+    RGBColor(lerp(255.0, 165.0), lerp(245.0, 15.0), lerp(200.0, 21.0))
+}
+
+fn heat<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    x_label: &str,
+    y_label: &str,
+    columns: &[String],
+    rows: &[String],
+    values: &[Vec<Option<f64>>],
+    unit: &str,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let (lo, hi) = bounds(values.iter().flatten().flatten().copied());
+    let mut c = ChartBuilder::on(area)
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(150)
+        .build_cartesian_2d(categories(columns.len()), categories(rows.len()))?;
+    let col_name = |v: &SegmentValue<usize>| match v {
+        SegmentValue::CenterOf(i) => columns.get(*i).cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let row_name = |v: &SegmentValue<usize>| match v {
+        SegmentValue::CenterOf(i) => rows.get(*i).cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    c.configure_mesh()
+        .disable_mesh()
+        .x_labels(columns.len())
+        .y_labels(rows.len())
+        .x_label_formatter(&col_name)
+        .y_label_formatter(&row_name)
+        .x_desc(x_label)
+        .y_desc(y_label)
+        .label_style((FAMILY, TICK_PX))
+        .axis_desc_style((FAMILY, LABEL_PX))
+        .draw()?;
+    for (r, row) in values.iter().enumerate() {
+        for (k, v) in row.iter().enumerate() {
+            let cell = [
+                (SegmentValue::Exact(k), SegmentValue::Exact(r)),
+                (SegmentValue::Exact(k + 1), SegmentValue::Exact(r + 1)),
+            ];
+            let Some(v) = v else {
+                c.draw_series(std::iter::once(Rectangle::new(cell, WHITE.filled())))?;
+                continue;
+            };
+            let t = (v - lo) / (hi - lo);
+            c.draw_series(std::iter::once(inset(
+                Rectangle::new(cell, heat_colour(t).filled()),
+                1,
+            )))?;
+            let ink = if t > 0.55 { WHITE } else { BLACK };
+            let style = TextStyle::from((FAMILY, TICK_PX).into_font())
+                .color(&ink)
+                .pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Center,
+                    plotters::style::text_anchor::VPos::Center,
+                ));
+            c.draw_series(std::iter::once(Text::new(
+                format!("{} {unit}", format_tick(*v)),
+                (SegmentValue::CenterOf(k), SegmentValue::CenterOf(r)),
+                style,
+            )))?;
+        }
+    }
+    Ok(())
+}
