@@ -217,6 +217,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Plan(args) => plan_capacity(args),
         Command::Merge { dirs, out } => shard::merge(&dirs, out),
         Command::Plot { dir } => {
+            if !dir.join("manifest.json").is_file() {
+                return Err(InputError(ScenarioError::single(
+                    &dir.display().to_string(),
+                    "no manifest.json here: give the output directory of a clearsim run, \
+                     compare or sweep (e.g. output/<scenario name>)"
+                        .into(),
+                ))
+                .into());
+            }
             let report = publish(&dir)?;
             println!(
                 "charts in {}, report {}",
@@ -273,7 +282,7 @@ fn run_scenario(args: RunArgs) -> anyhow::Result<()> {
         .common
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("output").join(&s.name));
+        .unwrap_or_else(|| s.default_out_dir());
     let started = Instant::now();
     let progress = Progress::new(1, plan.replications, args.quiet);
     let Some(mut results) = shard::execute(&args.common, &out, &[&s.model], plan, &progress)?

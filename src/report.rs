@@ -57,8 +57,13 @@ figcaption{color:#3a4652;font-size:.92em;padding:6px 4px 2px}
 pre{background:#fff;border:1px solid #d5d9df;padding:12px;overflow-x:auto;font-size:.8em}
 ";
 
+/// A number to `decimals` places, without a minus sign on a zero.
 fn fmt(v: f64, decimals: usize) -> String {
-    format!("{v:.decimals$}")
+    let s = format!("{v:.decimals$}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => s,
+    }
 }
 
 fn cell(out: &RunOutputs, variant: &str, group: &str, metric: &str, decimals: usize) -> String {
@@ -132,10 +137,11 @@ fn comparison_table(out: &RunOutputs, html: &mut String) {
         escape(&short_label(&first.baseline))
     );
     for r in rows {
-        let d = HEADLINE
+        let (label, _, d) = HEADLINE
             .iter()
             .find(|(_, m, _)| *m == r.metric)
-            .map_or(2, |h| h.2);
+            .copied()
+            .unwrap_or(("", "", 2));
         let real =
             matches!((r.diff_mean, r.diff_ci95_half_width), (Some(m), Some(h)) if m.abs() > h);
         let num = |v: Option<f64>| v.map_or("–".to_string(), |v| fmt(v, d));
@@ -144,7 +150,7 @@ fn comparison_table(out: &RunOutputs, html: &mut String) {
             "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             if real { " class=\"real\"" } else { "" },
             escape(&short_label(&r.variant)),
-            escape(&r.metric),
+            escape(label),
             num(r.diff_mean),
             num(r.diff_ci95_half_width),
             num(r.unpaired_ci95_half_width)
@@ -241,6 +247,13 @@ mod tests {
             escape("<script>alert('x & \"y\"')</script>"),
             "&lt;script&gt;alert(&#39;x &amp; &quot;y&quot;&#39;)&lt;/script&gt;"
         );
+    }
+
+    #[test]
+    fn zero_has_no_sign() {
+        assert_eq!(fmt(-0.0004, 2), "0.00");
+        assert_eq!(fmt(-0.2, 0), "0");
+        assert_eq!(fmt(-1.5, 1), "-1.5");
     }
 
     #[test]

@@ -63,6 +63,26 @@ pub struct Overrides {
 }
 
 impl Scenario {
+    /// The folder a run writes to by default, `output/<slug of the name>`:
+    /// the name is free text (it titles the report), the folder keeps to
+    /// letters, digits, `_`, `-` and `.`.
+    pub fn default_out_dir(&self) -> std::path::PathBuf {
+        let slug: String = self
+            .name
+            .trim()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let slug = slug.trim_start_matches('.');
+        std::path::Path::new("output").join(if slug.is_empty() { "scenario" } else { slug })
+    }
+
     /// The same scenario rebuilt with `overrides`; errors name what the
     /// variant lacks (e.g. a link that a mode needs).
     pub fn with(&self, overrides: &Overrides) -> Result<Scenario, ScenarioError> {

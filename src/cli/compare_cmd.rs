@@ -52,7 +52,7 @@ pub(super) fn compare(args: CompareArgs) -> anyhow::Result<()> {
         .common
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("output").join(&s.name).join("compare"));
+        .unwrap_or_else(|| s.default_out_dir().join("compare"));
     let started = Instant::now();
     let models: Vec<_> = built.iter().map(|(_, v)| &v.model).collect();
     let progress = Progress::new(models.len(), plan.replications, args.quiet);

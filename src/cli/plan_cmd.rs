@@ -106,7 +106,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
         .common
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("output").join(&s.name).join("plan"));
+        .unwrap_or_else(|| s.default_out_dir().join("plan"));
     let record = RunRecord {
         scenario: &s,
         plan,

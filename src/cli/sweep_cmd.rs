@@ -44,7 +44,7 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         .common
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("output").join(&s.name).join("sweep"));
+        .unwrap_or_else(|| s.default_out_dir().join("sweep"));
     let started = Instant::now();
     let models: Vec<_> = built.iter().map(|v| &v.model).collect();
     let progress = Progress::new(models.len(), plan.replications, args.quiet);

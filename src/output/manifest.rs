@@ -54,7 +54,7 @@ pub fn key_parameters(model: &crate::model::Model) -> Vec<Parameter> {
     modes.dedup();
     modes.sort();
     modes.dedup();
-    out.push(("clearance modes", modes.join(", ")));
+    out.push(("clearance modes in the file", modes.join(", ")));
     let staffing: Vec<String> = model
         .pools
         .iter()

@@ -21,7 +21,7 @@ use super::diagnostics::{Diagnostics, ScenarioError, Severity};
 use super::raw::RawScenario;
 use crate::engine::WorkingHours;
 use crate::model::{Mode, Model, PoolId, RegionId, SiteId};
-use values::{check_id, missing, number_in};
+use values::{check_id, check_title, missing, number_in};
 
 /// Name of the always-open calendar, usable without defining it.
 pub const ALWAYS_OPEN: &str = "7x24";
@@ -78,15 +78,15 @@ pub fn validate(
     let d = &mut cx.d;
     let name = match &raw.name {
         Some(n) => {
-            check_id(d, "name", &at(n), n.get_ref());
+            check_title(d, "name", &at(n), n.get_ref());
             n.get_ref().clone()
         }
         None => {
             d.error(
                 "name",
                 None,
-                "missing; give the scenario a name such as \"ningbo_port_clearance\" \
-                 (letters, digits, '_', '-', '.'), used for its output folder",
+                "missing; give the scenario a name such as \"ningbo_port_clearance\": \
+                 it titles the report and names the output folder",
             );
             String::new()
         }

@@ -31,6 +31,29 @@ pub fn check_id(d: &mut Diagnostics, path: &str, span: &Range<usize>, id: &str) 
     ok
 }
 
+/// Most characters in a free-text name.
+const MAX_TITLE_CHARS: usize = 120;
+
+/// A free-text name: not blank, one line, at most [`MAX_TITLE_CHARS`].
+pub fn check_title(d: &mut Diagnostics, path: &str, span: &Range<usize>, text: &str) -> bool {
+    let problem = if text.trim().is_empty() {
+        Some("is blank; give a short name such as \"ningbo_port_clearance\"".to_string())
+    } else if text.chars().any(char::is_control) {
+        Some("contains a control character (a line break or tab); use one plain line".into())
+    } else if text.chars().count() > MAX_TITLE_CHARS {
+        Some(format!(
+            "is {} characters long; use at most {MAX_TITLE_CHARS} (put the rest in description)",
+            text.chars().count()
+        ))
+    } else {
+        None
+    };
+    if let Some(p) = &problem {
+        d.error(path, Some(span.clone()), format!("{text:?} {p}"));
+    }
+    problem.is_none()
+}
+
 /// A finite number within `[lo, hi]`.
 pub fn number_in(
     d: &mut Diagnostics,
