@@ -8,6 +8,7 @@
 mod consignment;
 mod metrics;
 mod replication;
+pub mod trace;
 
 pub use metrics::{Observation, ReplicationResult};
-pub use replication::run_replication;
+pub use replication::{run_replication, trace_replication};
