@@ -3,6 +3,7 @@
 //! `main` can map bad input to exit code 2 and other failures to 1.
 
 mod compare_cmd;
+mod demo_cmd;
 mod plan_cmd;
 mod shard;
 mod sweep_cmd;
@@ -21,6 +22,7 @@ use crate::output::sweep::{FRONTIER_METRICS, SWEEP_METRICS, SweepVariant, wide_c
 use crate::output::{table, write_atomic};
 use crate::scenario::{self, Experiment, Overrides, Scenario, ScenarioError, diagnostics_text};
 use compare_cmd::compare as compare_modes;
+pub use demo_cmd::DemoArgs;
 use plan_cmd::plan_capacity;
 use sweep_cmd::sweep;
 
@@ -60,6 +62,9 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// For trainers: follow a few consignments (one per channel) through each
+    /// clearance mode, narrate their steps and draw a swimlane chart per mode.
+    Demo(DemoArgs),
     /// Check a scenario file and report every problem found, without running it.
     Validate {
         /// The scenario file (TOML).
@@ -188,7 +193,9 @@ fn common_mut(c: &mut Command) -> Option<&mut Common> {
         Command::Run(a) => Some(&mut a.common),
         Command::Compare(a) => Some(&mut a.common),
         Command::Sweep(a) => Some(&mut a.common),
-        Command::Plan(_) | Command::Merge { .. } | Command::Validate { .. } => None,
+        Command::Plan(_) | Command::Merge { .. } | Command::Validate { .. } | Command::Demo(_) => {
+            None
+        }
     }
 }
 
@@ -201,6 +208,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sweep(args) => sweep(args),
         Command::Plan(args) => plan_capacity(args),
         Command::Merge { dirs, out } => shard::merge(&dirs, out),
+        Command::Demo(args) => demo_cmd::demo(args),
     }
 }
 
