@@ -229,7 +229,6 @@ pub fn narrate(mode: Mode, model: &Model, traces: &[ConsignmentTrace]) -> String
     }
     for t in traces {
         let stream = &model.streams[t.stream];
-        let first_site = t.steps.first().map(|s| place(model, s));
         let _ = writeln!(
             out,
             "\n{} #{} (stream {}) arrived {} (t = {} h) at {}",
@@ -238,7 +237,7 @@ pub fn narrate(mode: Mode, model: &Model, traces: &[ConsignmentTrace]) -> String
             stream.id,
             clock(t.arrived, wd),
             hours(t.arrived),
-            first_site.unwrap_or_else(|| model.site(stream.port).id.clone()),
+            model.site(stream.port).id,
         );
         let _ = writeln!(
             out,

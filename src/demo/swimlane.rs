@@ -10,7 +10,6 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::narrate::place;
 use crate::model::{Mode, Model, SiteKind, StepKind};
 use crate::output::write_atomic;
 use crate::plot::font::{FAMILY, ensure_registered};
@@ -55,12 +54,22 @@ fn lane_rank(model: &Model, step: &StepTrace) -> u8 {
     }
 }
 
+/// The lane a step is drawn in: its site, or one lane for the road to each
+/// inland customs and one for data exchange between customs.
+pub fn lane_name(model: &Model, step: &StepTrace) -> String {
+    match step.step {
+        StepKind::Transport => format!("road → {}", model.site(step.site).id),
+        StepKind::Coordination => "data exchange".to_string(),
+        _ => model.site(step.site).id.clone(),
+    }
+}
+
 /// The lanes of a chart: the places of the steps taken, by rank and then
 /// in order of first use.
 pub fn lanes(model: &Model, traces: &[ConsignmentTrace]) -> Vec<String> {
     let mut seen: Vec<(u8, usize, String)> = Vec::new();
     for s in traces.iter().flat_map(|t| &t.steps).filter(|s| s.taken()) {
-        let name = place(model, s);
+        let name = lane_name(model, s);
         if !seen.iter().any(|(_, _, n)| *n == name) {
             seen.push((lane_rank(model, s), seen.len(), name));
         }
@@ -135,7 +144,7 @@ fn draw<DB: DrawingBackend>(
         let c = colour(j);
         let mut path = Vec::new();
         for s in t.steps.iter().filter(|s| s.taken() && s.start.is_finite()) {
-            let Some(i) = lanes.iter().position(|l| *l == place(model, s)) else {
+            let Some(i) = lanes.iter().position(|l| *l == lane_name(model, s)) else {
                 continue;
             };
             // Consignment j's row within the lane.
