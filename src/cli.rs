@@ -3,6 +3,7 @@
 //! `main` can map bad input to exit code 2 and other failures to 1.
 
 mod compare_cmd;
+mod demo_cmd;
 mod plan_cmd;
 mod shard;
 mod sweep_cmd;
@@ -23,6 +24,7 @@ use crate::scenario::{self, Experiment, Overrides, Scenario, ScenarioError, diag
 use crate::sim::Record;
 use crate::{plot, report};
 use compare_cmd::compare as compare_modes;
+pub use demo_cmd::DemoArgs;
 use plan_cmd::plan_capacity;
 use sweep_cmd::sweep;
 
@@ -68,6 +70,9 @@ pub enum Command {
         /// The output directory of a run, compare or sweep.
         dir: PathBuf,
     },
+    /// For trainers: follow a few consignments (one per channel) through each
+    /// clearance mode, narrate their steps and draw a swimlane chart per mode.
+    Demo(DemoArgs),
     /// Check a scenario file and report every problem found, without running it.
     Validate {
         /// The scenario file (TOML).
@@ -203,7 +208,8 @@ fn common_mut(c: &mut Command) -> Option<&mut Common> {
         Command::Plan(_)
         | Command::Merge { .. }
         | Command::Validate { .. }
-        | Command::Plot { .. } => None,
+        | Command::Plot { .. }
+        | Command::Demo(_) => None,
     }
 }
 
@@ -234,6 +240,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Demo(args) => demo_cmd::demo(args),
     }
 }
 

@@ -25,8 +25,11 @@
 //! - [`stats`]: streaming statistics and confidence intervals.
 //! - [`experiment`]: replications in parallel, ordered, deterministic.
 //! - [`output`]: tidy CSV, the manifest, atomic writes, the terminal table.
+//! - [`demo`]: the trainers' demonstration: a few consignments followed
+//!   through each mode, narrated and drawn as swimlanes.
 
 pub mod cli;
+pub mod demo;
 pub mod engine;
 pub mod experiment;
 pub mod model;

@@ -8,6 +8,7 @@
 mod consignment;
 mod metrics;
 mod replication;
+pub mod trace;
 
 pub use metrics::{Observation, Profile, Record, ReplicationResult, quantile_probabilities};
-pub use replication::{run_replication, run_replication_with};
+pub use replication::{run_replication, run_replication_with, trace_replication};

@@ -19,6 +19,8 @@ pub const INSPECTED: u16 = 1 << 9;
 /// Flagged for review, deferred to after release ("first release, then
 /// review").
 pub const FLAG_AUDIT: u16 = 1 << 10;
+/// Followed by the tracer (see `sim::trace`).
+pub const FLAG_TRACED: u16 = 1 << 11;
 
 pub const TRUTH_TAX: u16 = TRUTH_UNDERVALUED | TRUTH_MISCLASSIFIED;
 pub const NON_COMPLIANT: u16 = TRUTH_PROHIBITED | TRUTH_TAX;

@@ -1,5 +1,8 @@
 //! One replication: the event loop and its handlers.
 
+mod trace_hooks;
+pub use trace_hooks::trace_replication;
+
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64Mcg;
@@ -8,6 +11,7 @@ use super::consignment::*;
 use super::metrics::{
     CellStats, Record, ReplicationResult, push_cell, push_pool, quantile_profile, series_profiles,
 };
+use super::trace::Tracer;
 use crate::engine::rng::{self, SimRng, StreamId};
 use crate::engine::{Calendar, Finish, Pool, Request};
 use crate::model::customs::risk_score;
@@ -53,6 +57,11 @@ struct Replication<'m> {
     cells: Vec<CellStats>,
     events: u64,
     consignments: u64,
+    /// The loop stops after this time `[h]`: the horizon, or earlier once a
+    /// tracer has seen all it follows leave.
+    stop_at: f64,
+    /// Opt-in tracing of a few consignments (`None` in normal runs).
+    trace: Option<Box<Tracer>>,
 }
 
 /// Runs replication `replication` of `model` with the replication seed
@@ -133,6 +142,8 @@ impl<'m> Replication<'m> {
             cells: vec![CellStats::default(); model.streams.len() * 3],
             events: 0,
             consignments: 0,
+            stop_at: model.horizon,
+            trace: None,
         }
     }
 
@@ -145,7 +156,7 @@ impl<'m> Replication<'m> {
             self.schedule_arrival(s as u32);
         }
         while let Some((t, event)) = self.calendar.pop() {
-            if t > horizon {
+            if t > self.stop_at {
                 break;
             }
             self.now = t;
@@ -220,12 +231,13 @@ impl<'m> Replication<'m> {
                 TaxTiming::AfterRelease => FLAG_AUDIT,
             };
         }
-        let inspect = match policy.targeting {
-            Targeting::Random => u_inspect < class.inspect_probability,
+        let (inspect, score) = match policy.targeting {
+            Targeting::Random => (u_inspect < class.inspect_probability, f64::NAN),
             Targeting::RiskBased => {
                 let nc = flags & NON_COMPLIANT != 0;
                 let z: f64 = StandardNormal.sample(&mut self.risk_rngs[s as usize]);
-                risk_score(stream.data_quality, nc, class.credit_multiplier, z) > class.threshold
+                let score = risk_score(stream.data_quality, nc, class.credit_multiplier, z);
+                (score > class.threshold, score)
             }
         };
         if inspect {
@@ -259,6 +271,9 @@ impl<'m> Replication<'m> {
         let n = cell.in_system.value() + 1.0;
         cell.in_system.set(self.now, n);
         let c = self.slab.insert(cons);
+        if self.trace.is_some() {
+            self.trace_arrival(c, u_review, u_inspect, score);
+        }
         self.advance(c);
     }
 
@@ -286,6 +301,9 @@ impl<'m> Replication<'m> {
             // A declaration lodged in advance is already there on arrival.
             let skipped = activity.step == StepKind::Lodgement && cons.has(FLAG_ADVANCE);
             if !taken || skipped {
+                if cons.has(FLAG_TRACED) {
+                    self.trace_skip(c, a, step.condition, skipped);
+                }
                 if skipped {
                     self.slab.get_mut(c).lodged = self.now;
                 }
@@ -294,6 +312,9 @@ impl<'m> Replication<'m> {
             }
             if activity.step == StepKind::Release && cons.released.is_nan() {
                 self.slab.get_mut(c).released = self.now;
+            }
+            if cons.has(FLAG_TRACED) {
+                self.trace_reach(c, a);
             }
             match activity.pool {
                 Some(p) => {
@@ -331,6 +352,9 @@ impl<'m> Replication<'m> {
             d *= self.model.streams[self.slab.get(c).stream as usize].two_step_factor;
         }
         self.calendar.schedule(self.now + d, Event::StepDone(c));
+        if self.slab.get(c).has(FLAG_TRACED) {
+            self.trace_start(c, self.now + d);
+        }
     }
 
     /// The activity consignment `c` is currently at.
@@ -383,6 +407,9 @@ impl<'m> Replication<'m> {
             }
             _ => {}
         }
+        if self.slab.get(c).has(FLAG_TRACED) {
+            self.trace_complete(c, a);
+        }
         true
     }
 
@@ -427,6 +454,9 @@ impl<'m> Replication<'m> {
 
     fn depart(&mut self, c: u32, exit: Exit) {
         let cons = self.slab.remove(c);
+        if cons.has(FLAG_TRACED) {
+            self.trace_depart(c, &cons, exit);
+        }
         let now = self.now;
         let model = self.model;
         let s = &mut self.cells[cell_of(&cons)];
