@@ -6,6 +6,7 @@ use clap::Parser;
 use clearsim::cli::{self, Cli, InputError};
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = Cli::parse(); // usage errors exit with code 2, help with 0
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -20,5 +21,17 @@ fn main() -> ExitCode {
             }
             ExitCode::from(1)
         }
+    }
+}
+
+/// `clearsim demo | head` should stop quietly when `head` has read enough,
+/// as any Unix filter does; Rust ignores SIGPIPE by default, which turns
+/// the closed pipe into a panic in `println!`.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; it
+    // only resets one signal's disposition to the system default.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

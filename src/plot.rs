@@ -53,12 +53,18 @@ pub fn png(chart: &Chart) -> anyhow::Result<Vec<u8>> {
         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
         draw::draw(chart, &root).map_err(|e| anyhow!("cannot draw {}: {e}", chart.name))?;
     }
+    encode_png(w, h, &rgb)
+}
+
+/// PNG bytes of a `w` × `h` RGB buffer (what plotters' bitmap backend
+/// draws into), so a PNG can be written atomically like every output.
+pub fn encode_png(w: u32, h: u32, rgb: &[u8]) -> anyhow::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     let mut enc = png::Encoder::new(&mut bytes, w, h);
     enc.set_color(png::ColorType::Rgb);
     enc.set_depth(png::BitDepth::Eight);
     let mut writer = enc.write_header()?;
-    writer.write_image_data(&rgb)?;
+    writer.write_image_data(rgb)?;
     writer.finish()?;
     Ok(bytes)
 }

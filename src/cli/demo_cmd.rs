@@ -105,6 +105,18 @@ pub(super) fn demo(args: DemoArgs) -> anyhow::Result<()> {
         .consignments
         .map_or(demo::channels(model0).len(), |n| n as usize);
     let from = demo::follow_from(model0);
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create the output directory {}", args.out.display()))?;
+    // Charts first, then the narration: a reader who stops the output
+    // early (`| head`) still gets every chart.
+    let mut text = String::new();
+    let mut charts = Vec::new();
+    for (mode, model) in &built {
+        let traces = demo::follow(model, seed, n);
+        text.push('\n');
+        text.push_str(&narrate::narrate(*mode, model, &traces));
+        charts.push(swimlane::write(&args.out, *mode, model, &traces)?);
+    }
     println!(
         "clearsim demo: scenario {} ({}), seed {seed}",
         s.name, s.source_label
@@ -119,15 +131,7 @@ pub(super) fn demo(args: DemoArgs) -> anyhow::Result<()> {
     println!(
         "screening draws and service times, appear under every mode: only the route and the queues differ."
     );
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create the output directory {}", args.out.display()))?;
-    let mut charts = Vec::new();
-    for (mode, model) in &built {
-        let traces = demo::follow(model, seed, n);
-        println!();
-        print!("{}", narrate::narrate(*mode, model, &traces));
-        charts.push(swimlane::write(&args.out, *mode, model, &traces)?);
-    }
+    print!("{text}");
     println!("\nSwimlane charts (SVG, with PNG beside each):");
     for c in charts {
         println!("  {}", c.display());

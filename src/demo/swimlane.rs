@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -245,21 +245,14 @@ pub fn write(
 ) -> anyhow::Result<std::path::PathBuf> {
     let svg_path = dir.join(format!("demo_{}.svg", mode.name()));
     write_atomic(&svg_path, svg(mode, model, traces)?.as_bytes())?;
-    // plotters encodes PNG only to a path: draw into a temporary file beside
-    // the target and rename it, as `write_atomic` does.
     let png_path = dir.join(format!("demo_{}.png", mode.name()));
-    let tmp = tempfile::Builder::new()
-        .prefix(".clearsim-")
-        .suffix(".png")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    let (w, h) = size(model, traces);
+    let mut rgb = vec![255u8; (w * h * 3) as usize];
     {
-        let root = BitMapBackend::new(tmp.path(), size(model, traces)).into_drawing_area();
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
         draw(root, mode, model, traces)
             .map_err(|e| anyhow!("drawing {}: {e}", png_path.display()))?;
     }
-    tmp.persist(&png_path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot move the finished file to {}", png_path.display()))?;
+    write_atomic(&png_path, &crate::plot::encode_png(w, h, &rgb)?)?;
     Ok(svg_path)
 }

@@ -6,6 +6,7 @@ use plotters::coord::Shift;
 use plotters::coord::ranged1d::{SegmentedCoord, ValueFormatter};
 use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::charts::{Chart, Curve, Figure};
 use super::font::FAMILY;
@@ -310,6 +311,10 @@ where
     Ok(())
 }
 
+fn centred() -> Pos {
+    Pos::new(HPos::Center, VPos::Center)
+}
+
 /// Sequential colour for `t` in [0, 1]: pale yellow to dark red.
 fn heat_colour(t: f64) -> RGBColor {
     let t = t.clamp(0.0, 1.0);
@@ -360,8 +365,12 @@ where
                 (SegmentValue::Exact(k), SegmentValue::Exact(r)),
                 (SegmentValue::Exact(k + 1), SegmentValue::Exact(r + 1)),
             ];
+            let centre = (SegmentValue::CenterOf(k), SegmentValue::CenterOf(r));
             let Some(v) = v else {
-                c.draw_series(std::iter::once(Rectangle::new(cell, WHITE.filled())))?;
+                let style = TextStyle::from((FAMILY, TICK_PX).into_font())
+                    .color(&RGBColor(150, 150, 150))
+                    .pos(centred());
+                c.draw_series(std::iter::once(Text::new("no traffic", centre, style)))?;
                 continue;
             };
             let t = (v - lo) / (hi - lo);
@@ -372,13 +381,10 @@ where
             let ink = if t > 0.55 { WHITE } else { BLACK };
             let style = TextStyle::from((FAMILY, TICK_PX).into_font())
                 .color(&ink)
-                .pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Center,
-                    plotters::style::text_anchor::VPos::Center,
-                ));
+                .pos(centred());
             c.draw_series(std::iter::once(Text::new(
                 format!("{} {unit}", format_tick(*v)),
-                (SegmentValue::CenterOf(k), SegmentValue::CenterOf(r)),
+                centre,
                 style,
             )))?;
         }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Regenerates the charts shown in README.md from real runs:
+#   bash docs/images/regenerate.sh
+# Each image is a chart clearsim writes into DIR/plots/ (or, for the demo,
+# into its --out directory); this script only runs the commands and copies
+# the PNGs here.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+cargo build --release --quiet
+bin=target/release/clearsim
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$bin" compare scenarios/modes/regional_integration.toml --out "$tmp/compare" --quiet
+"$bin" sweep scenarios/channels.toml --set policy.inspection_rate=0.01:0.2:0.03 --reps 5 --out "$tmp/sweep" --quiet
+"$bin" run scenarios/national.toml --reps 4 --out "$tmp/national" --quiet
+"$bin" demo --mode customs_transit,regional_integration --out "$tmp/demo" > /dev/null
+cp "$tmp/compare/plots/release_time_cdf.png" docs/images/compare_release_time_cdf.png
+cp "$tmp/compare/plots/trs_segments.png" docs/images/compare_trs_segments.png
+cp "$tmp/sweep/plots/frontier.png" docs/images/sweep_frontier.png
+cp "$tmp/national/plots/busiest_resources.png" docs/images/national_busiest_resources.png
+cp "$tmp/national/plots/region_mode_heatmap.png" docs/images/national_region_mode_heatmap.png
+cp "$tmp/demo/demo_customs_transit.png" docs/images/demo_customs_transit.png
+cp "$tmp/demo/demo_regional_integration.png" docs/images/demo_regional_integration.png
+ls -l docs/images/*.png
