@@ -17,7 +17,7 @@ use crate::experiment::plan::{Evaluation, Target, search};
 use crate::experiment::{self, RunPlan, compare, sweep as grid};
 use crate::model::Mode;
 use crate::output::progress::Progress;
-use crate::output::run::{RunRecord, Variant, write_run};
+use crate::output::run::{CHARTS_AND_REPORT, RunRecord, Variant, write_run};
 use crate::output::sweep::{FRONTIER_METRICS, SWEEP_METRICS, SweepVariant, wide_csv};
 use crate::output::{table, write_atomic};
 use crate::scenario::{self, Experiment, Overrides, Scenario, ScenarioError, diagnostics_text};
@@ -308,6 +308,7 @@ fn run_scenario(args: RunArgs) -> anyhow::Result<()> {
         variants: &variants,
         diffs: &[],
         wall_seconds: started.elapsed().as_secs_f64(),
+        also_writes: &CHARTS_AND_REPORT,
     };
     let (rows, manifest) = write_run(&out, &record)?;
     let report = publish(&out)?;

@@ -83,6 +83,7 @@ pub(super) fn compare(args: CompareArgs) -> anyhow::Result<()> {
         variants: &variants,
         diffs: &diffs,
         wall_seconds: started.elapsed().as_secs_f64(),
+        also_writes: &CHARTS_AND_REPORT,
     };
     let (rows, manifest) = write_run(&out, &record)?;
     let report = super::publish(&out)?;

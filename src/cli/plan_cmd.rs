@@ -113,6 +113,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
         variants: &variants,
         diffs: &[],
         wall_seconds: started.elapsed().as_secs_f64(),
+        also_writes: &["plan.csv"],
     };
     write_run(&out, &record)?;
     let mut w = csv::Writer::from_writer(Vec::new());

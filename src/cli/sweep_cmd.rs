@@ -66,6 +66,11 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         variants: &variants,
         diffs: &[],
         wall_seconds: started.elapsed().as_secs_f64(),
+        also_writes: if params.iter().any(|p| p == RATE_PATH) {
+            &["sweep.csv", "frontier.csv", "plots/", "report.html"]
+        } else {
+            &["sweep.csv", "plots/", "report.html"]
+        },
     };
     let (rows, manifest) = write_run(&out, &record)?;
     let in_order: Vec<usize> = (0..variants_meta.len()).collect();

@@ -27,7 +27,13 @@ pub struct RunRecord<'a> {
     /// Paired differences against a baseline variant (compare only).
     pub diffs: &'a [DiffRow],
     pub wall_seconds: f64,
+    /// Files the command writes after these (its own tables, the charts and
+    /// the report), listed in the manifest with the rest.
+    pub also_writes: &'a [&'a str],
 }
+
+/// What `run` and `compare` write after the tables: charts and report.
+pub const CHARTS_AND_REPORT: [&str; 2] = ["plots/", "report.html"];
 
 /// Writes the run's files into `dir` (created if needed) and returns the
 /// summary rows and the manifest.
@@ -63,6 +69,7 @@ pub fn write_run(dir: &Path, run: &RunRecord) -> anyhow::Result<(Vec<SummaryRow>
         )?;
     }
     files.push("manifest.json");
+    files.extend(run.also_writes);
     let s = run.scenario;
     let plan = run.plan;
     let all = || run.variants.iter().flat_map(|v| &v.results);

@@ -391,3 +391,25 @@ where
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_have_no_spurious_digits() {
+        assert_eq!(format_tick(0.0), "0");
+        assert_eq!(format_tick(0.01), "0.01");
+        assert_eq!(format_tick(0.5), "0.5");
+        assert_eq!(format_tick(12.0), "12");
+        assert_eq!(format_tick(140000.0), "140000");
+        assert_eq!(format_tick(0.30000000000000004), "0.3");
+    }
+
+    #[test]
+    fn bounds_widen_a_flat_range() {
+        assert_eq!(bounds([2.0, 2.0].into_iter()), (1.5, 2.5));
+        assert_eq!(bounds(std::iter::empty()), (0.0, 1.0));
+        assert_eq!(bounds([1.0, 3.0].into_iter()), (1.0, 3.0));
+    }
+}

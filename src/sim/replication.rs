@@ -1,5 +1,6 @@
 //! One replication: the event loop and its handlers.
 
+mod finish;
 mod trace_hooks;
 pub use trace_hooks::trace_replication;
 
@@ -8,9 +9,7 @@ use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 
 use super::consignment::*;
-use super::metrics::{
-    CellStats, Record, ReplicationResult, push_cell, push_pool, quantile_profile, series_profiles,
-};
+use super::metrics::{CellStats, Record, ReplicationResult};
 use super::trace::Tracer;
 use crate::engine::rng::{self, SimRng, StreamId};
 use crate::engine::{Calendar, Finish, Pool, Request};
@@ -529,112 +528,4 @@ impl<'m> Replication<'m> {
             }
         }
     }
-
-    fn finish(self, replication: u32, seed: u64, record: Record) -> ReplicationResult {
-        let model = self.model;
-        let now = self.now;
-        let window = model.horizon - model.warmup;
-        let mut cells = self.cells;
-        for c in self.slab.live() {
-            if c.arrived >= model.warmup {
-                cells[cell_of(c)].in_system_end += 1;
-            }
-        }
-        let merged = |members: &mut dyn Iterator<Item = usize>| {
-            let mut m = CellStats::default();
-            for i in members {
-                m.merge(&cells[i], now);
-            }
-            m
-        };
-        let mut out = Vec::new();
-        let mut profiles = Vec::new();
-        let all = merged(&mut (0..cells.len()));
-        push_cell(&mut out, "all", &all, now, window);
-        if record.profiles {
-            profiles.push(quantile_profile("all", &all));
-        }
-        let officer_hours: f64 = self
-            .pools
-            .iter()
-            .filter_map(|p| p.report(now).busy_mean)
-            .sum::<f64>()
-            * window;
-        out.push(super::Observation {
-            group: "all".into(),
-            metric: "officer_hours",
-            value: Some(officer_hours),
-        });
-        if model.streams.len() > 1 {
-            for (i, s) in model.streams.iter().enumerate() {
-                let m = merged(&mut (i * 3..i * 3 + 3));
-                push_cell(&mut out, &format!("stream={}", s.id), &m, now, window);
-            }
-        }
-        // Mode, channel, region, port and customs groups are unions of
-        // streams, credit groups unions of cells: merged here rather than
-        // recorded separately on the hot path.
-        for (group, members) in stream_groups(model) {
-            let m = merged(&mut members.iter().flat_map(|i| i * 3..i * 3 + 3));
-            push_cell(&mut out, &group, &m, now, window);
-            if record.profiles && (group.starts_with("mode=") || group.starts_with("channel=")) {
-                profiles.push(quantile_profile(&group, &m));
-            }
-        }
-        for class in CreditClass::ALL {
-            let k = class.index();
-            let m = merged(&mut (0..model.streams.len()).map(|i| i * 3 + k));
-            push_cell(
-                &mut out,
-                &format!("credit={}", class.name()),
-                &m,
-                now,
-                window,
-            );
-        }
-        for (spec, pool) in model.pools.iter().zip(&self.pools) {
-            push_pool(&mut out, &spec.id, &pool.report(now));
-            if let Some(series) = pool.series(now) {
-                profiles.extend(series_profiles(&spec.id, &series));
-            }
-        }
-        ReplicationResult {
-            replication,
-            seed,
-            events: self.events,
-            consignments: self.consignments,
-            peak_in_flight: self.slab.peak(),
-            observations: out,
-            profiles,
-        }
-    }
-}
-
-/// Each `key=value` group with its member streams, ordered by key (mode,
-/// channel, region, port, customs) and then by first appearance.
-fn stream_groups(model: &Model) -> Vec<(String, Vec<usize>)> {
-    let per_stream: Vec<Vec<String>> = model
-        .streams
-        .iter()
-        .map(|s| model.stream_groups(s))
-        .collect();
-    let mut out: Vec<(String, Vec<usize>)> = Vec::new();
-    for key in [
-        "mode=",
-        "channel=",
-        "region=",
-        "port=",
-        "customs=",
-        "region_mode=",
-    ] {
-        for (i, groups) in per_stream.iter().enumerate() {
-            for g in groups.iter().filter(|g| g.starts_with(key)) {
-                match out.iter_mut().find(|(name, _)| name == g) {
-                    Some((_, members)) => members.push(i),
-                    None => out.push((g.clone(), vec![i])),
-                }
-            }
-        }
-    }
-    out
 }
