@@ -2,8 +2,11 @@
 //! consignment group, `arrived = released + seized + in_system_end`, whatever
 //! the rates, capacities, working hours, inspection policy and distributions.
 
+mod common;
+
 use clearsim::scenario;
 use clearsim::sim::run_replication;
+use common::MODES;
 use proptest::prelude::*;
 
 /// The knobs of a small random scenario.
@@ -226,14 +229,6 @@ fn dist_strategy() -> impl Strategy<Value = String> {
         Just("{ dist = \"empirical\", values = [0.1, 0.5, 2.0], weights = [3, 2, 1] }".to_string()),
     ]
 }
-
-const MODES: [&str; 5] = [
-    "port_clearance",
-    "territorial_declaration_port_release",
-    "territorial_declaration_release",
-    "customs_transit",
-    "regional_integration",
-];
 
 fn knobs() -> impl Strategy<Value = Knobs> {
     (

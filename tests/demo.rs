@@ -5,15 +5,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{clearsim, repo_path};
-
-const MODES: [&str; 5] = [
-    "port_clearance",
-    "territorial_declaration_port_release",
-    "territorial_declaration_release",
-    "customs_transit",
-    "regional_integration",
-];
+use common::{MODES, clearsim, repo_path};
 
 /// Runs `clearsim demo ARGS --out DIR`, asserting success; returns stdout.
 fn demo_ok(out: &Path, args: &[&str]) -> String {

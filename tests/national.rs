@@ -7,17 +7,9 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{Row, clearsim, read_summary, repo_path, row, run_ok};
+use common::{MODES, Row, clearsim, read_summary, repo_path, row, run_ok};
 
 const SCENARIO: &str = "scenarios/national.toml";
-
-const MODES: [&str; 5] = [
-    "port_clearance",
-    "territorial_declaration_port_release",
-    "territorial_declaration_release",
-    "customs_transit",
-    "regional_integration",
-];
 
 /// Region ids with the number of directly-affiliated customs in each.
 const REGIONS: [(&str, usize); 5] = [

@@ -193,12 +193,12 @@ fn optional_number(path: &Path, cell: &str) -> anyhow::Result<Option<f64>> {
         .map_err(|_| input(format!("{}: bad number {cell:?}", path.display())))
 }
 
-/// A shard's curves by task, in the order written.
-fn read_profiles(
+/// Calls `each` with every record of a shard's CSV file and the task number
+/// in its first column.
+fn for_each_task_record(
     path: &Path,
-    names: &mut HashMap<String, &'static str>,
-) -> anyhow::Result<HashMap<usize, Vec<Profile>>> {
-    let mut by_task: HashMap<usize, Vec<Profile>> = HashMap::new();
+    mut each: impl FnMut(usize, &csv::StringRecord) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let mut r = csv::Reader::from_path(path)
         .map_err(|e| input(format!("cannot read {}: {e}", path.display())))?;
     for rec in r.records() {
@@ -206,6 +206,18 @@ fn read_profiles(
         let task: usize = rec[0]
             .parse()
             .map_err(|_| input(format!("{}: bad task {:?}", path.display(), &rec[0])))?;
+        each(task, &rec)?;
+    }
+    Ok(())
+}
+
+/// A shard's curves by task, in the order written.
+fn read_profiles(
+    path: &Path,
+    names: &mut HashMap<String, &'static str>,
+) -> anyhow::Result<HashMap<usize, Vec<Profile>>> {
+    let mut by_task: HashMap<usize, Vec<Profile>> = HashMap::new();
+    for_each_task_record(path, |task, rec| {
         let (group, metric) = (&rec[1], intern(names, &rec[2]));
         let x = optional_number(path, &rec[3])?
             .ok_or_else(|| input(format!("{}: empty x", path.display())))?;
@@ -219,7 +231,8 @@ fn read_profiles(
                 points: vec![(x, value)],
             }),
         }
-    }
+        Ok(())
+    })?;
     Ok(by_task)
 }
 
@@ -272,13 +285,7 @@ pub fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<()> {
     for (d, f) in &files {
         let mut obs: HashMap<usize, Vec<Observation>> = HashMap::new();
         let path = d.join("partial.csv");
-        let mut r = csv::Reader::from_path(&path)
-            .map_err(|e| input(format!("cannot read {}: {e}", path.display())))?;
-        for rec in r.records() {
-            let rec = rec.map_err(|e| input(format!("{}: {e}", path.display())))?;
-            let task: usize = rec[0]
-                .parse()
-                .map_err(|_| input(format!("{}: bad task {:?}", path.display(), &rec[0])))?;
+        for_each_task_record(&path, |task, rec| {
             let metric = intern(&mut names, &rec[2]);
             let value = optional_number(&path, &rec[3])?;
             obs.entry(task).or_default().push(Observation {
@@ -286,7 +293,8 @@ pub fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<()> {
                 metric,
                 value,
             });
-        }
+            Ok(())
+        })?;
         let mut profiles = read_profiles(&d.join("partial_profiles.csv"), &mut names)?;
         for t in &f.tasks {
             if t.task >= total || by_task[t.task].is_some() {

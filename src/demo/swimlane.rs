@@ -15,27 +15,13 @@ use crate::output::write_atomic;
 use crate::plot::font::{FAMILY, ensure_registered};
 use crate::sim::trace::{ConsignmentTrace, Outcome, StepTrace};
 
-/// One colour per followed consignment (Tableau 10), in arrival order.
-const COLOURS: [RGBColor; 10] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-    RGBColor(188, 189, 34),
-    RGBColor(23, 190, 207),
-];
-
 const WIDTH: u32 = 1200;
 const LANE_HEIGHT: u32 = 64;
 const LEGEND_ROW: u32 = 22;
 
 /// The colour of consignment `i`.
 fn colour(i: usize) -> RGBColor {
-    COLOURS[i % COLOURS.len()]
+    crate::plot::draw::colour(i)
 }
 
 /// Where in the chart's vertical order a lane goes: along the way goods

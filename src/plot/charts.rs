@@ -348,21 +348,32 @@ fn frontier(out: &RunOutputs) -> Option<Chart> {
 }
 
 fn heat_map(out: &RunOutputs) -> Option<Chart> {
-    let (columns, rows, values) = if out.variants_are_modes() {
-        let regions = out.groups("region");
-        let modes = out.manifest.variants.clone();
-        let values = regions
+    // Mean release time for each (region, mode), found at the (variant,
+    // group) that `at` names.
+    let grid = |regions: &[String],
+                modes: &[String],
+                at: &dyn Fn(&str, &str) -> (String, String)|
+     -> Vec<Vec<Option<f64>>> {
+        regions
             .iter()
             .map(|r| {
                 modes
                     .iter()
                     .map(|m| {
-                        out.get(m, &format!("region={r}"), "release_time_mean_h")
+                        let (variant, group) = at(r, m);
+                        out.get(&variant, &group, "release_time_mean_h")
                             .map(|v| v.0)
                     })
                     .collect()
             })
-            .collect();
+            .collect()
+    };
+    let (columns, rows, values) = if out.variants_are_modes() {
+        let regions = out.groups("region");
+        let modes = out.manifest.variants.clone();
+        let values = grid(&regions, &modes, &|r: &str, m: &str| {
+            (m.to_string(), format!("region={r}"))
+        });
         (modes, regions, values)
     } else {
         let base = out.manifest.variants.first()?;
@@ -378,18 +389,9 @@ fn heat_map(out: &RunOutputs) -> Option<Chart> {
                 modes.push(m.to_string());
             }
         }
-        let values = regions
-            .iter()
-            .map(|r| {
-                modes
-                    .iter()
-                    .map(|m| {
-                        out.get(base, &format!("region_mode={r}/{m}"), "release_time_mean_h")
-                            .map(|v| v.0)
-                    })
-                    .collect()
-            })
-            .collect();
+        let values = grid(&regions, &modes, &|r: &str, m: &str| {
+            (base.clone(), format!("region_mode={r}/{m}"))
+        });
         (modes, regions, values)
     };
     if rows.len() < 2 && columns.len() < 2 {

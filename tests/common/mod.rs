@@ -6,6 +6,15 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The five clearance modes, by their names in scenario files.
+pub const MODES: [&str; 5] = [
+    "port_clearance",
+    "territorial_declaration_port_release",
+    "territorial_declaration_release",
+    "customs_transit",
+    "regional_integration",
+];
+
 /// Path of a file relative to the crate root.
 pub fn repo_path(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
