@@ -76,8 +76,13 @@ pub fn render(title: &str, rows: &[SummaryRow]) -> String {
         let _ = writeln!(out, "  {m:<32} {mean:>14} {hw:>12}");
     }
     let mut groups: Vec<&str> = Vec::new();
+    // Region × mode cells are for the heat map and summary.csv; here they
+    // would double the list.
     for r in rows {
-        if r.group != "all" && !groups.contains(&r.group.as_str()) {
+        if r.group != "all"
+            && !r.group.starts_with("region_mode=")
+            && !groups.contains(&r.group.as_str())
+        {
             groups.push(&r.group);
         }
     }
