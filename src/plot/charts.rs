@@ -70,15 +70,16 @@ pub fn short_label(name: &str) -> String {
         "territorial_declaration_release" => "terr. decl. + release".into(),
         "customs_transit" => "customs transit".into(),
         "regional_integration" => "regional integration".into(),
-        other => other.replace('_', " "),
+        other => other.to_string(),
     }
 }
 
 /// What a run's per-category charts compare: the clearance modes (the
 /// variants of a `compare`, or the `mode=` groups of a run whose streams
-/// use several), else the channels, else everything together.
+/// use several), else the channels, else everything together; nothing for
+/// a sweep.
 struct Categories {
-    /// "clearance mode", "channel" or "all consignments".
+    /// "clearance mode", "channel", "all consignments" or "sweep".
     kind: &'static str,
     /// (label, variant, group) to look up in the outputs.
     entries: Vec<(String, String, String)>,
@@ -95,6 +96,14 @@ fn categories(out: &RunOutputs) -> Categories {
         return Categories {
             kind: "clearance mode",
             entries,
+        };
+    }
+    if out.manifest.variants.len() > 1 {
+        // A sweep: its variants are settings, read in sweep.csv and the
+        // frontier; per-category bars of one of them would mislead.
+        return Categories {
+            kind: "sweep",
+            entries: Vec::new(),
         };
     }
     let base = out.manifest.variants.first().cloned().unwrap_or_default();
@@ -348,6 +357,9 @@ fn frontier(out: &RunOutputs) -> Option<Chart> {
 }
 
 fn heat_map(out: &RunOutputs) -> Option<Chart> {
+    if out.manifest.variants.len() > 1 && !out.variants_are_modes() {
+        return None; // a sweep (see `categories`)
+    }
     // Mean release time for each (region, mode), found at the (variant,
     // group) that `at` names.
     let grid = |regions: &[String],
