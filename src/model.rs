@@ -167,6 +167,17 @@ pub struct Stream {
     /// Share of this stream's inspections done by scanner (from its route's
     /// scan step).
     pub scan_share: f64,
+    /// The named peaks of its arrivals (for charts; the arrival process
+    /// holds the multipliers).
+    pub peak_periods: Vec<PeakPeriod>,
+}
+
+/// A named period of raised demand, such as Double 11 `[h from start]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PeakPeriod {
+    pub name: String,
+    pub from: f64,
+    pub until: f64,
 }
 
 /// How screening treats one credit class of one stream.
@@ -349,6 +360,29 @@ impl Model {
             g.push(format!("customs={}", self.site(c).id));
         }
         g
+    }
+
+    /// Every stream's named peaks in time order, overlapping periods of the
+    /// same name merged (Double 11 lands on different days for parcels
+    /// from bonded stock, from overseas and by post: one band on a chart).
+    pub fn peak_periods(&self) -> Vec<PeakPeriod> {
+        let mut all: Vec<PeakPeriod> = self
+            .streams
+            .iter()
+            .flat_map(|s| s.peak_periods.iter().cloned())
+            .collect();
+        all.sort_by(|a, b| a.name.cmp(&b.name).then(a.from.total_cmp(&b.from)));
+        let mut out: Vec<PeakPeriod> = Vec::new();
+        for p in all {
+            match out.last_mut() {
+                Some(last) if last.name == p.name && p.from <= last.until => {
+                    last.until = last.until.max(p.until);
+                }
+                _ => out.push(p),
+            }
+        }
+        out.sort_by(|a, b| a.from.total_cmp(&b.from).then_with(|| a.name.cmp(&b.name)));
+        out
     }
 
     /// Long-run offered load on each pool: arrival rate × probability ×

@@ -71,6 +71,28 @@ fn every_mode_region_and_channel_carries_traffic_and_conserves_consignments() {
             "{family} groups add up to {total} arrivals, not all's {all}"
         );
     }
+    // The region × mode cells add up to `all` too, and the charts mark the
+    // Double-11 peak (merged over the streams' overlapping peaks).
+    let cells: f64 = summary
+        .iter()
+        .filter(|((g, m), _)| g.starts_with("region_mode=") && m == "arrived")
+        .map(|(_, r)| r.mean)
+        .sum();
+    assert!(
+        (cells - all).abs() < 1e-6,
+        "region×mode cells: {cells} vs {all}"
+    );
+    let manifest = std::fs::read_to_string(dir.path().join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"from_h\": 216.0"), "{manifest}");
+    let chart = std::fs::read_to_string(dir.path().join("plots/busiest_resources.svg")).unwrap();
+    assert!(chart.contains("\ndouble_11\n"), "no Double-11 band label");
+    let heat = std::fs::read_to_string(dir.path().join("plots/region_mode_heatmap.svg")).unwrap();
+    for (region, _) in REGIONS {
+        assert!(
+            heat.contains(&format!("\n{region}\n")),
+            "heat map lacks {region}"
+        );
+    }
 }
 
 #[test]

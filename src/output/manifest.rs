@@ -14,6 +14,29 @@ pub struct Manifest {
     pub files: Vec<String>,
     /// The scenario's key settings, for a reader of the report.
     pub parameters: Vec<Parameter>,
+    /// Named periods of raised demand (Double 11), shaded on time charts.
+    pub peaks: Vec<PeakInfo>,
+}
+
+/// A named peak, in hours from the scenario's start.
+#[derive(Debug, Serialize)]
+pub struct PeakInfo {
+    pub name: String,
+    pub from_h: f64,
+    pub until_h: f64,
+}
+
+/// The model's named peaks for the manifest.
+pub fn peaks(model: &crate::model::Model) -> Vec<PeakInfo> {
+    model
+        .peak_periods()
+        .into_iter()
+        .map(|p| PeakInfo {
+            name: p.name,
+            from_h: p.from,
+            until_h: p.until,
+        })
+        .collect()
 }
 
 /// A named setting, as text.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use super::manifest::{Manifest, RunInfo, ScenarioInfo, key_parameters};
+use super::manifest::{Manifest, RunInfo, ScenarioInfo, key_parameters, peaks};
 use super::{profiles, tidy, write_atomic};
 use crate::engine::rng::replication_seed;
 use crate::experiment::compare::DiffRow;
@@ -105,6 +105,7 @@ pub fn write_run(dir: &Path, run: &RunRecord) -> anyhow::Result<(Vec<SummaryRow>
         variants: run.variants.iter().map(|v| v.name.clone()).collect(),
         files: files.iter().map(|f| f.to_string()).collect(),
         parameters: key_parameters(&s.model),
+        peaks: peaks(&s.model),
     };
     write_atomic(&dir.join("manifest.json"), &manifest.to_json()?)?;
     Ok((rows, manifest))

@@ -35,11 +35,13 @@ pub enum Figure {
         /// `values[category][segment]`.
         values: Vec<Vec<f64>>,
     },
-    /// Panels sharing the x axis, each with its curves.
+    /// Panels sharing the x axis, each with its curves, and named x
+    /// intervals shaded behind them.
     Panels {
         x_label: String,
         log_x: bool,
         panels: Vec<(String, Vec<Curve>)>,
+        bands: Vec<(String, f64, f64)>,
     },
     /// A grid of values, coloured; `None` for an empty cell.
     Heat {
@@ -289,6 +291,12 @@ fn busiest_resources(out: &RunOutputs) -> Option<Chart> {
             x_label: "time [days]".into(),
             log_x: false,
             panels,
+            bands: out
+                .manifest
+                .peaks
+                .iter()
+                .map(|p| (p.name.clone(), p.from_h / 24.0, p.until_h / 24.0))
+                .collect(),
         },
     })
 }
@@ -352,6 +360,7 @@ fn frontier(out: &RunOutputs) -> Option<Chart> {
             x_label: t.header[x_col].clone(),
             log_x: false,
             panels,
+            bands: Vec::new(),
         },
     })
 }

@@ -58,6 +58,16 @@ pub struct ManifestInfo {
     pub variants: Vec<String>,
     #[serde(default)]
     pub parameters: Vec<Parameter>,
+    #[serde(default)]
+    pub peaks: Vec<Peak>,
+}
+
+/// A named period of raised demand `[h from start]`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Peak {
+    pub name: String,
+    pub from_h: f64,
+    pub until_h: f64,
 }
 
 #[derive(Clone, Debug, Deserialize)]

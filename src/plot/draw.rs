@@ -108,10 +108,11 @@ where
             x_label,
             log_x,
             panels,
+            bands,
         } => {
             let parts = area.split_evenly((panels.len().max(1), 1));
             for (part, (title, curves)) in parts.iter().zip(panels) {
-                lines(part, title, x_label, *log_x, curves)?;
+                lines(part, title, x_label, *log_x, curves, bands)?;
             }
         }
         Figure::Heat {
@@ -258,6 +259,7 @@ fn lines<DB: DrawingBackend>(
     x_label: &str,
     log_x: bool,
     curves: &[Curve],
+    bands: &[(String, f64, f64)],
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
@@ -272,10 +274,10 @@ where
         .y_label_area_size(80);
     if log_x {
         let mut c = builder.build_cartesian_2d((x0.max(1e-6)..x1).log_scale(), y0..y1)?;
-        mesh_and_curves(&mut c, x_label, y_label, curves)?;
+        mesh_and_curves(&mut c, x_label, y_label, curves, bands, (y0, y1))?;
     } else {
         let mut c = builder.build_cartesian_2d(x0..x1, y0..y1)?;
-        mesh_and_curves(&mut c, x_label, y_label, curves)?;
+        mesh_and_curves(&mut c, x_label, y_label, curves, bands, (y0, y1))?;
     }
     Ok(())
 }
@@ -285,10 +287,32 @@ fn mesh_and_curves<'a, DB: DrawingBackend + 'a, X: Ranged<ValueType = f64> + Val
     x_label: &str,
     y_label: &str,
     curves: &[Curve],
+    bands: &[(String, f64, f64)],
+    (y0, y1): (f64, f64),
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
+    // Named periods (Double 11) as pale bands behind the curves, each
+    // labelled at its top left.
+    let (xa, xb) = (c.x_range().start, c.x_range().end);
+    for (name, from, until) in bands {
+        let (from, until) = (from.max(xa), until.min(xb));
+        if from >= until {
+            continue;
+        }
+        c.draw_series(std::iter::once(Rectangle::new(
+            [(from, y0), (until, y1)],
+            RGBColor(255, 214, 102).mix(0.35).filled(),
+        )))?;
+        c.draw_series(std::iter::once(Text::new(
+            name.clone(),
+            (from, y1),
+            TextStyle::from((FAMILY, TICK_PX).into_font())
+                .color(&RGBColor(140, 90, 0))
+                .pos(Pos::new(HPos::Left, VPos::Top)),
+        )))?;
+    }
     c.configure_mesh()
         .x_desc(x_label)
         .y_desc(y_label)

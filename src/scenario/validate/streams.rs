@@ -13,7 +13,7 @@ use super::values::{self, missing, number_in};
 use super::{Context, at};
 use crate::engine::{ArrivalProcess, Peak};
 use crate::model::{
-    Condition, Link, Mode, Region, Route, RouteContext, Site, SiteId, SiteKind, Stream,
+    Condition, Link, Mode, PeakPeriod, Region, Route, RouteContext, Site, SiteId, SiteKind, Stream,
 };
 
 /// The validated network streams are routed through.
@@ -180,6 +180,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
         let attrs = attributes(cx, &path, s, port.map(|p| sites[p.0 as usize].kind));
         let d = &mut cx.d;
         let mut peaks = Vec::new();
+        let mut peak_periods = Vec::new();
         for (k, p) in s.peaks.iter().enumerate() {
             if let Some(peak) = peak(
                 d,
@@ -189,6 +190,11 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
                 cx.start_day,
                 cx.horizon,
             ) {
+                peak_periods.push(PeakPeriod {
+                    name: p.get_ref().name.clone().unwrap_or_else(|| "peak".into()),
+                    from: peak.from,
+                    until: peak.until,
+                });
                 peaks.push(peak);
             }
         }
@@ -222,6 +228,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             two_step_share: attrs.two_step_share,
             two_step_factor: attrs.two_step_factor,
             screening: Default::default(),
+            peak_periods,
         });
     }
     out
