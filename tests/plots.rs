@@ -8,16 +8,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{clearsim, repo_path};
-
-fn ok(args: &[&str]) {
-    let o = clearsim(args);
-    assert!(
-        o.status.success(),
-        "clearsim {args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
+use common::{clearsim, ok, repo_path};
 
 /// Every `<text>` of an SVG, parsed as XML (a malformed file fails here).
 fn svg_texts(path: &Path) -> Vec<String> {

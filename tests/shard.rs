@@ -6,16 +6,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{clearsim, repo_path};
-
-fn ok(args: &[&str]) {
-    let o = clearsim(args);
-    assert!(
-        o.status.success(),
-        "clearsim {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
+use common::{clearsim, ok, repo_path};
 
 /// Runs `command` whole and in `n` shards, merges, and compares `files`.
 fn sharded_equals_unsharded(command: &[&str], n: u32, files: &[&str]) {

@@ -29,6 +29,16 @@ pub fn clearsim(args: &[&str]) -> Output {
         .expect("the clearsim binary runs")
 }
 
+/// Runs `clearsim ARGS...`, asserting success.
+pub fn ok(args: &[&str]) {
+    let o = clearsim(args);
+    assert!(
+        o.status.success(),
+        "clearsim {args:?} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 /// Runs `clearsim run SCENARIO --out DIR EXTRA...`, asserting success.
 pub fn run_ok(scenario: &str, out: &Path, extra: &[&str]) {
     let path = repo_path(scenario);
