@@ -135,7 +135,7 @@ pub struct SweepArgs {
 pub struct PlanArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// The resource whose capacity is planned (a [[resources]] id).
+    /// The resource whose capacity is planned (the id of one of the scenario's resources).
     #[arg(long, value_name = "ID")]
     pub resource: String,
     /// The target, an upper bound on a metric: 'release_time_p90_h<=24'.
@@ -158,7 +158,7 @@ pub struct PlanArgs {
 /// Options every run-like command takes.
 #[derive(Debug, clap::Args)]
 pub struct Common {
-    /// Output directory [default: output/<scenario name>/].
+    /// Output directory [default: output/SCENARIO_NAME/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Master seed, overriding the scenario's `seed`.
