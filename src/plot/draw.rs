@@ -51,11 +51,12 @@ where
             let mut c = category_chart(&area, &labels, top, y_label)?;
             for (i, b) in bars.iter().enumerate() {
                 let col = colour(i);
+                let at = slot(i, bars.len());
                 c.draw_series(std::iter::once(inset(
                     Rectangle::new(
                         [
-                            (SegmentValue::Exact(i), 0.0),
-                            (SegmentValue::Exact(i + 1), b.value),
+                            (SegmentValue::Exact(at), 0.0),
+                            (SegmentValue::Exact(at + 1), b.value),
                         ],
                         col.filled(),
                     ),
@@ -63,7 +64,7 @@ where
                 )))?;
                 if let Some(h) = b.half_width {
                     c.draw_series(std::iter::once(ErrorBar::new_vertical(
-                        SegmentValue::CenterOf(i),
+                        SegmentValue::CenterOf(at),
                         b.value - h,
                         b.value,
                         b.value + h,
@@ -88,11 +89,12 @@ where
                 let col = colour(s);
                 c.draw_series(values.iter().enumerate().map(|(i, v)| {
                     let below: f64 = v[..s].iter().sum();
+                    let at = slot(i, values.len());
                     inset(
                         Rectangle::new(
                             [
-                                (SegmentValue::Exact(i), below),
-                                (SegmentValue::Exact(i + 1), below + v[s]),
+                                (SegmentValue::Exact(at), below),
+                                (SegmentValue::Exact(at + 1), below + v[s]),
                             ],
                             col.filled(),
                         ),
@@ -153,8 +155,31 @@ type BoxError = Box<dyn Error + Send + Sync>;
 type Categories = SegmentedCoord<RangedCoordusize>;
 
 /// `n` categories on an axis (plotters' integer ranges include their end).
+/// A lone category gets an empty slot on each side, so its bar stands in
+/// the middle at a normal width; [`slot`] gives each category's position.
 fn categories(n: usize) -> Categories {
-    (0..n.saturating_sub(1)).into_segmented()
+    if n == 1 {
+        (0..2usize).into_segmented()
+    } else {
+        (0..n.saturating_sub(1)).into_segmented()
+    }
+}
+
+/// The axis position of category `i` of `n` (see [`categories`]).
+fn slot(i: usize, n: usize) -> usize {
+    i + usize::from(n == 1)
+}
+
+/// The label at an axis position, if a category stands there.
+fn label_at(labels: &[String], v: &SegmentValue<usize>) -> String {
+    let n = labels.len();
+    match v {
+        SegmentValue::CenterOf(pos) => (0..n)
+            .find(|&i| slot(i, n) == *pos)
+            .map(|i| labels[i].clone())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
 }
 
 /// Bars on named categories, y from 0 to a little above `top`.
@@ -173,13 +198,10 @@ where
         .x_label_area_size(40)
         .y_label_area_size(80)
         .build_cartesian_2d(categories(labels.len()), 0.0..top)?;
-    let name = |v: &SegmentValue<usize>| match v {
-        SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-        _ => String::new(),
-    };
+    let name = |v: &SegmentValue<usize>| label_at(labels, v);
     c.configure_mesh()
         .disable_x_mesh()
-        .x_labels(labels.len())
+        .x_labels(labels.len() + 2)
         .x_label_formatter(&name)
         .y_label_formatter(&|y| format_tick(*y))
         .y_desc(y_label)
@@ -364,18 +386,12 @@ where
         .x_label_area_size(40)
         .y_label_area_size(150)
         .build_cartesian_2d(categories(columns.len()), categories(rows.len()))?;
-    let col_name = |v: &SegmentValue<usize>| match v {
-        SegmentValue::CenterOf(i) => columns.get(*i).cloned().unwrap_or_default(),
-        _ => String::new(),
-    };
-    let row_name = |v: &SegmentValue<usize>| match v {
-        SegmentValue::CenterOf(i) => rows.get(*i).cloned().unwrap_or_default(),
-        _ => String::new(),
-    };
+    let col_name = |v: &SegmentValue<usize>| label_at(columns, v);
+    let row_name = |v: &SegmentValue<usize>| label_at(rows, v);
     c.configure_mesh()
         .disable_mesh()
-        .x_labels(columns.len())
-        .y_labels(rows.len())
+        .x_labels(columns.len() + 2)
+        .y_labels(rows.len() + 2)
         .x_label_formatter(&col_name)
         .y_label_formatter(&row_name)
         .x_desc(x_label)
@@ -385,11 +401,12 @@ where
         .draw()?;
     for (r, row) in values.iter().enumerate() {
         for (k, v) in row.iter().enumerate() {
+            let (x, y) = (slot(k, columns.len()), slot(r, rows.len()));
             let cell = [
-                (SegmentValue::Exact(k), SegmentValue::Exact(r)),
-                (SegmentValue::Exact(k + 1), SegmentValue::Exact(r + 1)),
+                (SegmentValue::Exact(x), SegmentValue::Exact(y)),
+                (SegmentValue::Exact(x + 1), SegmentValue::Exact(y + 1)),
             ];
-            let centre = (SegmentValue::CenterOf(k), SegmentValue::CenterOf(r));
+            let centre = (SegmentValue::CenterOf(x), SegmentValue::CenterOf(y));
             let Some(v) = v else {
                 let style = TextStyle::from((FAMILY, TICK_PX).into_font())
                     .color(&RGBColor(150, 150, 150))
@@ -428,6 +445,39 @@ mod tests {
         assert_eq!(format_tick(12.0), "12");
         assert_eq!(format_tick(140000.0), "140000");
         assert_eq!(format_tick(0.30000000000000004), "0.3");
+    }
+
+    /// Regression: a lone bar (a run with one mode and one channel) used to
+    /// be drawn as a sliver at the left edge of the axis.
+    #[test]
+    fn a_lone_bar_stands_in_the_middle() {
+        let chart = Chart {
+            name: "t",
+            title: "t".into(),
+            caption: String::new(),
+            figure: Figure::Bars {
+                y_label: "y".into(),
+                bars: vec![super::super::charts::Bar {
+                    label: "all".into(),
+                    value: 5.0,
+                    half_width: None,
+                }],
+            },
+        };
+        let svg = crate::plot::svg(&chart).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let bar = doc
+            .descendants()
+            .find(|n| n.has_tag_name("rect") && n.attribute("fill") == Some("#0072B2"))
+            .expect("the bar is drawn");
+        let x: f64 = bar.attribute("x").unwrap().parse().unwrap();
+        let w: f64 = bar.attribute("width").unwrap().parse().unwrap();
+        assert!(w > 150.0, "bar only {w} px wide");
+        let centre = x + w / 2.0;
+        assert!(
+            (400.0..600.0).contains(&centre),
+            "bar centred at {centre} px of 960"
+        );
     }
 
     #[test]
