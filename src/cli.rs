@@ -4,6 +4,7 @@
 
 mod compare_cmd;
 mod demo_cmd;
+mod modes;
 mod plan_cmd;
 mod shard;
 mod sweep_cmd;
@@ -25,6 +26,7 @@ use crate::sim::Record;
 use crate::{plot, report};
 use compare_cmd::compare as compare_modes;
 pub use demo_cmd::DemoArgs;
+use modes::{build_under_modes, parse_mode};
 use plan_cmd::plan_capacity;
 use sweep_cmd::sweep;
 

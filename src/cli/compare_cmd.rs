@@ -5,38 +5,10 @@ use super::*;
 pub(super) fn compare(args: CompareArgs) -> anyhow::Result<()> {
     let s = scenario::load(&args.scenario).map_err(InputError)?;
     let plan = args.common.plan(&s, false);
-    let explicit = args.modes != "all";
-    let modes: Vec<Mode> = if explicit {
-        parse_modes(&args.modes)?
-    } else {
-        Mode::ALL.iter().map(|(_, m)| *m).collect()
-    };
-    // Each mode is the same file rebuilt with `policy.mode`; a mode the
-    // network cannot carry (no link for transit, say) is an error when
-    // asked for by name and is skipped, with the reason, under `all`.
-    let mut built = Vec::new();
-    let mut failures: Vec<(Mode, ScenarioError)> = Vec::new();
-    for mode in modes {
-        match s.with(&Overrides { mode: Some(mode) }) {
-            Ok(v) => built.push((mode, v)),
-            Err(e) => failures.push((mode, e)),
-        }
-    }
-    if explicit && !failures.is_empty() || built.is_empty() {
-        return Err(InputError(mode_errors(&s.source_label, failures)).into());
-    }
-    if !args.quiet {
-        for (mode, e) in &failures {
-            eprintln!(
-                "warning: skipping mode {}: the scenario cannot run under it:",
-                mode.name()
-            );
-            eprintln!("{e}");
-        }
-    }
+    let built = build_under_modes(&s, &args.modes, "--modes", args.quiet)?;
     let baseline = match &args.baseline {
         Some(b) => {
-            let m = parse_modes(b)?[0];
+            let m = parse_mode(b, "--baseline")?;
             if !built.iter().any(|(mode, _)| *mode == m) {
                 return Err(InputError(ScenarioError::single(
                     &s.source_label,
@@ -101,36 +73,4 @@ pub(super) fn compare(args: CompareArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// `all` or a comma-separated list of mode names.
-fn parse_modes(list: &str) -> anyhow::Result<Vec<Mode>> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-        .map(|m| {
-            Mode::parse(m).ok_or_else(|| {
-                let names: Vec<&str> = Mode::ALL.iter().map(|(n, _)| *n).collect();
-                anyhow::Error::from(InputError(ScenarioError::single(
-                    "--modes",
-                    format!("unknown clearance mode {m:?}; expected all or a comma-separated list of {}", names.join(", ")),
-                )))
-            })
-        })
-        .collect()
-}
-
-/// One error listing why each mode cannot run.
-fn mode_errors(file: &str, failures: Vec<(Mode, ScenarioError)>) -> ScenarioError {
-    let mut diagnostics = Vec::new();
-    for (mode, e) in failures {
-        for mut d in e.diagnostics {
-            d.message = format!("under mode {}: {}", mode.name(), d.message);
-            diagnostics.push(d);
-        }
-    }
-    ScenarioError {
-        file: file.to_string(),
-        diagnostics,
-    }
 }

@@ -4,7 +4,7 @@ use anyhow::Context;
 
 use super::*;
 use crate::demo::{self, narrate, swimlane};
-use crate::model::Mode;
+use crate::model::{Mode, Model};
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
@@ -28,77 +28,16 @@ pub struct DemoArgs {
     pub out: PathBuf,
 }
 
-/// `all`, or mode names separated by commas; an unknown name is bad input
-/// and the message lists the valid ones.
-fn parse_modes(list: &str) -> anyhow::Result<Vec<Mode>> {
-    if list.trim() == "all" {
-        return Ok(Mode::ALL.iter().map(|(_, m)| *m).collect());
-    }
-    let names: Vec<&str> = Mode::ALL.iter().map(|(n, _)| *n).collect();
-    let modes: Vec<Mode> = list
-        .split(',')
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-        .map(|m| {
-            Mode::parse(m).ok_or_else(|| {
-                anyhow::Error::from(InputError(ScenarioError::single(
-                    "--mode",
-                    format!(
-                        "unknown clearance mode {m:?}; valid modes: all, {}",
-                        names.join(", ")
-                    ),
-                )))
-            })
-        })
-        .collect::<anyhow::Result<_>>()?;
-    if modes.is_empty() {
-        return Err(InputError(ScenarioError::single(
-            "--mode",
-            format!("no mode given; valid modes: all, {}", names.join(", ")),
-        ))
-        .into());
-    }
-    Ok(modes)
-}
-
 pub(super) fn demo(args: DemoArgs) -> anyhow::Result<()> {
-    let modes = parse_modes(&args.mode)?;
     let s = match &args.scenario {
         Some(p) => scenario::load(p).map_err(InputError)?,
         None => demo::builtin(),
     };
     eprint!("{}", diagnostics_text(&s.source_label, &s.warnings));
-    let explicit = args.mode.trim() != "all";
-    let mut built = Vec::new();
-    let mut failures = Vec::new();
-    for mode in modes {
-        match s.with(&Overrides { mode: Some(mode) }) {
-            Ok(v) => built.push((mode, v.model)),
-            Err(e) => failures.push((mode, e)),
-        }
-    }
-    // A mode the network cannot carry is an error when asked for by name and
-    // is skipped, with the reason, under `all` (as in `compare`).
-    if explicit && !failures.is_empty() || built.is_empty() {
-        let mut diagnostics = Vec::new();
-        for (mode, e) in failures {
-            for mut d in e.diagnostics {
-                d.message = format!("under mode {}: {}", mode.name(), d.message);
-                diagnostics.push(d);
-            }
-        }
-        return Err(InputError(ScenarioError {
-            file: s.source_label.clone(),
-            diagnostics,
-        })
-        .into());
-    }
-    for (mode, e) in &failures {
-        eprintln!(
-            "warning: skipping mode {}: the scenario cannot run under it:\n{e}",
-            mode.name()
-        );
-    }
+    let built: Vec<(Mode, Model)> = build_under_modes(&s, &args.mode, "--mode", false)?
+        .into_iter()
+        .map(|(mode, v)| (mode, v.model))
+        .collect();
     let seed = args.seed.unwrap_or(s.seed);
     let model0 = &built[0].1;
     let n = args
