@@ -47,7 +47,14 @@ pub struct Pool {
     wait_hist: DurationHistogram,
     /// Queue length and busy servers over time, when asked for (the whole
     /// run, warm-up included, so the series shows how the system filled).
-    series: Option<Box<[BinnedSeries; 2]>>,
+    series: Option<Box<SeriesRecorder>>,
+}
+
+/// The bins a pool records into when asked for its time series.
+#[derive(Clone, Debug)]
+struct SeriesRecorder {
+    queue: BinnedSeries,
+    busy: BinnedSeries,
 }
 
 /// A pool's time series: per bin, the mean queue length and the mean share
@@ -83,7 +90,10 @@ impl Pool {
     /// `width` hours from time 0.
     pub fn record_series(&mut self, width: f64, bins: usize) {
         let s = BinnedSeries::new(width, bins);
-        self.series = Some(Box::new([s.clone(), s]));
+        self.series = Some(Box::new(SeriesRecorder {
+            queue: s.clone(),
+            busy: s,
+        }));
     }
 
     pub fn capacity(&self) -> u32 {
@@ -107,13 +117,30 @@ impl Pool {
         self.busy < self.capacity && self.hours.is_open(now)
     }
 
+    /// The queue length changed at `now`: into its statistics.
+    #[inline]
+    fn note_queue(&mut self, now: f64) {
+        let n = self.queue.len() as f64;
+        self.queue_len.set(now, n);
+        if let Some(s) = &mut self.series {
+            s.queue.set(now, n);
+        }
+    }
+
+    /// The number of busy servers changed at `now`: into its statistics.
+    #[inline]
+    fn note_busy(&mut self, now: f64) {
+        let n = self.busy as f64;
+        self.busy_servers.set(now, n);
+        if let Some(s) = &mut self.series {
+            s.busy.set(now, n);
+        }
+    }
+
     #[inline]
     fn start(&mut self, now: f64, waited: f64) {
         self.busy += 1;
-        self.busy_servers.set(now, self.busy as f64);
-        if let Some(s) = &mut self.series {
-            s[1].set(now, self.busy as f64);
-        }
+        self.note_busy(now);
         if now >= self.stats_from {
             self.waits.add(waited);
             self.wait_hist.record(waited);
@@ -141,10 +168,7 @@ impl Pool {
             Request::Started
         } else {
             self.queue.push_back((entity, now));
-            self.queue_len.set(now, self.queue.len() as f64);
-            if let Some(s) = &mut self.series {
-                s[0].set(now, self.queue.len() as f64);
-            }
+            self.note_queue(now);
             Request::Queued {
                 open_at: self.open_event_needed(now),
             }
@@ -159,10 +183,7 @@ impl Pool {
             return None;
         }
         let (entity, since) = self.queue.pop_front()?;
-        self.queue_len.set(now, self.queue.len() as f64);
-        if let Some(s) = &mut self.series {
-            s[0].set(now, self.queue.len() as f64);
-        }
+        self.note_queue(now);
         let waited = now - since;
         self.start(now, waited);
         Some((entity, waited))
@@ -173,10 +194,7 @@ impl Pool {
     pub fn finish(&mut self, now: f64) -> Finish {
         debug_assert!(self.busy > 0, "finish on an idle pool");
         self.busy -= 1;
-        self.busy_servers.set(now, self.busy as f64);
-        if let Some(s) = &mut self.series {
-            s[1].set(now, self.busy as f64);
-        }
+        self.note_busy(now);
         match self.start_next(now) {
             Some((entity, waited)) => Finish::Next { entity, waited },
             None => Finish::Idle {
@@ -204,7 +222,7 @@ impl Pool {
     /// Statistics over `[stats_from, now]`.
     /// The time series up to `now`, if recorded.
     pub fn series(&self, now: f64) -> Option<PoolSeries> {
-        let [queue, busy] = self.series.as_deref()?;
+        let SeriesRecorder { queue, busy } = self.series.as_deref()?;
         let capacity = self.capacity.max(1) as f64;
         Some(PoolSeries {
             bin_h: queue.width(),

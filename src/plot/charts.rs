@@ -39,7 +39,6 @@ pub enum Figure {
     /// intervals shaded behind them.
     Panels {
         x_label: String,
-        log_x: bool,
         panels: Vec<(String, Vec<Curve>)>,
         bands: Vec<(String, f64, f64)>,
     },
@@ -100,9 +99,9 @@ fn categories(out: &RunOutputs) -> Categories {
             entries,
         };
     }
-    if out.manifest.variants.len() > 1 {
-        // A sweep: its variants are settings, read in sweep.csv and the
-        // frontier; per-category bars of one of them would mislead.
+    if out.is_sweep() {
+        // Its variants are settings, read in sweep.csv and the frontier;
+        // per-category bars of one of them would mislead.
         return Categories {
             kind: "sweep",
             entries: Vec::new(),
@@ -289,7 +288,6 @@ fn busiest_resources(out: &RunOutputs) -> Option<Chart> {
             .into(),
         figure: Figure::Panels {
             x_label: "time [days]".into(),
-            log_x: false,
             panels,
             bands: out
                 .manifest
@@ -358,7 +356,6 @@ fn frontier(out: &RunOutputs) -> Option<Chart> {
             .into(),
         figure: Figure::Panels {
             x_label: t.header[x_col].clone(),
-            log_x: false,
             panels,
             bands: Vec::new(),
         },
@@ -366,8 +363,8 @@ fn frontier(out: &RunOutputs) -> Option<Chart> {
 }
 
 fn heat_map(out: &RunOutputs) -> Option<Chart> {
-    if out.manifest.variants.len() > 1 && !out.variants_are_modes() {
-        return None; // a sweep (see `categories`)
+    if out.is_sweep() {
+        return None; // see `categories`
     }
     // Mean release time for each (region, mode), found at the (variant,
     // group) that `at` names.

@@ -200,6 +200,12 @@ impl RunOutputs {
         out
     }
 
+    /// True when the variants are settings of a sweep: several variants
+    /// that are not clearance modes.
+    pub fn is_sweep(&self) -> bool {
+        self.manifest.variants.len() > 1 && !self.variants_are_modes()
+    }
+
     /// True when the variants are clearance modes (a `compare` run).
     pub fn variants_are_modes(&self) -> bool {
         !self.comparison.is_empty()

@@ -3,7 +3,7 @@
 use std::error::Error;
 
 use plotters::coord::Shift;
-use plotters::coord::ranged1d::{SegmentedCoord, ValueFormatter};
+use plotters::coord::ranged1d::SegmentedCoord;
 use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -108,13 +108,12 @@ where
         }
         Figure::Panels {
             x_label,
-            log_x,
             panels,
             bands,
         } => {
             let parts = area.split_evenly((panels.len().max(1), 1));
             for (part, (title, curves)) in parts.iter().zip(panels) {
-                lines(part, title, x_label, *log_x, curves, bands)?;
+                lines(part, title, x_label, curves, bands)?;
             }
         }
         Figure::Heat {
@@ -279,7 +278,6 @@ fn lines<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     y_label: &str,
     x_label: &str,
-    log_x: bool,
     curves: &[Curve],
     bands: &[(String, f64, f64)],
 ) -> DrawResult
@@ -289,37 +287,15 @@ where
     let (x0, x1) = bounds(curves.iter().flat_map(|c| c.points.iter().map(|p| p.0)));
     let (y0, y1) = bounds(curves.iter().flat_map(|c| c.points.iter().map(|p| p.1)));
     let (y0, y1) = (y0.min(0.0), y1 + (y1 - y0.min(0.0)) * 0.1);
-    let mut builder = ChartBuilder::on(area);
-    builder
+    let mut c = ChartBuilder::on(area)
         .margin(12)
         .x_label_area_size(40)
-        .y_label_area_size(80);
-    if log_x {
-        let mut c = builder.build_cartesian_2d((x0.max(1e-6)..x1).log_scale(), y0..y1)?;
-        mesh_and_curves(&mut c, x_label, y_label, curves, bands, (y0, y1))?;
-    } else {
-        let mut c = builder.build_cartesian_2d(x0..x1, y0..y1)?;
-        mesh_and_curves(&mut c, x_label, y_label, curves, bands, (y0, y1))?;
-    }
-    Ok(())
-}
-
-fn mesh_and_curves<'a, DB: DrawingBackend + 'a, X: Ranged<ValueType = f64> + ValueFormatter<f64>>(
-    c: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
-    x_label: &str,
-    y_label: &str,
-    curves: &[Curve],
-    bands: &[(String, f64, f64)],
-    (y0, y1): (f64, f64),
-) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
+        .y_label_area_size(80)
+        .build_cartesian_2d(x0..x1, y0..y1)?;
     // Named periods (Double 11) as pale bands behind the curves, each
     // labelled at its top left.
-    let (xa, xb) = (c.x_range().start, c.x_range().end);
     for (name, from, until) in bands {
-        let (from, until) = (from.max(xa), until.min(xb));
+        let (from, until) = (from.max(x0), until.min(x1));
         if from >= until {
             continue;
         }
@@ -345,15 +321,15 @@ where
         .draw()?;
     for (i, curve) in curves.iter().enumerate() {
         let col = colour(i);
-        let pts = curve.points.clone();
+        let pts = curve.points.iter().copied();
         c.draw_series(LineSeries::new(pts.clone(), col.stroke_width(2)))?
             .label(curve.name.as_str())
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], col.stroke_width(2)));
-        if pts.len() <= 40 {
-            c.draw_series(pts.into_iter().map(|p| Circle::new(p, 3, col.filled())))?;
+        if curve.points.len() <= 40 {
+            c.draw_series(pts.map(|p| Circle::new(p, 3, col.filled())))?;
         }
     }
-    legend(c)?;
+    legend(&mut c)?;
     Ok(())
 }
 
