@@ -20,7 +20,7 @@ use crate::model::Mode;
 use crate::output::progress::Progress;
 use crate::output::run::{CHARTS_AND_REPORT, RunRecord, Variant, write_run};
 use crate::output::sweep::{FRONTIER_METRICS, SWEEP_METRICS, SweepVariant, wide_csv};
-use crate::output::{table, write_atomic};
+use crate::output::{Manifest, table, write_atomic};
 use crate::scenario::{self, Experiment, Overrides, Scenario, ScenarioError, diagnostics_text};
 use crate::sim::Record;
 use crate::{plot, report};
@@ -182,6 +182,18 @@ pub struct Common {
 }
 
 impl Common {
+    /// `--out`, or `output/<scenario name>[/<sub>]`: each command has its
+    /// own folder under the scenario's.
+    fn out_dir(&self, s: &Scenario, sub: Option<&str>) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| {
+            let dir = s.default_out_dir();
+            match sub {
+                Some(sub) => dir.join(sub),
+                None => dir,
+            }
+        })
+    }
+
     /// Seeds, replications and threads: the scenario's, unless overridden.
     /// Profiles (curves for the charts) are recorded unless `summary_only`.
     fn plan(&self, s: &Scenario, summary_only: bool) -> RunPlan {
@@ -246,6 +258,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// The last line a run-like command prints: how much was simulated, how
+/// fast, and where the results are.
+fn done_line(manifest: &Manifest, out: &Path, report: &Path) -> String {
+    format!(
+        "{} consignments simulated in {:.2} s; outputs in {}, report {}",
+        manifest.run.consignments_simulated,
+        manifest.run.wall_seconds,
+        out.display(),
+        report.display()
+    )
+}
+
 /// Draws the charts and writes the report of a finished run directory;
 /// returns the report's path.
 fn publish(dir: &Path) -> anyhow::Result<PathBuf> {
@@ -287,11 +311,7 @@ fn run_scenario(args: RunArgs) -> anyhow::Result<()> {
         eprint!("{}", diagnostics_text(&s.source_label, &s.warnings));
     }
     let plan = args.common.plan(&s, false);
-    let out = args
-        .common
-        .out
-        .clone()
-        .unwrap_or_else(|| s.default_out_dir());
+    let out = args.common.out_dir(&s, None);
     let started = Instant::now();
     let progress = Progress::new(1, plan.replications, args.quiet);
     let Some(mut results) = shard::execute(&args.common, &out, &[&s.model], plan, &progress)?
@@ -316,13 +336,7 @@ fn run_scenario(args: RunArgs) -> anyhow::Result<()> {
     let report = publish(&out)?;
     if !args.quiet {
         print!("{}", table::render(&title(&s, plan), &rows));
-        println!(
-            "{} consignments simulated in {:.2} s; outputs in {}, report {}",
-            manifest.run.consignments_simulated,
-            record.wall_seconds,
-            out.display(),
-            report.display()
-        );
+        println!("{}", done_line(&manifest, &out, &report));
     }
     Ok(())
 }

@@ -20,11 +20,7 @@ pub(super) fn compare(args: CompareArgs) -> anyhow::Result<()> {
         }
         None => built[0].0,
     };
-    let out = args
-        .common
-        .out
-        .clone()
-        .unwrap_or_else(|| s.default_out_dir().join("compare"));
+    let out = args.common.out_dir(&s, Some("compare"));
     let started = Instant::now();
     let models: Vec<_> = built.iter().map(|(_, v)| &v.model).collect();
     let progress = Progress::new(models.len(), plan.replications, args.quiet);
@@ -64,13 +60,7 @@ pub(super) fn compare(args: CompareArgs) -> anyhow::Result<()> {
             "{}",
             table::render_comparison(&title(&s, plan), &rows, &diffs, baseline.name())
         );
-        println!(
-            "{} consignments simulated in {:.2} s; outputs in {}, report {}",
-            manifest.run.consignments_simulated,
-            record.wall_seconds,
-            out.display(),
-            report.display()
-        );
+        println!("{}", done_line(&manifest, &out, &report));
     }
     Ok(())
 }

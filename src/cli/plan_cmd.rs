@@ -102,11 +102,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
             .next()
             .and_then(|c| c.parse::<u32>().ok())
     });
-    let out = args
-        .common
-        .out
-        .clone()
-        .unwrap_or_else(|| s.default_out_dir().join("plan"));
+    let out = args.common.out_dir(&s, Some("plan"));
     let record = RunRecord {
         scenario: &s,
         plan,

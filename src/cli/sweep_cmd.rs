@@ -40,11 +40,7 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         });
         built.push(v);
     }
-    let out = args
-        .common
-        .out
-        .clone()
-        .unwrap_or_else(|| s.default_out_dir().join("sweep"));
+    let out = args.common.out_dir(&s, Some("sweep"));
     let started = Instant::now();
     let models: Vec<_> = built.iter().map(|v| &v.model).collect();
     let progress = Progress::new(models.len(), plan.replications, args.quiet);
@@ -110,12 +106,9 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
             table::render_sweep(&title(&s, plan), &rows, &variants_meta)
         );
         println!(
-            "{} variants, {} consignments simulated in {:.2} s; outputs in {}, report {}",
+            "{} variants, {}",
             variants.len(),
-            manifest.run.consignments_simulated,
-            record.wall_seconds,
-            out.display(),
-            report.display()
+            done_line(&manifest, &out, &report)
         );
     }
     Ok(())
