@@ -136,42 +136,34 @@ mod tests {
         }
     }
 
+    /// An evaluation of capacity `c` whose metric is `metric(c)` ± 0.1.
+    fn judged(
+        target: &Target,
+        metric: impl Fn(f64) -> f64,
+    ) -> impl FnMut(u32) -> anyhow::Result<Evaluation> {
+        move |c| {
+            let e = est(metric(c as f64));
+            Ok(Evaluation {
+                capacity: c,
+                met: target.met_by(&e),
+                estimate: e,
+            })
+        }
+    }
+
     #[test]
     fn finds_the_smallest_capacity_with_few_evaluations() {
         let target = Target::parse("wait_mean_h<=1.0").unwrap();
         // A metric that falls with capacity: 100 / c.
-        let (evals, best) = search(1, 1000, |c| {
-            let e = est(100.0 / c as f64);
-            Ok(Evaluation {
-                capacity: c,
-                met: target.met_by(&e),
-                estimate: e,
-            })
-        })
-        .unwrap();
+        let (evals, best) = search(1, 1000, judged(&target, |c| 100.0 / c)).unwrap();
         // 100 / c + 0.1 <= 1  ⇔  c >= 111.1
         assert_eq!(best, Some(112));
         assert!(evals.len() <= 16, "{} evaluations", evals.len());
-        let (_, none) = search(1, 50, |c| {
-            let e = est(100.0 / c as f64);
-            Ok(Evaluation {
-                capacity: c,
-                met: target.met_by(&e),
-                estimate: e,
-            })
-        })
-        .unwrap();
+        let (_, none) = search(1, 50, judged(&target, |c| 100.0 / c)).unwrap();
         assert_eq!(none, None);
         // A plateau ends the search early.
-        let (evals, none) = search(1, 1_000_000, |c| {
-            let e = est((100.0 / c as f64).max(5.0));
-            Ok(Evaluation {
-                capacity: c,
-                met: target.met_by(&e),
-                estimate: e,
-            })
-        })
-        .unwrap();
+        let plateau = judged(&target, |c| (100.0 / c).max(5.0));
+        let (evals, none) = search(1, 1_000_000, plateau).unwrap();
         assert_eq!(none, None);
         assert!(evals.len() < 12, "{} evaluations", evals.len());
     }

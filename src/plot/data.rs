@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use serde::Deserialize;
 
 /// A `summary.csv` row.
@@ -155,13 +155,9 @@ fn read_table(path: &Path) -> anyhow::Result<Option<Table>> {
 impl RunOutputs {
     /// Loads a run directory written by `run`, `compare` or `sweep`.
     pub fn load(dir: &Path) -> anyhow::Result<Self> {
+        // `clearsim plot` checks for the manifest first and reports its
+        // absence as bad input; here a missing file is just unreadable.
         let manifest_path = dir.join("manifest.json");
-        if !manifest_path.exists() {
-            bail!(
-                "{} has no manifest.json: not the output directory of a clearsim run",
-                dir.display()
-            );
-        }
         let manifest_text = std::fs::read_to_string(&manifest_path)
             .with_context(|| format!("cannot read {}", manifest_path.display()))?;
         let manifest: ManifestInfo = serde_json::from_str(&manifest_text)
