@@ -56,13 +56,14 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
             results,
         })
         .collect();
+    let rate = params.iter().position(|p| p == RATE_PATH);
     let record = RunRecord {
         scenario: &s,
         plan,
         variants: &variants,
         diffs: &[],
         wall_seconds: started.elapsed().as_secs_f64(),
-        also_writes: if params.iter().any(|p| p == RATE_PATH) {
+        also_writes: if rate.is_some() {
             &["sweep.csv", "frontier.csv", "plots/", "report.html"]
         } else {
             &["sweep.csv", "plots/", "report.html"]
@@ -74,7 +75,7 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         &out.join("sweep.csv"),
         &wide_csv(&params, &variants_meta, &in_order, &rows, &SWEEP_METRICS)?,
     )?;
-    if let Some(rate) = params.iter().position(|p| p == RATE_PATH) {
+    if let Some(rate) = rate {
         // The frontier: for each targeting (and any other setting), the
         // inspection rate rising.
         let mut order = in_order.clone();
@@ -87,7 +88,7 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
                 .map(|(_, x)| x)
                 .collect();
             let r: f64 = v[rate].parse().unwrap_or(f64::NAN);
-            (others.into_iter().cloned().collect::<Vec<_>>(), r)
+            (others, r)
         };
         order.sort_by(|a, b| {
             let (ka, ra) = key(a);

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use crate::sim::ReplicationResult;
-use crate::stats::ci::CONFIDENCE;
+use crate::stats::ci::{CONFIDENCE, sample_variance};
 use crate::stats::{Estimate, student_t_quantile};
 
 /// A metric's difference `variant − baseline` across replications.
@@ -52,14 +52,7 @@ fn by_key(results: &[ReplicationResult]) -> ByKey {
 /// Welch's 95% half-width for the difference of two independent means.
 pub fn welch_half_width(a: &[f64], b: &[f64]) -> Option<f64> {
     let (na, nb) = (a.len() as f64, b.len() as f64);
-    if na < 2.0 || nb < 2.0 {
-        return None;
-    }
-    let var = |xs: &[f64], n: f64| {
-        let m = xs.iter().sum::<f64>() / n;
-        xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)
-    };
-    let (va, vb) = (var(a, na) / na, var(b, nb) / nb);
+    let (va, vb) = (sample_variance(a)? / na, sample_variance(b)? / nb);
     let se2 = va + vb;
     if se2 == 0.0 {
         return Some(0.0);

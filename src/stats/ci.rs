@@ -12,6 +12,16 @@ pub fn student_t_quantile(level: f64, df: f64) -> f64 {
     t.inverse_cdf(0.5 + level / 2.0)
 }
 
+/// The sample variance (divisor n − 1) of `xs`; `None` with fewer than two.
+pub fn sample_variance(xs: &[f64]) -> Option<f64> {
+    let n = xs.len();
+    if n < 2 {
+        return None;
+    }
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    Some(xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64)
+}
+
 /// Mean, 95% half-width and the number of replications that had a value.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Estimate {
@@ -35,10 +45,8 @@ impl Estimate {
             };
         }
         let mean = xs.iter().sum::<f64>() / n as f64;
-        let half_width = (n > 1).then(|| {
-            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-            student_t_quantile(CONFIDENCE, (n - 1) as f64) * (var / n as f64).sqrt()
-        });
+        let half_width = sample_variance(&xs)
+            .map(|var| student_t_quantile(CONFIDENCE, (n - 1) as f64) * (var / n as f64).sqrt());
         Self {
             mean: Some(mean),
             half_width,
