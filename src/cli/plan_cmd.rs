@@ -52,7 +52,8 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
     let open = spec.hours.open_fraction().max(f64::MIN_POSITIVE);
     let start = ((load / open).floor() as u32).saturating_add(1);
     let path = format!("resources.{}.capacity", args.resource);
-    let mut variants: Vec<Variant> = Vec::new();
+    // Each evaluated capacity's replications, by capacity.
+    let mut variants: Vec<(u32, Variant)> = Vec::new();
     let started = Instant::now();
     let evaluate = |c: u32| -> anyhow::Result<Evaluation> {
         let text = grid::apply(
@@ -88,7 +89,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
             ));
         };
         let estimate = row.estimate;
-        variants.push(Variant { name, results });
+        variants.push((c, Variant { name, results }));
         Ok(Evaluation {
             capacity: c,
             met: target.met_by(&estimate),
@@ -96,12 +97,8 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
         })
     };
     let (evals, best) = search(start, args.max, evaluate)?;
-    variants.sort_by_key(|v| {
-        v.name
-            .rsplit('=')
-            .next()
-            .and_then(|c| c.parse::<u32>().ok())
-    });
+    variants.sort_by_key(|(c, _)| *c);
+    let variants: Vec<Variant> = variants.into_iter().map(|(_, v)| v).collect();
     let out = args.common.out_dir(&s, Some("plan"));
     let record = RunRecord {
         scenario: &s,
@@ -126,17 +123,13 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
     sorted.sort_by_key(|e| e.capacity);
     for e in &sorted {
         let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
-        let upper = e
-            .estimate
-            .mean
-            .map(|m| m + e.estimate.half_width.unwrap_or(0.0));
         w.write_record([
             e.capacity.to_string(),
             group.clone(),
             target.metric.clone(),
             f(e.estimate.mean),
             f(e.estimate.half_width),
-            f(upper),
+            f(e.estimate.upper()),
             e.met.to_string(),
         ])?;
     }
@@ -160,7 +153,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
                 (Some(m), None) => format!("{m:.4}"),
                 _ => "-".into(),
             };
-            let upper = m.map_or("-".into(), |m| format!("{:.4}", m + h.unwrap_or(0.0)));
+            let upper = e.estimate.upper().map_or("-".into(), |u| format!("{u:.4}"));
             println!(
                 "{:>10} {shown:>24} {upper:>14} {:>6}",
                 e.capacity,

@@ -49,8 +49,7 @@ impl Target {
     /// Whether an estimate meets the target with its upper 95% bound (its
     /// mean alone with one replication).
     pub fn met_by(&self, e: &Estimate) -> bool {
-        let Some(mean) = e.mean else { return false };
-        let upper = mean + e.half_width.unwrap_or(0.0);
+        let Some(upper) = e.upper() else { return false };
         if self.strict {
             upper < self.bound
         } else {

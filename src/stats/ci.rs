@@ -54,6 +54,12 @@ impl Estimate {
         }
     }
 
+    /// The upper end of the 95% interval (the mean itself with one
+    /// replication): what `plan` judges a target by.
+    pub fn upper(&self) -> Option<f64> {
+        self.mean.map(|m| m + self.half_width.unwrap_or(0.0))
+    }
+
     /// Whether `value` lies inside the interval widened by `factor`.
     pub fn covers(&self, value: f64, factor: f64) -> bool {
         match (self.mean, self.half_width) {
