@@ -23,6 +23,11 @@ pub const FLAG_AUDIT: u16 = 1 << 10;
 pub const FLAG_TRACED: u16 = 1 << 11;
 
 pub const TRUTH_TAX: u16 = TRUTH_UNDERVALUED | TRUTH_MISCLASSIFIED;
+/// What document review can find: what the papers hide, value and tariff.
+pub const SEEN_BY_REVIEW: u16 = TRUTH_TAX;
+/// What a physical inspection (scan or manual) can find: prohibited goods,
+/// or goods not what the declaration says. It cannot see the price paid.
+pub const SEEN_BY_INSPECTION: u16 = TRUTH_PROHIBITED | TRUTH_MISCLASSIFIED;
 pub const NON_COMPLIANT: u16 = TRUTH_PROHIBITED | TRUTH_TAX;
 
 #[derive(Clone, Copy, Debug)]

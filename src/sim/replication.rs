@@ -374,19 +374,16 @@ impl<'m> Replication<'m> {
         let cons = self.slab.get_mut(c);
         match activity.step {
             StepKind::Lodgement => cons.lodged = now,
-            // Document review sees what the papers hide: value and tariff.
             StepKind::Review
-                if cons.has(TRUTH_TAX)
+                if cons.has(SEEN_BY_REVIEW)
                     && draw(cons, activity.step, DRAW_DETECTION).random::<f64>()
                         < activity.detection =>
             {
                 cons.flags |= FOUND;
             }
-            // Physical inspection sees the goods: prohibited or not what
-            // the declaration says. It cannot see the price paid.
             StepKind::Inspection | StepKind::Scan => {
                 cons.flags |= INSPECTED;
-                let visible = cons.flags & (TRUTH_PROHIBITED | TRUTH_MISCLASSIFIED);
+                let visible = cons.flags & SEEN_BY_INSPECTION;
                 let found = visible != 0
                     && draw(cons, activity.step, DRAW_DETECTION).random::<f64>()
                         < activity.detection;

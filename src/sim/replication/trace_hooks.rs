@@ -38,11 +38,12 @@ fn hidden(flags: u16) -> Hidden {
 /// consignment's flags before and after the step.
 fn finding(before: u16, after: u16, inspection: bool) -> Finding {
     let h = hidden(after);
-    let visible = if inspection {
-        h != Hidden::Undervalued
+    let seen = if inspection {
+        SEEN_BY_INSPECTION
     } else {
-        h != Hidden::Prohibited
+        SEEN_BY_REVIEW
     };
+    let visible = after & seen != 0;
     if h == Hidden::Compliant {
         Finding::Nothing
     } else if !visible {
