@@ -57,6 +57,17 @@ impl Consignment {
     pub fn has(&self, flag: u16) -> bool {
         self.flags & flag != 0
     }
+
+    /// When customs released it, for a consignment leaving at `now`: a
+    /// route without a release step releases on leaving.
+    #[inline]
+    pub fn released_by(&self, now: f64) -> f64 {
+        if self.released.is_nan() {
+            now
+        } else {
+            self.released
+        }
+    }
 }
 
 const FREE: u32 = u32::MAX;

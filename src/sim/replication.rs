@@ -14,7 +14,7 @@ use super::trace::Tracer;
 use crate::engine::rng::{self, SimRng, StreamId};
 use crate::engine::{Calendar, Finish, Pool, Request};
 use crate::model::customs::risk_score;
-use crate::model::{Condition, CreditClass, Model, StepKind, Targeting, TaxTiming};
+use crate::model::{Condition, CreditClass, Model, Policy, StepKind, Targeting, TaxTiming};
 use crate::stats::series::bin_width_for;
 
 /// Random-source kinds; with an index they name a stream (see `engine::rng`).
@@ -110,6 +110,19 @@ fn draw(c: &Consignment, step: StepKind, what: u64) -> Pcg64Mcg {
     let hi = rng::mix64(c.seed ^ tag);
     let lo = c.seed.rotate_left(29) ^ tag;
     Pcg64Mcg::new(((hi as u128) << 64) | lo as u128)
+}
+
+/// The post-release review of a consignment released with documentary
+/// non-compliance undetected ("first release, then review"): whether it
+/// finds it, and how long after release `[h]`. `None` when there is no
+/// such review to make.
+fn audit_outcome(cons: &Consignment, policy: &Policy) -> Option<(bool, f64)> {
+    if !(cons.has(FLAG_AUDIT) && cons.has(TRUTH_TAX) && !cons.has(FOUND)) {
+        return None;
+    }
+    let rng = &mut draw(cons, StepKind::Release, DRAW_AUDIT);
+    let hit = rng.random::<f64>() < policy.audit_detection;
+    Some((hit, policy.audit_delay.sample(rng)))
 }
 
 #[inline]
@@ -468,11 +481,7 @@ impl<'m> Replication<'m> {
             s.seized += 1;
             return;
         }
-        let released = if cons.released.is_nan() {
-            now
-        } else {
-            cons.released
-        };
+        let released = cons.released_by(now);
         let lodged = if cons.lodged.is_nan() {
             released
         } else {
@@ -516,13 +525,11 @@ impl<'m> Replication<'m> {
         }
         // "First release, then review": the tax centre reviews after release
         // and recovers what it finds, if that happens within the horizon.
-        if cons.has(FLAG_AUDIT) && cons.has(TRUTH_TAX) && !found {
-            let rng = &mut draw(&cons, StepKind::Release, DRAW_AUDIT);
-            let hit = rng.random::<f64>() < policy.audit_detection;
-            let delay = policy.audit_delay.sample(rng);
-            if hit && released + delay <= model.horizon {
-                s.revenue_recovered += evaded;
-            }
+        if let Some((hit, delay)) = audit_outcome(&cons, policy)
+            && hit
+            && released + delay <= model.horizon
+        {
+            s.revenue_recovered += evaded;
         }
     }
 }

@@ -4,10 +4,8 @@
 //! repeat comes from the consignment's own generators, so a traced run
 //! simulates exactly what an untraced one does.
 
-use rand::RngExt;
-
 use super::super::trace::*;
-use super::{DRAW_AUDIT, Exit, Replication, draw};
+use super::{Exit, Replication, audit_outcome};
 use crate::model::{Condition, CreditClass, Model, StepKind, Targeting, TaxTiming};
 use crate::sim::consignment::*;
 
@@ -240,33 +238,27 @@ impl Replication<'_> {
                 Outcome::Seized { at: now }
             }
             Exit::Released => {
-                let audit = cons.has(FLAG_AUDIT).then(|| {
-                    if cons.has(TRUTH_TAX) && !cons.has(FOUND) {
-                        let rng = &mut draw(cons, StepKind::Release, DRAW_AUDIT);
-                        let hit = rng.random::<f64>() < policy.audit_detection;
-                        let delay = policy.audit_delay.sample(rng);
-                        let h = hidden(cons.flags);
-                        Audit {
-                            at: cons.released + delay,
-                            finding: if hit {
-                                Finding::Found(h)
-                            } else {
-                                Finding::Missed(h)
-                            },
+                let audit = cons
+                    .has(FLAG_AUDIT)
+                    .then(|| match audit_outcome(cons, policy) {
+                        Some((hit, delay)) => {
+                            let h = hidden(cons.flags);
+                            Audit {
+                                at: cons.released + delay,
+                                finding: if hit {
+                                    Finding::Found(h)
+                                } else {
+                                    Finding::Missed(h)
+                                },
+                            }
                         }
-                    } else {
-                        Audit {
+                        None => Audit {
                             at: f64::NAN,
                             finding: finding(cons.flags, cons.flags, false),
-                        }
-                    }
-                });
+                        },
+                    });
                 Outcome::Released {
-                    released: if cons.released.is_nan() {
-                        now
-                    } else {
-                        cons.released
-                    },
+                    released: cons.released_by(now),
                     left: now,
                     audit,
                 }
