@@ -7,10 +7,13 @@
 
 pub mod customs;
 pub mod route;
+mod screening;
+pub mod supervision;
 
 use crate::engine::{ArrivalProcess, Dist, WorkingHours};
 pub use customs::{Channel, CreditClass, Targeting, TaxRule, TaxTiming, Truth};
 pub use route::{Condition, Mode, Route, RouteContext, RouteStep, StepKind};
+pub use supervision::{Decider, Supervision, SupervisionOverride};
 
 /// Index of a site in [`Model::sites`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -81,6 +84,10 @@ pub struct Site {
     /// The activity performed here for each site step, indexed by
     /// [`StepKind::index`].
     pub activities: [ActivityId; StepKind::SITE_STEPS],
+    /// The supervision rules this customs (or port) sets for itself where
+    /// integration is not in force (a port's are laid over its
+    /// customs').
+    pub supervision: SupervisionOverride,
 }
 
 /// An integrated clearance region (or, before integration, a group of
@@ -97,6 +104,11 @@ pub struct Region {
     /// The data-exchange delay between two customs where integration is not
     /// in force (an activity with step kind `Coordination`).
     pub coordination: Option<ActivityId>,
+    /// The region's uniform rules once integrated (over `[policy]`).
+    pub supervision: SupervisionOverride,
+    /// How much pooling the region's data raises its risk model's
+    /// discrimination (`None`: the policy's `pooled_data_gain`).
+    pub pooled_data_gain: Option<f64>,
 }
 
 /// Supervised road or rail transport from a port to an inland customs.
@@ -170,6 +182,39 @@ pub struct Stream {
     /// The named peaks of its arrivals (for charts; the arrival process
     /// holds the multipliers).
     pub peak_periods: Vec<PeakPeriod>,
+    /// Whose rules screen this stream, and the rules themselves (set by
+    /// [`Model::prepare_screening`]).
+    pub decider: Decider,
+    pub rules: Supervision,
+    /// Choice of entry port (see [`Choice`]).
+    pub choice: Choice,
+}
+
+/// Where an importer who could reach several entry ports sends its goods.
+///
+/// A stream with `alternative_ports` is split into one model stream per
+/// reachable port: the first (the stream as written) draws the arrivals;
+/// the others, generated at validation, share its id and attributes, have
+/// their own port and route, and receive only the consignments diverted to
+/// them. Compliant importers keep to their usual port (where their
+/// logistics are); a share `arbitrage_share` of the non-compliant ones go
+/// where their kind of non-compliance is least likely to be caught:
+/// regulatory arbitrage, the "blind spots" of uneven local supervision.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Choice {
+    /// For a generated alternative: the stream that draws its arrivals.
+    pub parent: Option<u32>,
+    /// For the stream as written: its generated alternatives.
+    pub alternatives: Vec<u32>,
+    /// Share of non-compliant importers who seek the laxest reachable port.
+    pub arbitrage_share: f64,
+    /// Per credit class and kind of non-compliance ([`NonCompliance::index`]):
+    /// the stream (self or an alternative) such an importer chooses when it
+    /// arbitrages (set by [`Model::prepare_screening`]).
+    pub laxest: [[u32; 3]; 3],
+    /// Expected share of the parent's arrivals that come here (1 for a
+    /// stream without alternatives), for offered-load estimates.
+    pub demand_share: f64,
 }
 
 /// A named period of raised demand, such as Double 11 `[h from start]`.
@@ -185,10 +230,19 @@ pub struct PeakPeriod {
 pub struct ClassScreening {
     /// Non-compliance prevalences of the class.
     pub truth: Truth,
-    /// Random targeting: the inspection probability.
-    pub inspect_probability: f64,
-    /// Risk-based targeting: the class's inspection multiplier (shifts the
-    /// score by its logarithm) and the stream's score threshold.
+    /// Physical inspection, decided on the security score.
+    pub inspection: Selection,
+    /// Document review, decided on the tax score.
+    pub review: Selection,
+}
+
+/// How one check selects consignments of one credit class.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Selection {
+    /// Random targeting: the probability of selection.
+    pub probability: f64,
+    /// Risk-based targeting: the class's multiplier (shifts the score by its
+    /// logarithm) and the stream's score threshold.
     pub credit_multiplier: f64,
     pub threshold: f64,
 }
@@ -203,6 +257,15 @@ pub struct Policy {
     /// Inspection multipliers by credit class (advanced, general,
     /// discredited): how much more often a class is picked.
     pub credit_inspection: [f64; 3],
+    /// Review multipliers by credit class: AEO importers' declarations are
+    /// reviewed less often.
+    pub credit_review: [f64; 3],
+    /// The default risk model's discrimination (see
+    /// [`Supervision::discrimination`]).
+    pub discrimination: f64,
+    /// Multiplier on discrimination where integration pools the data of
+    /// several customs into one risk profile.
+    pub pooled_data_gain: f64,
     /// Non-compliance multipliers by credit class.
     pub credit_risk: [f64; 3],
     pub tax_timing: TaxTiming,
@@ -226,12 +289,25 @@ impl Policy {
             inspection_rate,
             targeting: Targeting::Random,
             credit_inspection: [1.0; 3],
+            credit_review: [1.0; 3],
+            discrimination: 1.0,
+            pooled_data_gain: 1.0,
             credit_risk: [1.0; 3],
             tax_timing: TaxTiming::BeforeRelease,
             audit_delay: Dist::Deterministic { value: 720.0 },
             audit_detection: 0.8,
             undervaluation_factor: 0.5,
             misclassification_factor: 0.5,
+        }
+    }
+
+    /// The rules of the scenario as a whole: every decider's default.
+    pub fn rules(&self) -> Supervision {
+        Supervision {
+            review_rate: self.review_rate,
+            inspection_rate: self.inspection_rate,
+            targeting: self.targeting,
+            discrimination: self.discrimination,
         }
     }
 }
@@ -252,6 +328,8 @@ pub struct Model {
     pub activities: Vec<Activity>,
     pub streams: Vec<Stream>,
     pub policy: Policy,
+    /// Nationwide integration: the whole country is one integrated region.
+    pub nationwide: bool,
 }
 
 impl Model {
@@ -259,55 +337,19 @@ impl Model {
         &self.activities[id.0 as usize]
     }
 
-    /// Probability that a consignment following `stream`'s route performs
-    /// `step` (the product of its screening outcome and the hidden truth is
-    /// ignored: seizures only shorten routes).
-    pub fn step_probability(&self, step: &RouteStep) -> f64 {
+    /// Probability that a consignment of `stream` performs `step` of its
+    /// route (seizures, which only shorten routes, are ignored).
+    pub fn step_probability(&self, stream: &Stream, step: &RouteStep) -> f64 {
+        let rules = &stream.rules;
         match step.condition {
             Condition::Always => 1.0,
-            Condition::FlaggedForReview => self.policy.review_rate,
-            Condition::FlaggedForInspection => self.policy.inspection_rate,
-            Condition::FlaggedForScan => {
-                self.policy.inspection_rate * stream_scan_share(self, step)
-            }
+            Condition::FlaggedForReview => rules.review_rate,
+            Condition::FlaggedForInspection => rules.inspection_rate,
+            Condition::FlaggedForScan => rules.inspection_rate * stream_scan_share(self, step),
             Condition::FlaggedForManual => {
-                self.policy.inspection_rate * (1.0 - stream_scan_share(self, step))
+                rules.inspection_rate * (1.0 - stream_scan_share(self, step))
             }
-            Condition::NotFlaggedForInspection => 1.0 - self.policy.inspection_rate,
-        }
-    }
-
-    /// Derives each stream's per-credit-class screening parameters from its
-    /// mix, truth and data quality and the policy: random-targeting
-    /// probabilities normalised so the stream's expected inspection share is
-    /// the policy rate, or the risk-score threshold that gives that share.
-    pub fn prepare_screening(&mut self) {
-        let policy = self.policy.clone();
-        for s in &mut self.streams {
-            let mean_multiplier: f64 = (0..3)
-                .map(|c| s.credit_mix[c] * policy.credit_inspection[c])
-                .sum();
-            let classes: Vec<(f64, f64, f64)> = (0..3)
-                .map(|c| {
-                    let truth = s.truth.scaled(policy.credit_risk[c]);
-                    (s.credit_mix[c], truth.total(), policy.credit_inspection[c])
-                })
-                .collect();
-            let threshold =
-                customs::risk_threshold(policy.inspection_rate, s.data_quality, &classes);
-            for c in 0..3 {
-                let relative = if mean_multiplier > 0.0 {
-                    policy.credit_inspection[c] / mean_multiplier
-                } else {
-                    1.0
-                };
-                s.screening[c] = ClassScreening {
-                    truth: s.truth.scaled(policy.credit_risk[c]),
-                    inspect_probability: (policy.inspection_rate * relative).min(1.0),
-                    credit_multiplier: policy.credit_inspection[c],
-                    threshold,
-                };
-            }
+            Condition::NotFlaggedForInspection => 1.0 - rules.inspection_rate,
         }
     }
 
@@ -390,11 +432,11 @@ impl Model {
     pub fn offered_load(&self) -> Vec<f64> {
         let mut load = vec![0.0; self.pools.len()];
         for s in &self.streams {
-            let rate = s.arrivals.mean_weekly_rate();
+            let rate = s.arrivals.mean_weekly_rate() * s.choice.demand_share;
             for step in &s.route.steps {
                 let a = self.activity(step.activity);
                 if let Some(p) = a.pool {
-                    load[p.0 as usize] += rate * self.step_probability(step) * a.duration.mean();
+                    load[p.0 as usize] += rate * self.step_probability(s, step) * a.duration.mean();
                 }
             }
         }

@@ -58,30 +58,32 @@ fn hidden_name(h: Hidden) -> &'static str {
     }
 }
 
-/// Why screening did or did not order an inspection, with its numbers.
-fn inspection_why(s: &Screening) -> String {
-    match s.inspection {
-        InspectionChoice::RiskBased { score, threshold } => {
-            let cmp = if s.inspect { ">" } else { "≤" };
-            format!("risk score {score:.2} {cmp} threshold {threshold:.2}")
+/// Why screening did or did not select for a check, with its numbers.
+fn choice_why(choice: ScreeningChoice, selected: bool, score: &str, rate: &str) -> String {
+    match choice {
+        ScreeningChoice::RiskBased {
+            score: x,
+            threshold,
+        } => {
+            let cmp = if selected { ">" } else { "≤" };
+            format!("{score} {x:.2} {cmp} threshold {threshold:.2}")
         }
-        InspectionChoice::Random { draw, probability } => {
-            let cmp = if s.inspect { "<" } else { "≥" };
+        ScreeningChoice::Random { draw, probability } => {
+            let cmp = if selected { "<" } else { "≥" };
             format!(
-                "random draw {draw:.3} {cmp} {:.1}% inspection rate",
+                "random draw {draw:.3} {cmp} {:.1}% {rate}",
                 probability * 100.0
             )
         }
     }
 }
 
+fn inspection_why(s: &Screening) -> String {
+    choice_why(s.inspection, s.inspect, "security score", "inspection rate")
+}
+
 fn review_why(s: &Screening) -> String {
-    let cmp = if s.review { "<" } else { "≥" };
-    format!(
-        "random draw {:.3} {cmp} {:.0}% review rate",
-        s.review_draw,
-        s.review_rate * 100.0
-    )
+    choice_why(s.review_choice, s.review, "tax score", "review rate")
 }
 
 fn screening_line(s: &Screening) -> String {
@@ -96,7 +98,10 @@ fn screening_line(s: &Screening) -> String {
     } else {
         format!("no ({})", inspection_why(s))
     };
-    format!("document review {review}; physical inspection {inspection}")
+    format!(
+        "by {}: document review {review}; physical inspection {inspection}",
+        s.decider
+    )
 }
 
 /// A step's decision and the reason for it, in words.

@@ -103,6 +103,61 @@ pub enum TaxTiming {
     AfterRelease,
 }
 
+/// A kind of hidden non-compliance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NonCompliance {
+    /// Prohibited or restricted goods, safety and quarantine risks.
+    Prohibited,
+    /// A declared value below the price paid.
+    Undervalued,
+    /// Goods declared under a cheaper tariff heading.
+    Misclassified,
+}
+
+/// The two checks customs makes before release ("one declaration,
+/// step-by-step disposal": security risks at the port, tax risks on paper).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// Physical inspection (scan or manual): sees the goods.
+    Inspection,
+    /// Document review: sees the papers.
+    Review,
+}
+
+impl NonCompliance {
+    pub const ALL: [NonCompliance; 3] = [
+        NonCompliance::Prohibited,
+        NonCompliance::Undervalued,
+        NonCompliance::Misclassified,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Whether `check` can find this kind: inspection sees prohibited goods
+    /// and goods not what the declaration says, but not the price paid;
+    /// review sees what the papers hide, value and tariff. The one statement
+    /// of it: the simulation's flags and the risk scores both follow it.
+    pub const fn seen_by(self, check: Check) -> bool {
+        match (self, check) {
+            (NonCompliance::Prohibited, Check::Inspection) => true,
+            (NonCompliance::Prohibited, Check::Review) => false,
+            (NonCompliance::Undervalued, Check::Inspection) => false,
+            (NonCompliance::Undervalued, Check::Review) => true,
+            (NonCompliance::Misclassified, _) => true,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            NonCompliance::Prohibited => "prohibited",
+            NonCompliance::Undervalued => "undervalued",
+            NonCompliance::Misclassified => "misclassified",
+        }
+    }
+}
+
 /// Prevalence of each kind of non-compliance (mutually exclusive), for an
 /// importer of general credit.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -115,6 +170,24 @@ pub struct Truth {
 impl Truth {
     pub fn total(&self) -> f64 {
         self.prohibited + self.undervalued + self.misclassified
+    }
+
+    pub fn of(&self, kind: NonCompliance) -> f64 {
+        match kind {
+            NonCompliance::Prohibited => self.prohibited,
+            NonCompliance::Undervalued => self.undervalued,
+            NonCompliance::Misclassified => self.misclassified,
+        }
+    }
+
+    /// Prevalence of the kinds `check` can find: the share of consignments
+    /// whose risk score for that check carries a signal.
+    pub fn seen_by(&self, check: Check) -> f64 {
+        NonCompliance::ALL
+            .iter()
+            .filter(|k| k.seen_by(check))
+            .map(|k| self.of(*k))
+            .sum()
     }
 
     /// The prevalences for an importer whose risk is `multiplier` times
@@ -134,11 +207,20 @@ impl Truth {
     }
 }
 
-/// Risk score of a consignment under risk-based targeting:
-/// `d × [non-compliant] + ln(credit multiplier) + Z`, Z standard normal.
-pub fn risk_score(d: f64, non_compliant: bool, credit_multiplier: f64, z: f64) -> f64 {
-    let signal = if non_compliant { d } else { 0.0 };
+/// Risk score of a consignment for one check under risk-based targeting:
+/// `d × [carries what the check can find] + ln(credit multiplier) + Z`, Z
+/// standard normal. The security score (inspection) and the tax score
+/// (review) are two such scores with independent noise.
+pub fn risk_score(d: f64, signal: bool, credit_multiplier: f64, z: f64) -> f64 {
+    let signal = if signal { d } else { 0.0 };
     signal + credit_multiplier.ln() + z
+}
+
+/// The probability that a consignment whose score carries `signal` (d' or
+/// 0) and whose credit class shifts it by `ln(credit_multiplier)` scores
+/// above `threshold`.
+pub fn selection_probability(threshold: f64, signal: f64, credit_multiplier: f64) -> f64 {
+    Normal::standard().sf(threshold - signal - credit_multiplier.ln())
 }
 
 /// The score threshold above which a consignment is inspected so that the
@@ -152,13 +234,12 @@ pub fn risk_threshold(rate: f64, d: f64, classes: &[(f64, f64, f64)]) -> f64 {
     if rate >= 1.0 {
         return f64::NEG_INFINITY;
     }
-    let normal = Normal::standard();
     let share = |t: f64| -> f64 {
         classes
             .iter()
             .map(|&(w, p, m)| {
-                let shift = m.ln();
-                w * (p * normal.sf(t - d - shift) + (1.0 - p) * normal.sf(t - shift))
+                w * (p * selection_probability(t, d, m)
+                    + (1.0 - p) * selection_probability(t, 0.0, m))
             })
             .sum()
     };

@@ -53,6 +53,20 @@ pub struct RawPolicy {
     pub audit_detection: Option<Spanned<f64>>,
     pub undervaluation_factor: Option<Spanned<f64>>,
     pub misclassification_factor: Option<Spanned<f64>>,
+    pub credit_review: Option<Spanned<RawCredit>>,
+    pub discrimination: Option<Spanned<f64>>,
+    pub pooled_data_gain: Option<Spanned<f64>>,
+}
+
+/// A customs', a port's or a region's own supervision rules; what is left
+/// out comes from `[policy]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSupervision {
+    pub review_rate: Option<Spanned<f64>>,
+    pub inspection_rate: Option<Spanned<f64>>,
+    pub targeting: Option<Spanned<String>>,
+    pub discrimination: Option<Spanned<f64>>,
 }
 
 /// A study the file describes: `clearsim run FILE` carries it out.
@@ -86,6 +100,8 @@ pub struct RawRegion {
     pub integrated: Option<bool>,
     pub centre: Option<Spanned<String>>,
     pub coordination_delay: Option<Spanned<RawDist>>,
+    pub supervision: Option<Spanned<RawSupervision>>,
+    pub pooled_data_gain: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,6 +129,7 @@ pub struct RawSite {
     pub customs: Option<Spanned<String>>,
     pub calendar: Option<Spanned<String>>,
     pub steps: Option<RawSteps>,
+    pub supervision: Option<Spanned<RawSupervision>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -187,6 +204,8 @@ pub struct RawStream {
     pub advance_declaration_share: Option<Spanned<f64>>,
     pub two_step_share: Option<Spanned<f64>>,
     pub two_step_factor: Option<Spanned<f64>>,
+    pub alternative_ports: Option<Spanned<Vec<String>>>,
+    pub arbitrage_share: Option<Spanned<f64>>,
     #[serde(default)]
     pub peaks: Vec<Spanned<RawPeak>>,
 }

@@ -203,6 +203,7 @@ pub fn validate(
         activities,
         streams,
         policy,
+        nationwide: raw.nationwide.unwrap_or(false),
     };
     if !cx.d.has_errors() {
         model.prepare_screening();

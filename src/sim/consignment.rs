@@ -1,5 +1,7 @@
 //! Consignments in flight and the slab that stores them.
 
+use crate::model::customs::{Check, NonCompliance};
+
 /// Screening decisions, hidden truth and what customs has found, as bits.
 pub const FLAG_REVIEW: u16 = 1;
 pub const FLAG_INSPECT: u16 = 1 << 1;
@@ -23,12 +25,41 @@ pub const FLAG_AUDIT: u16 = 1 << 10;
 pub const FLAG_TRACED: u16 = 1 << 11;
 
 pub const TRUTH_TAX: u16 = TRUTH_UNDERVALUED | TRUTH_MISCLASSIFIED;
-/// What document review can find: what the papers hide, value and tariff.
-pub const SEEN_BY_REVIEW: u16 = TRUTH_TAX;
-/// What a physical inspection (scan or manual) can find: prohibited goods,
-/// or goods not what the declaration says. It cannot see the price paid.
-pub const SEEN_BY_INSPECTION: u16 = TRUTH_PROHIBITED | TRUTH_MISCLASSIFIED;
+/// What document review can find (see [`NonCompliance::seen_by`]).
+pub const SEEN_BY_REVIEW: u16 = seen_mask(Check::Review);
+/// What a physical inspection (scan or manual) can find.
+pub const SEEN_BY_INSPECTION: u16 = seen_mask(Check::Inspection);
 pub const NON_COMPLIANT: u16 = TRUTH_PROHIBITED | TRUTH_TAX;
+
+/// The truth flag of a kind of non-compliance.
+pub const fn truth_flag(kind: NonCompliance) -> u16 {
+    match kind {
+        NonCompliance::Prohibited => TRUTH_PROHIBITED,
+        NonCompliance::Undervalued => TRUTH_UNDERVALUED,
+        NonCompliance::Misclassified => TRUTH_MISCLASSIFIED,
+    }
+}
+
+/// The truth flags of the kinds `check` can find.
+const fn seen_mask(check: Check) -> u16 {
+    let mut mask = 0;
+    let mut i = 0;
+    while i < NonCompliance::ALL.len() {
+        if NonCompliance::ALL[i].seen_by(check) {
+            mask |= truth_flag(NonCompliance::ALL[i]);
+        }
+        i += 1;
+    }
+    mask
+}
+
+/// The kind of non-compliance a consignment's flags hold, if any.
+#[inline]
+pub fn kind_of(flags: u16) -> Option<NonCompliance> {
+    NonCompliance::ALL
+        .into_iter()
+        .find(|k| flags & truth_flag(*k) != 0)
+}
 
 #[derive(Clone, Copy, Debug)]
 pub struct Consignment {

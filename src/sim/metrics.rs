@@ -127,10 +127,14 @@ pub struct CellStats {
     /// undetected at release.
     pub leakage: u64,
     /// Tax assessed at release, tax escaping at release, and tax recovered
-    /// by post-release review within the horizon `[yuan]`.
+    /// by post-release review `[yuan]`. Reviews are followed to their
+    /// outcome even when it falls after the horizon (the part that does is
+    /// also counted on its own), so a short run does not read as lost
+    /// revenue.
     pub revenue_assessed: f64,
     pub revenue_evaded: f64,
     pub revenue_recovered: f64,
+    pub revenue_recovered_after_horizon: f64,
     pub in_system: TimeWeighted,
     /// Consignments of the cohort still in the system at the horizon (set
     /// at the end).
@@ -159,6 +163,7 @@ impl CellStats {
         self.revenue_assessed += o.revenue_assessed;
         self.revenue_evaded += o.revenue_evaded;
         self.revenue_recovered += o.revenue_recovered;
+        self.revenue_recovered_after_horizon += o.revenue_recovered_after_horizon;
         self.in_system_end += o.in_system_end;
         let area = self.in_system.area_until(now) + o.in_system.area_until(now);
         self.in_system = TimeWeighted::with_area(now, area);
@@ -209,6 +214,10 @@ pub fn push_cell(out: &mut Vec<Observation>, group: &str, s: &CellStats, now: f6
     push("revenue_assessed_yuan", Some(s.revenue_assessed));
     push("revenue_evaded_yuan", Some(s.revenue_evaded));
     push("revenue_recovered_yuan", Some(s.revenue_recovered));
+    push(
+        "revenue_recovered_after_horizon_yuan",
+        Some(s.revenue_recovered_after_horizon),
+    );
 }
 
 /// Appends a pool's observations under `resource=<id>`.

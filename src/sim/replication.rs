@@ -164,8 +164,12 @@ impl<'m> Replication<'m> {
         if self.model.warmup > 0.0 {
             self.calendar.schedule(self.model.warmup, Event::WarmupEnd);
         }
-        for s in 0..self.model.streams.len() {
-            self.schedule_arrival(s as u32);
+        for (s, stream) in self.model.streams.iter().enumerate() {
+            // A generated alternative port receives only what its parent's
+            // arrivals divert to it.
+            if stream.choice.parent.is_none() {
+                self.schedule_arrival(s as u32);
+            }
         }
         while let Some((t, event)) = self.calendar.pop() {
             if t > self.stop_at {
@@ -202,12 +206,12 @@ impl<'m> Replication<'m> {
         self.schedule_arrival(s);
         self.consignments += 1;
         let model = self.model;
-        let stream = &model.streams[s as usize];
+        let written = &model.streams[s as usize];
         let policy = &model.policy;
         let rng = &mut self.screening_rngs[s as usize];
-        let u: [f64; 7] = std::array::from_fn(|_| rng.random());
+        let u: [f64; 8] = std::array::from_fn(|_| rng.random());
         let own_seed: u64 = rng.random();
-        let value = stream.value.sample(&mut self.value_rngs[s as usize]);
+        let value = written.value.sample(&mut self.value_rngs[s as usize]);
         let [
             u_credit,
             u_truth,
@@ -216,18 +220,18 @@ impl<'m> Replication<'m> {
             u_scan,
             u_advance,
             u_two_step,
+            u_arbitrage,
         ] = u;
 
         let mut acc = 0.0;
         let credit = CreditClass::ALL
             .iter()
             .position(|c| {
-                acc += stream.credit_mix[c.index()];
+                acc += written.credit_mix[c.index()];
                 u_credit < acc
             })
             .unwrap_or(CreditClass::General.index());
-        let class = &stream.screening[credit];
-        let t = &class.truth;
+        let t = &written.screening[credit].truth;
         let mut flags = if u_truth < t.prohibited {
             TRUTH_PROHIBITED
         } else if u_truth < t.prohibited + t.undervalued {
@@ -237,21 +241,58 @@ impl<'m> Replication<'m> {
         } else {
             0
         };
-        if u_review < policy.review_rate {
+        // An importer who could use several ports and has something to hide
+        // may pick the one least likely to catch it.
+        let choice = &written.choice;
+        let drawn_by = s as usize;
+        let s = match kind_of(flags) {
+            Some(kind) if u_arbitrage < choice.arbitrage_share => {
+                choice.laxest[credit][kind.index()]
+            }
+            _ => s,
+        };
+        let stream = &model.streams[s as usize];
+        let class = &stream.screening[credit];
+        let d = stream.separation();
+        // The security score decides inspection, the tax score review; each
+        // carries a signal only for what its check can find. Both noises are
+        // drawn whenever targeting is risk-based, so the draws line up
+        // across policies.
+        let (review, inspect, scores) = match stream.rules.targeting {
+            Targeting::Random => (
+                u_review < class.review.probability,
+                u_inspect < class.inspection.probability,
+                [f64::NAN; 2],
+            ),
+            Targeting::RiskBased => {
+                let risk = &mut self.risk_rngs[drawn_by];
+                let z_security: f64 = StandardNormal.sample(risk);
+                let z_tax: f64 = StandardNormal.sample(risk);
+                let security = risk_score(
+                    d,
+                    flags & SEEN_BY_INSPECTION != 0,
+                    class.inspection.credit_multiplier,
+                    z_security,
+                );
+                let tax = risk_score(
+                    d,
+                    flags & SEEN_BY_REVIEW != 0,
+                    class.review.credit_multiplier,
+                    z_tax,
+                );
+                (
+                    tax > class.review.threshold,
+                    security > class.inspection.threshold,
+                    [tax, security],
+                )
+            }
+        };
+        if review {
             flags |= match policy.tax_timing {
                 TaxTiming::BeforeRelease => FLAG_REVIEW,
                 TaxTiming::AfterRelease => FLAG_AUDIT,
             };
         }
-        let (inspect, score) = match policy.targeting {
-            Targeting::Random => (u_inspect < class.inspect_probability, f64::NAN),
-            Targeting::RiskBased => {
-                let nc = flags & NON_COMPLIANT != 0;
-                let z: f64 = StandardNormal.sample(&mut self.risk_rngs[s as usize]);
-                let score = risk_score(stream.data_quality, nc, class.credit_multiplier, z);
-                (score > class.threshold, score)
-            }
-        };
         if inspect {
             flags |= FLAG_INSPECT;
             if u_scan < stream.scan_share {
@@ -284,7 +325,7 @@ impl<'m> Replication<'m> {
         cell.in_system.set(self.now, n);
         let c = self.slab.insert(cons);
         if self.trace.is_some() {
-            self.trace_arrival(c, u_review, u_inspect, score);
+            self.trace_arrival(c, [u_review, u_inspect], scores);
         }
         self.advance(c);
     }
@@ -524,12 +565,14 @@ impl<'m> Replication<'m> {
             s.leakage += 1;
         }
         // "First release, then review": the tax centre reviews after release
-        // and recovers what it finds, if that happens within the horizon.
-        if let Some((hit, delay)) = audit_outcome(&cons, policy)
-            && hit
-            && released + delay <= model.horizon
-        {
+        // and recovers what it finds. The review is followed to its outcome
+        // even past the horizon: cutting it off would count a slow review
+        // as revenue lost.
+        if let Some((true, delay)) = audit_outcome(&cons, policy) {
             s.revenue_recovered += evaded;
+            if released + delay > model.horizon {
+                s.revenue_recovered_after_horizon += evaded;
+            }
         }
     }
 }

@@ -30,27 +30,29 @@ pub enum Hidden {
     Misclassified,
 }
 
-/// Why screening did or did not order a physical inspection.
+/// Why screening did or did not select a consignment for a check.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum InspectionChoice {
+pub enum ScreeningChoice {
     /// Random targeting: selected if `draw < probability`.
     Random { draw: f64, probability: f64 },
-    /// Risk-based targeting: selected if `score > threshold`.
+    /// Risk-based targeting: selected if `score > threshold` (the tax score
+    /// for review, the security score for inspection).
     RiskBased { score: f64, threshold: f64 },
 }
 
 /// The screening decisions taken on arrival (see `on_arrival`).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Screening {
-    /// Flagged for document (tax) review: `review_draw < review_rate`.
+    /// Whose rules screened it (a customs, a region, the nation).
+    pub decider: String,
+    /// Flagged for document (tax) review.
     pub review: bool,
     /// The review is deferred to after release ("first release, then
     /// review").
     pub review_after_release: bool,
-    pub review_draw: f64,
-    pub review_rate: f64,
+    pub review_choice: ScreeningChoice,
     pub inspect: bool,
-    pub inspection: InspectionChoice,
+    pub inspection: ScreeningChoice,
     /// Inspected by scanner rather than by hand (when inspected).
     pub scan: bool,
     /// The declaration was lodged before the goods arrived.
@@ -277,12 +279,15 @@ mod tests {
                 hidden: Hidden::Compliant,
                 value: 0.0,
                 screening: Screening {
+                    decider: String::new(),
                     review: false,
                     review_after_release: false,
-                    review_draw: 0.5,
-                    review_rate: 0.1,
+                    review_choice: ScreeningChoice::Random {
+                        draw: 0.5,
+                        probability: 0.1,
+                    },
                     inspect: false,
-                    inspection: InspectionChoice::Random {
+                    inspection: ScreeningChoice::Random {
                         draw: 0.5,
                         probability: 0.1,
                     },

@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::super::raw::{RawLink, RawRegion, RawSite};
 use super::places::{lookup, unique_id};
-use super::values::{distribution, missing};
+use super::values::{distribution, missing, number_in};
 use super::{Context, at};
 use crate::engine::Dist;
 use crate::model::{
@@ -54,12 +54,26 @@ pub(super) fn regions(cx: &mut Context, raw: &[Spanned<RawRegion>], sites: &[Sit
             }
             Some(site)
         });
+        let supervision =
+            super::policy::supervision(d, &format!("{path}.supervision"), &r.supervision);
+        let pooled_data_gain = r.pooled_data_gain.as_ref().and_then(|g| {
+            number_in(
+                d,
+                &format!("{path}.pooled_data_gain"),
+                &at(g),
+                *g.get_ref(),
+                0.0,
+                super::policy::MAX_DISCRIMINATION,
+            )
+        });
         out.push(Region {
             name: r.name.clone().unwrap_or_else(|| id.clone()),
             id,
             integrated: r.integrated.unwrap_or(true),
             centre,
             coordination: None,
+            supervision,
+            pooled_data_gain,
         });
     }
     out

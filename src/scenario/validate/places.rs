@@ -145,6 +145,8 @@ pub(super) fn site_headers(cx: &mut Context, raw: &[Spanned<RawSite>]) -> Vec<Si
                 SiteKind::Customs
             }
         };
+        let supervision =
+            super::policy::supervision(d, &format!("{path}.supervision"), &s.supervision);
         sites.push(Site {
             name: s.name.clone().unwrap_or_else(|| id.clone()),
             id,
@@ -152,6 +154,7 @@ pub(super) fn site_headers(cx: &mut Context, raw: &[Spanned<RawSite>]) -> Vec<Si
             region: None,
             customs: None,
             activities: [ActivityId(0); StepKind::SITE_STEPS],
+            supervision,
         });
     }
     sites
@@ -373,7 +376,7 @@ pub(super) fn check_capacity(d: &mut Diagnostics, raw: &[Spanned<RawResource>], 
     for s in &model.streams {
         for step in &s.route.steps {
             if let Some(p) = model.activity(step.activity).pool
-                && model.step_probability(step) > 0.0
+                && model.step_probability(s, step) > 0.0
             {
                 used[p.0 as usize] = true;
             }

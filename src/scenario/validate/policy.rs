@@ -4,11 +4,20 @@
 use toml::Spanned;
 
 use super::super::diagnostics::Diagnostics;
-use super::super::raw::{RawCredit, RawScenario};
+use super::super::raw::{RawCredit, RawScenario, RawSupervision};
 use super::at;
 use super::values::{distribution, missing, number_in, optional_choice, optional_number};
 use crate::engine::Dist;
-use crate::model::{Policy, Targeting, TaxTiming};
+use crate::model::{Policy, SupervisionOverride, Targeting, TaxTiming};
+
+/// The targeting methods by their names in the file.
+const TARGETINGS: [(&str, Targeting); 2] = [
+    ("random", Targeting::Random),
+    ("risk_based", Targeting::RiskBased),
+];
+/// Largest multiplier on a risk model's separation d' (discrimination,
+/// pooled-data gain): d' = 3 already separates almost perfectly.
+pub(super) const MAX_DISCRIMINATION: f64 = 10.0;
 
 /// Default inspection multipliers by credit class: AEO importers are
 /// picked far less often, discredited ones far more (China's 2019 rates
@@ -16,6 +25,11 @@ use crate::model::{Policy, Targeting, TaxTiming};
 const CREDIT_INSPECTION: [f64; 3] = [0.2, 1.0, 10.0];
 /// Default non-compliance multipliers by credit class.
 const CREDIT_RISK: [f64; 3] = [0.3, 1.0, 5.0];
+/// Default review multipliers by credit class: the same treatment as for
+/// inspection, the AEO benefit of "fewer document reviews" (GACC credit
+/// management measures give advanced-certified enterprises a lower rate of
+/// document review as well as of inspection).
+const CREDIT_REVIEW: [f64; 3] = [0.2, 1.0, 10.0];
 /// Default delay from release to the outcome of a post-release review:
 /// 30 days `[h]`.
 const AUDIT_DELAY_H: f64 = 720.0;
@@ -79,11 +93,32 @@ pub(super) fn policy(d: &mut Diagnostics, raw: &RawScenario) -> Policy {
         d,
         "policy.targeting",
         &p.targeting,
-        &[
-            ("random", Targeting::Random),
-            ("risk_based", Targeting::RiskBased),
-        ],
+        &TARGETINGS,
         Targeting::Random,
+    );
+    policy.discrimination = optional_number(
+        d,
+        "policy.discrimination",
+        &p.discrimination,
+        0.0,
+        MAX_DISCRIMINATION,
+        1.0,
+    );
+    policy.pooled_data_gain = optional_number(
+        d,
+        "policy.pooled_data_gain",
+        &p.pooled_data_gain,
+        0.0,
+        MAX_DISCRIMINATION,
+        1.0,
+    );
+    policy.credit_review = credit(
+        d,
+        "policy.credit_review",
+        &p.credit_review,
+        f64::MIN_POSITIVE,
+        1e6,
+        CREDIT_REVIEW,
     );
     policy.tax_timing = optional_choice(
         d,
@@ -147,4 +182,35 @@ pub(super) fn policy(d: &mut Diagnostics, raw: &RawScenario) -> Policy {
         0.5,
     );
     policy
+}
+
+/// A customs', port's or region's own rules (`path` is its
+/// `supervision` table); absent keys are left to `[policy]`.
+pub(super) fn supervision(
+    d: &mut Diagnostics,
+    path: &str,
+    raw: &Option<Spanned<RawSupervision>>,
+) -> SupervisionOverride {
+    let Some(raw) = raw else {
+        return SupervisionOverride::default();
+    };
+    let r = raw.get_ref();
+    let number = |d: &mut Diagnostics, key: &str, v: &Option<Spanned<f64>>, hi: f64| {
+        v.as_ref()
+            .and_then(|v| number_in(d, &format!("{path}.{key}"), &at(v), *v.get_ref(), 0.0, hi))
+    };
+    SupervisionOverride {
+        review_rate: number(d, "review_rate", &r.review_rate, 1.0),
+        inspection_rate: number(d, "inspection_rate", &r.inspection_rate, 1.0),
+        discrimination: number(d, "discrimination", &r.discrimination, MAX_DISCRIMINATION),
+        targeting: r.targeting.as_ref().map(|_| {
+            optional_choice(
+                d,
+                &format!("{path}.targeting"),
+                &r.targeting,
+                &TARGETINGS,
+                Targeting::Random,
+            )
+        }),
+    }
 }

@@ -13,7 +13,8 @@ use super::values::{self, missing, number_in};
 use super::{Context, at};
 use crate::engine::{ArrivalProcess, Peak};
 use crate::model::{
-    Condition, Link, Mode, PeakPeriod, Region, Route, RouteContext, Site, SiteId, SiteKind, Stream,
+    Choice, Condition, Decider, Link, Mode, PeakPeriod, Region, Route, RouteContext, Site, SiteId,
+    SiteKind, Stream,
 };
 
 /// The validated network streams are routed through.
@@ -51,6 +52,8 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
     let mut ids = HashMap::new();
     let mut first = HashMap::new();
     let mut out = Vec::new();
+    let mut pending = Vec::new();
+    let cx_rules = crate::model::Policy::basic(0.0, 0.0).rules();
     for (i, s) in raw.iter().enumerate() {
         let path = format!("streams[{i}]");
         let span = at(s);
@@ -210,6 +213,32 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             None => Route { steps: Vec::new() },
         };
         route.drop_empty_steps(net.activities);
+        let alternatives = alternative_ports(cx, &path, s, port, sites);
+        let arbitrage_share = values::optional_number(
+            &mut cx.d,
+            &format!("{path}.arbitrage_share"),
+            &s.arbitrage_share,
+            0.0,
+            1.0,
+            0.0,
+        );
+        if arbitrage_share > 0.0
+            && alternatives.is_empty()
+            && let Some(a) = &s.arbitrage_share
+        {
+            cx.d.warning(
+                &format!("{path}.arbitrage_share"),
+                Some(at(a)),
+                "has no effect: the stream lists no alternative_ports to move to",
+            );
+        }
+        let d = &mut cx.d;
+        for (k, alt) in alternatives {
+            let alt_path = format!("{path}.alternative_ports[{k}]");
+            let mut r = self::route(d, &alt_path, &span, net, mode, alt, home);
+            r.drop_empty_steps(net.activities);
+            pending.push((out.len(), alt, r));
+        }
         out.push(Stream {
             id,
             port: port.unwrap_or(SiteId(0)),
@@ -229,7 +258,72 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             two_step_factor: attrs.two_step_factor,
             screening: Default::default(),
             peak_periods,
+            decider: Decider::National,
+            rules: cx_rules,
+            choice: Choice {
+                arbitrage_share,
+                demand_share: 1.0,
+                ..Choice::default()
+            },
         });
+    }
+    // Alternative ports become streams of their own after every written
+    // one, so that adding an alternative shifts no other stream's random
+    // numbers.
+    for (parent, port, route) in pending {
+        let index = out.len() as u32;
+        let p = &mut out[parent];
+        p.choice.alternatives.push(index);
+        let mut alt = p.clone();
+        alt.choice = Choice {
+            parent: Some(parent as u32),
+            ..Choice::default()
+        };
+        alt.port = port;
+        alt.scan_share = route_scan_share(&route, net);
+        alt.route = route;
+        alt.peak_periods.clear();
+        out.push(alt);
+    }
+    out
+}
+
+/// The other entry ports a stream's importers can reach: known entry
+/// points, neither the stream's own port nor listed twice.
+fn alternative_ports(
+    cx: &mut Context,
+    path: &str,
+    s: &RawStream,
+    port: Option<SiteId>,
+    sites: &[Site],
+) -> Vec<(usize, SiteId)> {
+    let Some(list) = &s.alternative_ports else {
+        return Vec::new();
+    };
+    let mut out: Vec<(usize, SiteId)> = Vec::new();
+    for (k, name) in list.get_ref().iter().enumerate() {
+        let key = format!("{path}.alternative_ports[{k}]");
+        let spanned = Spanned::new(at(list), name.clone());
+        let Some(id) = lookup(&mut cx.d, &cx.site_index, &key, &spanned, "site") else {
+            continue;
+        };
+        let problem = if !sites[id.0 as usize].kind.is_entry_point() {
+            Some(format!(
+                "site {name:?} is not an entry port; list ports, postal hubs, e-commerce sites or bonded zones"
+            ))
+        } else if Some(id) == port {
+            Some(format!(
+                "{name:?} is the stream's own port; list only the other ports its importers could use"
+            ))
+        } else if out.iter().any(|(_, o)| *o == id) {
+            Some(format!("{name:?} is listed twice"))
+        } else {
+            None
+        };
+        match problem {
+            Some(msg) => cx.d.error(&key, Some(at(list)), msg),
+            None => out.push((k, id)),
+        }
     }
     out
 }

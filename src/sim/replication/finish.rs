@@ -45,9 +45,20 @@ impl Replication<'_> {
             metric: "officer_hours",
             value: Some(officer_hours),
         });
-        if model.streams.len() > 1 {
-            for (i, s) in model.streams.iter().enumerate() {
-                let m = merged(&mut (i * 3..i * 3 + 3));
+        // A stream as written, with the alternative ports its importers
+        // moved to.
+        let written: Vec<(usize, &crate::model::Stream)> = model
+            .streams
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.choice.parent.is_none())
+            .collect();
+        if written.len() > 1 {
+            for (i, s) in written {
+                let members = std::iter::once(i)
+                    .chain(s.choice.alternatives.iter().map(|a| *a as usize))
+                    .flat_map(|k| k * 3..k * 3 + 3);
+                let m = merged(&mut members.into_iter());
                 push_cell(&mut out, &format!("stream={}", s.id), &m, now, window);
             }
         }

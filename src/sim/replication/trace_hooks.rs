@@ -60,13 +60,7 @@ impl Replication<'_> {
     /// wants it.
     #[cold]
     #[inline(never)]
-    pub(super) fn trace_arrival(
-        &mut self,
-        c: u32,
-        review_draw: f64,
-        inspect_draw: f64,
-        score: f64,
-    ) {
+    pub(super) fn trace_arrival(&mut self, c: u32, draws: [f64; 2], scores: [f64; 2]) {
         let model = self.model;
         let now = self.now;
         let number = self.consignments;
@@ -79,23 +73,23 @@ impl Replication<'_> {
             return;
         }
         let class = &stream.screening[cons.credit as usize];
-        let policy = &model.policy;
-        let screening = Screening {
-            review: cons.has(FLAG_REVIEW | FLAG_AUDIT),
-            review_after_release: policy.tax_timing == TaxTiming::AfterRelease,
-            review_draw,
-            review_rate: policy.review_rate,
-            inspect: cons.has(FLAG_INSPECT),
-            inspection: match policy.targeting {
-                Targeting::Random => InspectionChoice::Random {
-                    draw: inspect_draw,
-                    probability: class.inspect_probability,
-                },
-                Targeting::RiskBased => InspectionChoice::RiskBased {
-                    score,
-                    threshold: class.threshold,
-                },
+        let choice = |k: usize, sel: &crate::model::Selection| match stream.rules.targeting {
+            Targeting::Random => ScreeningChoice::Random {
+                draw: draws[k],
+                probability: sel.probability,
             },
+            Targeting::RiskBased => ScreeningChoice::RiskBased {
+                score: scores[k],
+                threshold: sel.threshold,
+            },
+        };
+        let screening = Screening {
+            decider: model.decider_name(stream.decider),
+            review: cons.has(FLAG_REVIEW | FLAG_AUDIT),
+            review_after_release: model.policy.tax_timing == TaxTiming::AfterRelease,
+            review_choice: choice(0, &class.review),
+            inspect: cons.has(FLAG_INSPECT),
+            inspection: choice(1, &class.inspection),
             scan: cons.has(FLAG_SCAN),
             advance: cons.has(FLAG_ADVANCE),
             two_step: cons.has(FLAG_TWO_STEP),
