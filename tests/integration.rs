@@ -1,0 +1,306 @@
+//! Clearance integration by mechanism: local rulebooks, one regional (or
+//! national) rulebook on pooled data, and importers who pick the laxest
+//! port. Each effect is read off real runs of the binary, with paired
+//! confidence intervals (variants of a sweep share their replication seeds).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use clearsim::stats::ci::student_t_quantile;
+use common::{clearsim, ok, repo_path};
+
+const STUDY: &str = "scenarios/studies/integration_blind_spots.toml";
+
+/// `replications.csv` as (variant, group, metric) → values by replication.
+type Reps = BTreeMap<(String, String, String), Vec<f64>>;
+
+fn read_reps(dir: &Path) -> Reps {
+    let mut r = csv::Reader::from_path(dir.join("replications.csv")).expect("replications.csv");
+    let mut out = Reps::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let value: f64 = rec[5].parse().unwrap_or(f64::NAN);
+        out.entry((rec[0].to_string(), rec[3].to_string(), rec[4].to_string()))
+            .or_default()
+            .push(value);
+    }
+    out
+}
+
+fn values<'a>(reps: &'a Reps, variant: &str, group: &str, metric: &str) -> &'a [f64] {
+    reps.get(&(variant.into(), group.into(), metric.into()))
+        .unwrap_or_else(|| panic!("no {variant} / {group} / {metric} in replications.csv"))
+}
+
+/// Mean and 95% half-width of the paired difference `a − b`.
+fn paired(a: &[f64], b: &[f64]) -> (f64, f64) {
+    assert_eq!(a.len(), b.len());
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, student_t_quantile(0.95, n - 1.0) * (var / n).sqrt())
+}
+
+/// Asserts `a − b` is positive beyond its paired 95% interval.
+fn clearly_more(label: &str, a: &[f64], b: &[f64]) -> f64 {
+    let (mean, half) = paired(a, b);
+    println!("{label}: difference {mean:.2} ± {half:.2}");
+    assert!(
+        mean - half > 0.0,
+        "{label}: difference {mean} ± {half} is not clearly above 0"
+    );
+    mean
+}
+
+fn sweep(dir: &Path, settings: &[&str]) -> Reps {
+    let file = repo_path(STUDY);
+    let mut args = vec![
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+        "--quiet",
+    ];
+    for s in settings {
+        args.extend(["--set", s]);
+    }
+    ok(&args);
+    read_reps(dir)
+}
+
+const LOCAL: &str = "regions.jingjinji.integrated=false";
+const INTEGRATED: &str = "regions.jingjinji.integrated=true";
+
+#[test]
+fn integration_closes_the_blind_spots_that_arbitrage_exploits() {
+    let dir = tempfile::tempdir().unwrap();
+    // The study's own [experiment]: integration off and on.
+    let file = repo_path(STUDY);
+    ok(&[
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--quiet",
+    ]);
+    let reps = read_reps(dir.path());
+    let leak = |v| values(&reps, v, "all", "leakage");
+    clearly_more(
+        "leakage, local rules − integrated",
+        leak(LOCAL),
+        leak(INTEGRATED),
+    );
+    // The mechanism: under local rules the risky goods crowd into the lax
+    // port; under one rulebook nobody has a reason to move.
+    let risky = |v| values(&reps, v, "port=huanghua_port", "non_compliant");
+    clearly_more(
+        "non-compliant arrivals at Huanghua, local − integrated",
+        risky(LOCAL),
+        risky(INTEGRATED),
+    );
+    // Every port's arrivals under integration are its own stream's.
+    assert_eq!(
+        values(&reps, INTEGRATED, "port=huanghua_port", "arrived"),
+        values(&reps, INTEGRATED, "stream=hebei_importers", "arrived")
+    );
+    // Conservation in every group of every variant and replication.
+    for ((variant, group, metric), arrived) in &reps {
+        if metric != "arrived" {
+            continue;
+        }
+        let get = |m: &str| values(&reps, variant, group, m);
+        for (k, a) in arrived.iter().enumerate() {
+            let out = get("released")[k] + get("seized")[k] + get("in_system_end")[k];
+            assert_eq!(*a, out, "{variant} {group} replication {k}");
+        }
+    }
+}
+
+#[test]
+fn arbitrage_moves_goods_only_where_rules_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    let reps = sweep(
+        dir.path(),
+        &[
+            "streams.tianjin_importers.arbitrage_share=0,1",
+            "streams.hebei_importers.arbitrage_share=0,1",
+            "regions.jingjinji.integrated=false,true",
+        ],
+    );
+    let v = |arb: u8, integrated: bool| {
+        format!(
+            "streams.tianjin_importers.arbitrage_share={arb};streams.hebei_importers.arbitrage_share={arb};regions.jingjinji.integrated={integrated}"
+        )
+    };
+    // Local rules: arbitrage raises leakage.
+    clearly_more(
+        "leakage under local rules, full − no arbitrage",
+        values(&reps, &v(1, false), "all", "leakage"),
+        values(&reps, &v(0, false), "all", "leakage"),
+    );
+    // One rulebook, equal equipment: no port is laxer, nobody moves, and
+    // the run is the same consignment for consignment.
+    for metric in ["leakage", "arrived", "release_time_mean_h", "inspections"] {
+        assert_eq!(
+            values(&reps, &v(1, true), "all", metric),
+            values(&reps, &v(0, true), "all", metric),
+            "{metric}"
+        );
+    }
+}
+
+/// Two regions whose integrated rulebooks differ, as a scenario text.
+fn two_regions(nationwide: bool) -> String {
+    format!(
+        r#"
+name = "two_regions"
+seed = 7
+replications = 4
+horizon_days = 20
+warmup_days = 2
+nationwide = {nationwide}
+national_centre = "north_centre"
+
+[policy]
+review_rate = 0.1
+inspection_rate = 0.05
+targeting = "risk_based"
+
+[[regions]]
+id = "north"
+centre = "north_centre"
+[regions.supervision]
+inspection_rate = 0.01
+review_rate = 0.02
+discrimination = 0.5
+
+[[regions]]
+id = "south"
+centre = "south_centre"
+[regions.supervision]
+inspection_rate = 0.12
+review_rate = 0.3
+
+[[sites]]
+id = "north_centre"
+kind = "clearance_centre"
+region = "north"
+[[sites]]
+id = "south_centre"
+kind = "clearance_centre"
+region = "south"
+[[sites]]
+id = "north_customs"
+kind = "customs"
+region = "north"
+[[sites]]
+id = "south_customs"
+kind = "customs"
+region = "south"
+[[sites]]
+id = "north_port"
+kind = "sea_port"
+customs = "north_customs"
+[sites.steps.inspection]
+duration = {{ dist = "exponential", mean = 1.0 }}
+[[sites]]
+id = "south_port"
+kind = "sea_port"
+customs = "south_customs"
+[sites.steps.inspection]
+duration = {{ dist = "exponential", mean = 1.0 }}
+
+[[streams]]
+id = "north_goods"
+port = "north_port"
+rate_per_h = 40
+prohibited_share = 0.01
+undervalued_share = 0.03
+[[streams]]
+id = "south_goods"
+port = "south_port"
+rate_per_h = 40
+prohibited_share = 0.01
+undervalued_share = 0.03
+"#
+    )
+}
+
+#[test]
+fn nationwide_integration_replaces_the_regions_rulebooks_with_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rates = Vec::new();
+    for nationwide in [false, true] {
+        let file = dir.path().join(format!("n{nationwide}.toml"));
+        std::fs::write(&file, two_regions(nationwide)).unwrap();
+        let out = dir.path().join(format!("out{nationwide}"));
+        let o = clearsim(&[
+            "run",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let s = common::read_summary(&out);
+        rates.push([
+            common::row(&s, "region=north", "inspection_rate").mean,
+            common::row(&s, "region=south", "inspection_rate").mean,
+        ]);
+    }
+    println!("inspection rates north, south: regional {:?}, nationwide {:?}", rates[0], rates[1]);
+    // Regional rulebooks: 1% in the north, 12% in the south.
+    assert!((rates[0][0] - 0.01).abs() < 0.005, "{:?}", rates[0]);
+    assert!((rates[0][1] - 0.12).abs() < 0.02, "{:?}", rates[0]);
+    // Nationwide: the policy's 5% in both.
+    for r in rates[1] {
+        assert!((r - 0.05).abs() < 0.01, "{:?}", rates[1]);
+    }
+}
+
+#[test]
+fn local_rules_follow_the_customs_that_takes_the_declaration() {
+    // Port clearance at Huanghua screens by Shijiazhuang customs' rules;
+    // the same goods declared to Tianjin customs (mode 2) by Tianjin's,
+    // though they are inspected at Huanghua by the same teams.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo_path(STUDY))
+        .unwrap()
+        .replace(
+            "home = \"shijiazhuang_customs\"\nmode = \"port_clearance\"",
+            "home = \"tianjin_customs\"\nmode = \"port_clearance\"",
+        );
+    let file = dir.path().join("study.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    ok(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--set",
+        "streams.hebei_importers.mode=port_clearance,territorial_declaration_port_release",
+        "--set",
+        "streams.hebei_importers.arbitrage_share=0",
+        "--set",
+        "streams.tianjin_importers.arbitrage_share=0",
+        "--set",
+        LOCAL,
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let reps = read_reps(&out);
+    let v = |mode: &str| {
+        format!(
+            "streams.hebei_importers.mode={mode};streams.hebei_importers.arbitrage_share=0;streams.tianjin_importers.arbitrage_share=0;{LOCAL}"
+        )
+    };
+    let inspected = |mode: &str| values(&reps, &v(mode), "stream=hebei_importers", "inspections");
+    clearly_more(
+        "inspections of Hebei goods, declared to Tianjin − to Shijiazhuang",
+        inspected("territorial_declaration_port_release"),
+        inspected("port_clearance"),
+    );
+}
