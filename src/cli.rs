@@ -282,13 +282,24 @@ fn validate(path: &Path) -> anyhow::Result<()> {
     for w in &s.warnings {
         eprintln!("{}", scenario::format_diagnostic(&s.source_label, w));
     }
+    let written = s
+        .model
+        .streams
+        .iter()
+        .filter(|st| st.choice.parent.is_none())
+        .count();
+    let alternatives = s.model.streams.len() - written;
+    let alternatives = if alternatives > 0 {
+        format!(" (with {alternatives} alternative ports)")
+    } else {
+        String::new()
+    };
     println!(
-        "{}: ok: scenario {:?}, {} sites, {} resources, {} streams, {} replications of {} h",
+        "{}: ok: scenario {:?}, {} sites, {} resources, {written} streams{alternatives}, {} replications of {} h",
         s.source_label,
         s.name,
         s.model.sites.len(),
         s.model.pools.len(),
-        s.model.streams.len(),
         s.replications,
         s.model.horizon
     );

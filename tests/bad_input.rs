@@ -148,6 +148,52 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        file: "bad_supervision.toml",
+        errors: 10,
+        expect: &[
+            At {
+                at: "discrimination = |nan",
+                message: "error: policy.discrimination: got NaN; expected a number from 0 to 10",
+            },
+            At {
+                at: "credit_review = |{ advanced = 0.0 }",
+                message: "error: policy.credit_review.advanced: got 0; expected a number > 0 and <= 1000000",
+            },
+            At {
+                at: "pooled_data_gain = |-1.0",
+                message: "error: regions[0].pooled_data_gain: got -1; expected a number from 0 to 10",
+            },
+            At {
+                at: "inspection_rate = |1.5",
+                message: "error: sites[1].supervision.inspection_rate: got 1.5; expected a number from 0 to 1",
+            },
+            At {
+                at: "targeting = |\"psychic\"",
+                message: "error: sites[1].supervision.targeting: got \"psychic\"; expected one of random, risk_based",
+            },
+            At {
+                at: "alternative_ports = |[",
+                message: "error: streams[0].alternative_ports[1]: unknown site \"nowhere\"; defined sites: customs_office, other_port, port",
+            },
+            At {
+                at: "alternative_ports = |[",
+                message: "error: streams[0].alternative_ports[2]: site \"customs_office\" is not an entry port",
+            },
+            At {
+                at: "alternative_ports = |[",
+                message: "error: streams[0].alternative_ports[3]: \"port\" is the stream's own port",
+            },
+            At {
+                at: "alternative_ports = |[",
+                message: "error: streams[0].alternative_ports[4]: \"other_port\" is listed twice",
+            },
+            At {
+                at: "arbitrage_share = |2.0",
+                message: "error: streams[0].arbitrage_share: got 2; expected a number from 0 to 1",
+            },
+        ],
+    },
+    Case {
         file: "warmup_after_horizon.toml",
         errors: 1,
         expect: &[At {

@@ -251,7 +251,10 @@ fn nationwide_integration_replaces_the_regions_rulebooks_with_one() {
             common::row(&s, "region=south", "inspection_rate").mean,
         ]);
     }
-    println!("inspection rates north, south: regional {:?}, nationwide {:?}", rates[0], rates[1]);
+    println!(
+        "inspection rates north, south: regional {:?}, nationwide {:?}",
+        rates[0], rates[1]
+    );
     // Regional rulebooks: 1% in the north, 12% in the south.
     assert!((rates[0][0] - 0.01).abs() < 0.005, "{:?}", rates[0]);
     assert!((rates[0][1] - 0.12).abs() < 0.02, "{:?}", rates[0]);
@@ -267,12 +270,10 @@ fn local_rules_follow_the_customs_that_takes_the_declaration() {
     // the same goods declared to Tianjin customs (mode 2) by Tianjin's,
     // though they are inspected at Huanghua by the same teams.
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(repo_path(STUDY))
-        .unwrap()
-        .replace(
-            "home = \"shijiazhuang_customs\"\nmode = \"port_clearance\"",
-            "home = \"tianjin_customs\"\nmode = \"port_clearance\"",
-        );
+    let text = std::fs::read_to_string(repo_path(STUDY)).unwrap().replace(
+        "home = \"shijiazhuang_customs\"\nmode = \"port_clearance\"",
+        "home = \"tianjin_customs\"\nmode = \"port_clearance\"",
+    );
     let file = dir.path().join("study.toml");
     std::fs::write(&file, text).unwrap();
     let out = dir.path().join("out");

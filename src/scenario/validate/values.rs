@@ -68,6 +68,8 @@ pub fn number_in(
     }
     let valid = if hi.is_infinite() {
         format!("a finite number >= {lo}")
+    } else if lo == f64::MIN_POSITIVE {
+        format!("a number > 0 and <= {hi}")
     } else {
         format!("a number from {lo} to {hi}")
     };
