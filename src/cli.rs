@@ -336,6 +336,7 @@ fn run_scenario(args: RunArgs) -> anyhow::Result<()> {
         results,
     }];
     let record = RunRecord {
+        notes: &[],
         scenario: &s,
         plan,
         variants: &variants,

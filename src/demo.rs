@@ -102,7 +102,10 @@ mod tests {
         assert_eq!(channels(&s.model).len(), 4);
         for (_, mode) in Mode::ALL {
             let v = s
-                .with(&scenario::Overrides { mode: Some(mode) })
+                .with(&scenario::Overrides {
+                    mode: Some(mode),
+                    every_stream: true,
+                })
                 .unwrap_or_else(|e| panic!("{}: {e}", mode.name()));
             let traces = follow(&v.model, s.seed, 4);
             assert_eq!(traces.len(), 4, "{}", mode.name());

@@ -52,14 +52,22 @@ pub struct Scenario {
     pub source_text: String,
     /// The study the file describes in `[experiment]`, if any.
     pub experiment: Option<Experiment>,
+    /// Built under a command-line mode: the streams that kept their own
+    /// mode, and why.
+    pub kept_own_mode: Vec<String>,
 }
 
 /// Settings that replace the file's own when a scenario is built, for
 /// experiments that run one file several ways.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Overrides {
-    /// One clearance mode for every stream (as `policy.mode` would).
+    /// One clearance mode for every general-trade stream that can take it
+    /// (the others keep their own, see [`Scenario::kept_own_mode`]).
     pub mode: Option<crate::model::Mode>,
+    /// Impose `mode` on every stream, whatever its channel, as
+    /// `policy.mode` in the file does (the trainers' demo shows each mode
+    /// moving a consignment of every channel).
+    pub every_stream: bool,
 }
 
 impl Scenario {

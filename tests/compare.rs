@@ -114,11 +114,17 @@ fn compare_is_byte_identical_for_any_thread_count() {
 
 #[test]
 fn a_mode_the_network_cannot_carry_is_skipped_under_all_and_an_error_by_name() {
-    // The teaching network's region is not integrated in this file.
-    let (dir, o) = compare(&["--reps", "2"]);
+    // The teaching network's region is not integrated in this file. A
+    // skipped mode is said even under --quiet, and recorded in the manifest.
+    let (dir, o) = compare(&["--reps", "2", "--quiet"]);
     assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("skipping mode regional_integration"), "{err}");
+    let manifest = fs::read_to_string(dir.path().join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("mode regional_integration skipped"),
+        "{manifest}"
+    );
     assert!(
         fs::read_to_string(dir.path().join("summary.csv"))
             .unwrap()
@@ -129,7 +135,8 @@ fn a_mode_the_network_cannot_carry_is_skipped_under_all_and_an_error_by_name() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("under mode regional_integration: regional_integration needs"),
+        err.contains("under mode regional_integration: no stream can take mode regional_integration")
+            && err.contains("regional_integration needs the home customs"),
         "{err}"
     );
 

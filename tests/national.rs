@@ -140,3 +140,39 @@ fn all_42_customs_are_grouped_in_the_five_integrated_regions() {
         assert_eq!(members, n, "customs in region {region}");
     }
 }
+
+#[test]
+fn compare_runs_all_five_modes_on_the_general_trade_that_can_take_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = repo_path(SCENARIO);
+    let o = clearsim(&[
+        "compare",
+        file.to_str().unwrap(),
+        "--modes",
+        "all",
+        "--reps",
+        "2",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    for mode in MODES {
+        assert!(stdout.contains(mode), "{mode} missing from:\n{stdout}");
+    }
+    // Parcels, bonded and postal streams keep their own mode, and the
+    // output says so.
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("streams keep their own mode"), "{err}");
+    let manifest = std::fs::read_to_string(dir.path().join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("keeps port_clearance instead of customs_transit: a postal stream keeps its own clearance procedure"),
+        "{manifest}"
+    );
+    // Under each mode, the general trade that can take it runs under it.
+    let summary = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+    for mode in MODES {
+        let cell = format!("{mode},mode={mode},arrived,");
+        assert!(summary.contains(&cell), "no {cell} in summary.csv");
+    }
+}

@@ -41,37 +41,97 @@ pub(super) fn parse_modes(list: &str, flag: &str) -> anyhow::Result<Vec<Mode>> {
     Ok(modes)
 }
 
-/// The scenario rebuilt with `policy.mode` set to each mode of `list`. A
-/// mode the network cannot carry (no link for transit, say) is an error
-/// when asked for by name and is skipped, with the reason on stderr unless
-/// `quiet`, under `all`.
+/// Lines for the manifest's `notes`.
+pub(super) type Notes = Vec<String>;
+
+/// The scenario rebuilt under each mode of `list`, each mode applied to
+/// the general-trade streams that can take it, and the notes a reader needs:
+/// which streams kept their own mode, which modes were skipped. A mode no
+/// stream can take is an error when asked for by name and is skipped under
+/// `all`, said on stderr even when `quiet` (a comparison missing a mode
+/// must not look complete); the streams kept are summed up unless `quiet`
+/// and listed in full in the notes.
 pub(super) fn build_under_modes(
     s: &Scenario,
     list: &str,
     flag: &str,
     quiet: bool,
-) -> anyhow::Result<Vec<(Mode, Scenario)>> {
+    every_stream: bool,
+) -> anyhow::Result<(Vec<(Mode, Scenario)>, Notes)> {
     let explicit = list.trim() != "all";
     let mut built = Vec::new();
     let mut failures: Vec<(Mode, ScenarioError)> = Vec::new();
     for mode in parse_modes(list, flag)? {
-        match s.with(&Overrides { mode: Some(mode) }) {
-            Ok(v) => built.push((mode, v)),
+        match s.with(&Overrides {
+            mode: Some(mode),
+            every_stream,
+        }) {
+            Ok(v) if takes_mode(&v, mode) => built.push((mode, v)),
+            Ok(v) => failures.push((mode, no_stream_takes(s, &v, mode))),
             Err(e) => failures.push((mode, e)),
         }
     }
     if explicit && !failures.is_empty() || built.is_empty() {
         return Err(InputError(mode_errors(&s.source_label, failures)).into());
     }
-    if !quiet {
-        for (mode, e) in &failures {
+    let mut notes = Vec::new();
+    for (mode, e) in &failures {
+        eprintln!(
+            "warning: skipping mode {}: the scenario cannot run under it:\n{e}",
+            mode.name()
+        );
+        notes.push(format!(
+            "mode {} skipped: {}",
+            mode.name(),
+            e.to_string().trim()
+        ));
+    }
+    for (mode, v) in &built {
+        if v.kept_own_mode.is_empty() {
+            continue;
+        }
+        if !quiet {
             eprintln!(
-                "warning: skipping mode {}: the scenario cannot run under it:\n{e}",
-                mode.name()
+                "note: under {}, {} of {} streams keep their own mode (listed in manifest.json)",
+                mode.name(),
+                v.kept_own_mode.len(),
+                written_streams(v)
             );
         }
+        notes.extend(
+            v.kept_own_mode
+                .iter()
+                .map(|k| format!("under {}: {k}", mode.name())),
+        );
     }
-    Ok(built)
+    Ok((built, notes))
+}
+
+/// The streams as written in the file (not their generated alternative
+/// ports).
+fn written_streams(s: &Scenario) -> usize {
+    s.model
+        .streams
+        .iter()
+        .filter(|st| st.choice.parent.is_none())
+        .count()
+}
+
+/// Whether any stream runs under `mode` in the rebuilt scenario.
+fn takes_mode(v: &Scenario, mode: Mode) -> bool {
+    v.model.streams.iter().any(|st| st.mode == mode)
+}
+
+/// Why no stream could take `mode`: every stream's reason.
+fn no_stream_takes(s: &Scenario, v: &Scenario, mode: Mode) -> ScenarioError {
+    ScenarioError::single(
+        &s.source_label,
+        format!(
+            "no stream can take mode {}: {}",
+            mode.name(),
+            v.kept_own_mode.join("; ")
+        ),
+    )
 }
 
 /// One error listing why each mode cannot run.

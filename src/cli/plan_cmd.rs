@@ -101,6 +101,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
     let variants: Vec<Variant> = variants.into_iter().map(|(_, v)| v).collect();
     let out = args.common.out_dir(&s, Some("plan"));
     let record = RunRecord {
+        notes: &[],
         scenario: &s,
         plan,
         variants: &variants,

@@ -58,6 +58,7 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         .collect();
     let rate = params.iter().position(|p| p == RATE_PATH);
     let record = RunRecord {
+        notes: &[],
         scenario: &s,
         plan,
         variants: &variants,

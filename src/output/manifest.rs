@@ -16,6 +16,10 @@ pub struct Manifest {
     pub parameters: Vec<Parameter>,
     /// Named periods of raised demand (Double 11), shaded on time charts.
     pub peaks: Vec<PeakInfo>,
+    /// What the reader must know to read the variants right: under
+    /// `compare`, the modes skipped and the streams that kept their own
+    /// mode, with the reasons.
+    pub notes: Vec<String>,
 }
 
 /// A named peak, in hours from the scenario's start.

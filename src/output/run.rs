@@ -30,6 +30,8 @@ pub struct RunRecord<'a> {
     /// Files the command writes after these (its own tables, the charts and
     /// the report), listed in the manifest with the rest.
     pub also_writes: &'a [&'a str],
+    /// Notes for the manifest (see [`Manifest::notes`]).
+    pub notes: &'a [String],
 }
 
 /// What `run` and `compare` write after the tables: charts and report.
@@ -106,6 +108,7 @@ pub fn write_run(dir: &Path, run: &RunRecord) -> anyhow::Result<(Vec<SummaryRow>
         files: files.iter().map(|f| f.to_string()).collect(),
         parameters: key_parameters(&s.model),
         peaks: peaks(&s.model),
+        notes: run.notes.to_vec(),
     };
     write_atomic(&dir.join("manifest.json"), &manifest.to_json()?)?;
     Ok((rows, manifest))

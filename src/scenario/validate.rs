@@ -48,6 +48,10 @@ struct Context<'a> {
     volume_scale: f64,
     /// `policy.mode`: assigns one clearance mode to every stream.
     policy_mode: Option<Mode>,
+    /// The mode comes from the command line (`compare`): streams that
+    /// cannot take it keep their own, listed in `kept_own_mode`.
+    mode_from_command_line: bool,
+    kept_own_mode: Vec<String>,
 }
 
 /// The span of a spanned value, as diagnostics take it.
@@ -74,6 +78,8 @@ pub fn validate(
         site_hours: Vec::new(),
         volume_scale: 1.0,
         policy_mode: None,
+        mode_from_command_line: overrides.mode.is_some() && !overrides.every_stream,
+        kept_own_mode: Vec::new(),
     };
     let d = &mut cx.d;
     let name = match &raw.name {
@@ -233,6 +239,7 @@ pub fn validate(
         warnings: items,
         source_text: text.to_string(),
         experiment: study,
+        kept_own_mode: cx.kept_own_mode,
     })
 }
 

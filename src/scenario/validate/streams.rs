@@ -13,8 +13,8 @@ use super::values::{self, missing, number_in};
 use super::{Context, at};
 use crate::engine::{ArrivalProcess, Peak};
 use crate::model::{
-    Choice, Condition, Decider, Link, Mode, PeakPeriod, Region, Route, RouteContext, Site, SiteId,
-    SiteKind, Stream,
+    Channel, Choice, Condition, Decider, Link, Mode, PeakPeriod, Region, Route, RouteContext, Site,
+    SiteId, SiteKind, Stream,
 };
 
 /// The validated network streams are routed through.
@@ -113,8 +113,11 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             parsed
         });
         // A scenario-wide policy mode overrides the streams' own, so the same
-        // demand can be run under every mode.
-        let mode = cx.policy_mode.or(own_mode).unwrap_or(Mode::PortClearance);
+        // demand can be run under every mode; a mode asked for on the
+        // command line (`compare`) only where the stream can take it.
+        let own_mode = own_mode.unwrap_or(Mode::PortClearance);
+        let mut mode = cx.policy_mode.unwrap_or(own_mode);
+        let strict = !cx.mode_from_command_line;
         let home = match &s.home {
             Some(h) => lookup(d, &cx.site_index, &format!("{path}.home"), h, "site").filter(|id| {
                 let ok = sites[id.0 as usize].kind == SiteKind::Customs;
@@ -125,7 +128,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
                 ok
             }),
             None => {
-                if mode.needs_home() {
+                if mode.needs_home() && (strict || own_mode.needs_home()) {
                     let msg = format!("mode {} needs the importer's home customs: add home = \"<a customs site id>\"", mode.name());
                     d.error(&format!("{path}.home"), Some(span.clone()), msg);
                 }
@@ -208,6 +211,27 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             peaks,
             cx.start_weekday,
         );
+        if !strict && mode != own_mode {
+            let refusal = if attrs.channel != Channel::GeneralTrade {
+                Some(format!(
+                    "a {} stream keeps its own clearance procedure; the five modes are for general-trade declarations",
+                    attrs.channel.name()
+                ))
+            } else if mode.needs_home() && home.is_none() {
+                Some("it names no home customs".to_string())
+            } else {
+                port.and_then(|p| route_refusal(d, &path, &span, net, mode, p, home))
+            };
+            if let Some(why) = refusal {
+                cx.kept_own_mode.push(format!(
+                    "stream {id:?} keeps {} instead of {}: {why}",
+                    own_mode.name(),
+                    mode.name()
+                ));
+                mode = own_mode;
+            }
+        }
+        let d = &mut cx.d;
         let mut route = match port {
             Some(p) => route(d, &path, &span, net, mode, p, home),
             None => Route { steps: Vec::new() },
@@ -326,6 +350,24 @@ fn alternative_ports(
         }
     }
     out
+}
+
+/// Why `mode` cannot route a stream from `port` (the first problem), or
+/// `None` if it can. Leaves no diagnostic behind.
+fn route_refusal(
+    d: &mut Diagnostics,
+    path: &str,
+    span: &Range<usize>,
+    net: &Network,
+    mode: Mode,
+    port: SiteId,
+    home: Option<SiteId>,
+) -> Option<String> {
+    let before = d.items.len();
+    route(d, path, span, net, mode, port, home);
+    let why = d.items.get(before).map(|i| i.message.clone());
+    d.items.truncate(before);
+    why
 }
 
 /// The share of inspections done by scanner where this route inspects.
