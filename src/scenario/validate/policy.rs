@@ -25,10 +25,11 @@ pub(super) const MAX_DISCRIMINATION: f64 = 10.0;
 const CREDIT_INSPECTION: [f64; 3] = [0.2, 1.0, 10.0];
 /// Default non-compliance multipliers by credit class.
 const CREDIT_RISK: [f64; 3] = [0.3, 1.0, 5.0];
-/// Default review multipliers by credit class: the same treatment as for
-/// inspection, the AEO benefit of "fewer document reviews" (GACC credit
-/// management measures give advanced-certified enterprises a lower rate of
-/// document review as well as of inspection).
+/// Default review multipliers by credit class: the same as for inspection.
+/// GACC Order No. 251 (2021) publishes the AEO inspection benefit (below 20%
+/// of the standard rate) and "fewer audits and verifications", but no
+/// document-review rate; using the inspection multipliers is a modelling
+/// choice (docs/model.md).
 const CREDIT_REVIEW: [f64; 3] = [0.2, 1.0, 10.0];
 /// Default delay from release to the outcome of a post-release review:
 /// 30 days `[h]`.
