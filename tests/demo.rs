@@ -194,3 +194,27 @@ fn modes_the_network_cannot_carry() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// scenarios/demo.toml says its seed was chosen so that the four
+/// consignments followed show review, scanner, manual inspection and a
+/// finding: keep that true.
+#[test]
+fn the_builtin_demo_shows_review_scanner_manual_inspection_and_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = common::clearsim(&[
+        "demo",
+        "--mode",
+        "port_clearance",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    for shown in ["review YES", "by scanner", "by hand"] {
+        assert!(text.contains(shown), "{shown} missing from:\n{text}");
+    }
+    assert!(
+        text.contains("seized: prohibited goods found") || text.contains(" found "),
+        "no finding in:\n{text}"
+    );
+}
