@@ -135,8 +135,9 @@ fn a_mode_the_network_cannot_carry_is_skipped_under_all_and_an_error_by_name() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("under mode regional_integration: no stream can take mode regional_integration")
-            && err.contains("regional_integration needs the home customs"),
+        err.contains(
+            "under mode regional_integration: no stream can take mode regional_integration"
+        ) && err.contains("regional_integration needs the home customs"),
         "{err}"
     );
 

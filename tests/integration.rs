@@ -307,3 +307,28 @@ fn local_rules_follow_the_customs_that_takes_the_declaration() {
         inspected("port_clearance"),
     );
 }
+
+#[test]
+fn the_study_is_byte_identical_for_any_thread_count() {
+    let file = repo_path(STUDY);
+    let read = |threads: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        ok(&[
+            "run",
+            file.to_str().unwrap(),
+            "--reps",
+            "4",
+            "--threads",
+            threads,
+            "--out",
+            dir.path().to_str().unwrap(),
+            "--quiet",
+        ]);
+        ["summary.csv", "replications.csv", "sweep.csv"]
+            .map(|f| std::fs::read(dir.path().join(f)).unwrap())
+    };
+    assert!(
+        read("1") == read("2"),
+        "outputs differ between --threads 1 and 2"
+    );
+}
