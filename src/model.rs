@@ -99,6 +99,9 @@ pub struct Region {
     /// Whether clearance integration is in force: its customs act as one,
     /// with no coordination delay between them.
     pub integrated: bool,
+    /// The review pools of the region's customs and ports that its centre
+    /// pools for regional integration.
+    pub pooled_reviewers: Vec<PoolId>,
     /// The regional clearance centre (pooled screening and review).
     pub centre: Option<SiteId>,
     /// The data-exchange delay between two customs where integration is not
@@ -143,6 +146,18 @@ pub struct Activity {
     pub detection: f64,
     /// For scans: the share of this site's inspections done by scanner.
     pub scan_share: f64,
+    /// Other pools the step may draw on besides `pool`: a regional
+    /// centre's review pooling the officers of the region's customs
+    /// (`regions.pooled_reviewers`). Each consignment joins the one that
+    /// can serve it soonest (see `sim`).
+    pub pooled_with: Vec<PoolId>,
+}
+
+impl Activity {
+    /// Every pool the step may be served by: its own, then the pooled ones.
+    pub fn pools(&self) -> impl Iterator<Item = PoolId> + '_ {
+        self.pool.iter().chain(&self.pooled_with).copied()
+    }
 }
 
 /// A demand stream: consignments arriving at one entry port.
@@ -435,8 +450,16 @@ impl Model {
             let rate = s.arrivals.mean_weekly_rate() * s.choice.demand_share;
             for step in &s.route.steps {
                 let a = self.activity(step.activity);
-                if let Some(p) = a.pool {
-                    load[p.0 as usize] += rate * self.step_probability(s, step) * a.duration.mean();
+                let busy = rate * self.step_probability(s, step) * a.duration.mean();
+                // A pooled step's load is spread over its pools by capacity
+                // (an estimate, for the capacity warning only).
+                let capacity: f64 = a
+                    .pools()
+                    .map(|p| self.pools[p.0 as usize].capacity as f64)
+                    .sum();
+                for p in a.pools() {
+                    let share = self.pools[p.0 as usize].capacity as f64 / capacity;
+                    load[p.0 as usize] += busy * if capacity > 0.0 { share } else { 1.0 };
                 }
             }
         }

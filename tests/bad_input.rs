@@ -194,6 +194,36 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        file: "bad_pooled_reviewers.toml",
+        errors: 6,
+        expect: &[
+            At {
+                at: "pooled_reviewers = |[\"port_reviewers\"]",
+                message: "error: regions[0].pooled_reviewers: pooled reviewers work for the region's clearance centre; give the region a centre",
+            },
+            At {
+                at: "pooled_reviewers = |[\"port_reviewers\", \"ghost\"",
+                message: "error: regions[1].pooled_reviewers[1]: unknown resource \"ghost\"; defined resources: far_reviewers, port_inspectors, port_reviewers",
+            },
+            At {
+                at: "pooled_reviewers = |[\"port_reviewers\", \"ghost\"",
+                message: "error: regions[1].pooled_reviewers[2]: resource \"port_inspectors\" does not do its site's document review",
+            },
+            At {
+                at: "pooled_reviewers = |[\"port_reviewers\", \"ghost\"",
+                message: "error: regions[1].pooled_reviewers[3]: resource \"far_reviewers\" works at \"far_port\", outside region \"south\"",
+            },
+            At {
+                at: "pooled_reviewers = |[\"port_reviewers\", \"ghost\"",
+                message: "error: regions[1].pooled_reviewers[4]: resource \"port_reviewers\" is pooled twice",
+            },
+            At {
+                at: "pooled_reviewers = |[\"port_reviewers\", \"ghost\"",
+                message: "error: regions[1].pooled_reviewers: the centre \"south_centre\" has no review duration",
+            },
+        ],
+    },
+    Case {
         file: "warmup_after_horizon.toml",
         errors: 1,
         expect: &[At {

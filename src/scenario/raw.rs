@@ -102,6 +102,7 @@ pub struct RawRegion {
     pub coordination_delay: Option<Spanned<RawDist>>,
     pub supervision: Option<Spanned<RawSupervision>>,
     pub pooled_data_gain: Option<Spanned<f64>>,
+    pub pooled_reviewers: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -159,6 +159,14 @@ pub fn validate(
     let pools = places::resources(&mut cx, &raw.resources);
     let mut activities = places::site_steps(&mut cx, &raw.sites, &mut sites, &pools);
     network::region_activities(&mut cx, &raw.regions, &mut regions, &mut activities);
+    network::pooled_reviewers(
+        &mut cx,
+        &raw.regions,
+        &mut regions,
+        &sites,
+        &pools,
+        &mut activities,
+    );
     let links = network::links(&mut cx, &raw.links, &mut activities);
     let national_centre = raw
         .national_centre

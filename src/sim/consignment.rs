@@ -70,6 +70,9 @@ pub struct Consignment {
     pub flags: u16,
     /// Credit class index of the importer.
     pub credit: u8,
+    /// The pool serving or queueing it at its current step (a pooled step
+    /// may draw on several).
+    pub pool: u32,
     /// Arrival time `[h]`.
     pub arrived: f64,
     /// When the declaration was lodged `[h]` (NaN until then).
@@ -168,6 +171,7 @@ mod tests {
             step: 0,
             flags: 0,
             credit: 1,
+            pool: 0,
             arrived: 0.0,
             lodged: f64::NAN,
             released: f64::NAN,

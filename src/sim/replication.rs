@@ -310,6 +310,7 @@ impl<'m> Replication<'m> {
             step: 0,
             flags,
             credit: credit as u8,
+            pool: 0,
             arrived: self.now,
             lodged: f64::NAN,
             released: f64::NAN,
@@ -370,12 +371,18 @@ impl<'m> Replication<'m> {
                 self.trace_reach(c, a);
             }
             match activity.pool {
-                Some(p) => {
-                    match self.pools[p.0 as usize].request(self.now, c) {
+                Some(own) => {
+                    let p = if activity.pooled_with.is_empty() {
+                        own.0
+                    } else {
+                        self.soonest_pool(activity)
+                    };
+                    self.slab.get_mut(c).pool = p;
+                    match self.pools[p as usize].request(self.now, c) {
                         Request::Started => self.start_service(c, a),
                         Request::Queued { open_at } => {
                             if let Some(t) = open_at {
-                                self.calendar.schedule(t, Event::PoolOpen(p.0));
+                                self.calendar.schedule(t, Event::PoolOpen(p));
                             }
                         }
                     }
@@ -463,16 +470,54 @@ impl<'m> Replication<'m> {
         true
     }
 
+    /// Of a pooled step's pools, the one that can serve a newcomer soonest:
+    /// the first with a server free and open; else, among the open ones,
+    /// the one with the fewest waiting per server; else the first to open.
+    /// Officers of several customs working one regional queue, as the
+    /// centre's dispatch would share it out.
+    #[cold]
+    fn soonest_pool(&self, activity: &crate::model::Activity) -> u32 {
+        let now = self.now;
+        let pool = |p: crate::model::PoolId| &self.pools[p.0 as usize];
+        if let Some(p) = activity.pools().find(|p| {
+            let q = pool(*p);
+            q.queue_len() == 0 && q.busy() < q.capacity() && q.hours().is_open(now)
+        }) {
+            return p.0;
+        }
+        let load = |p: crate::model::PoolId| {
+            let q = pool(p);
+            (q.queue_len() as f64 + 1.0) / q.capacity().max(1) as f64
+        };
+        let open = activity
+            .pools()
+            .filter(|p| pool(*p).hours().is_open(now))
+            .min_by(|a, b| load(*a).total_cmp(&load(*b)));
+        let first_to_open = || {
+            activity.pools().min_by(|a, b| {
+                let at = |p: crate::model::PoolId| {
+                    pool(p).hours().next_open(now).unwrap_or(f64::INFINITY)
+                };
+                at(*a)
+                    .total_cmp(&at(*b))
+                    .then(load(*a).total_cmp(&load(*b)))
+            })
+        };
+        open.or_else(first_to_open)
+            .map_or(activity.pool.map_or(0, |p| p.0), |p| p.0)
+    }
+
     fn on_step_done(&mut self, c: u32) {
         let a = self.current_activity(c);
-        if let Some(p) = self.model.activities[a].pool {
-            match self.pools[p.0 as usize].finish(self.now) {
+        if self.model.activities[a].pool.is_some() {
+            let p = self.slab.get(c).pool;
+            match self.pools[p as usize].finish(self.now) {
                 Finish::Next { entity, .. } => {
                     let next = self.current_activity(entity);
                     self.start_service(entity, next);
                 }
                 Finish::Idle { open_at: Some(t) } => {
-                    self.calendar.schedule(t, Event::PoolOpen(p.0));
+                    self.calendar.schedule(t, Event::PoolOpen(p));
                 }
                 Finish::Idle { open_at: None } => {}
             }

@@ -70,6 +70,7 @@ pub(super) fn regions(cx: &mut Context, raw: &[Spanned<RawRegion>], sites: &[Sit
             name: r.name.clone().unwrap_or_else(|| id.clone()),
             id,
             integrated: r.integrated.unwrap_or(true),
+            pooled_reviewers: Vec::new(),
             centre,
             coordination: None,
             supervision,
@@ -126,6 +127,7 @@ pub(super) fn region_activities(
                 duration,
                 detection: 1.0,
                 scan_share: 0.0,
+                pooled_with: Vec::new(),
             });
         }
     }
@@ -187,7 +189,86 @@ pub(super) fn links(
             duration: duration.unwrap_or(Dist::Deterministic { value: 0.0 }),
             detection: 1.0,
             scan_share: 0.0,
+            pooled_with: Vec::new(),
         });
     }
     out
+}
+
+/// A region's `pooled_reviewers`: the review pools of its customs and ports
+/// that its clearance centre pools under regional integration, attached to
+/// the centre's review step.
+pub(super) fn pooled_reviewers(
+    cx: &mut Context,
+    raw: &[Spanned<RawRegion>],
+    regions: &mut [Region],
+    sites: &[Site],
+    pools: &[crate::model::PoolSpec],
+    activities: &mut [Activity],
+) {
+    let region_of = |s: SiteId| {
+        let site = &sites[s.0 as usize];
+        site.region
+            .or_else(|| site.customs.and_then(|c| sites[c.0 as usize].region))
+    };
+    for (i, r) in raw.iter().enumerate() {
+        let Some(list) = &r.get_ref().pooled_reviewers else {
+            continue;
+        };
+        let path = format!("regions[{i}].pooled_reviewers");
+        let d = &mut cx.d;
+        let Some(centre) = regions[i].centre else {
+            let msg =
+                "pooled reviewers work for the region's clearance centre; give the region a centre";
+            d.error(&path, Some(at(list)), msg);
+            continue;
+        };
+        let review = sites[centre.0 as usize].activities[StepKind::Review.index()];
+        let mut pooled = Vec::new();
+        for (k, name) in list.get_ref().iter().enumerate() {
+            let key = format!("{path}[{k}]");
+            let spanned = Spanned::new(at(list), name.clone());
+            let Some(p) = lookup(d, &cx.pool_index, &key, &spanned, "resource") else {
+                continue;
+            };
+            let site = pools[p.0 as usize].site;
+            let reviews_here = activities
+                [sites[site.0 as usize].activities[StepKind::Review.index()].0 as usize]
+                .pool
+                == Some(p);
+            let problem = if region_of(site) != Some(RegionId(i as u32)) {
+                Some(format!(
+                    "resource {name:?} works at {:?}, outside region {:?}; pool only the region's own reviewers",
+                    sites[site.0 as usize].id, regions[i].id
+                ))
+            } else if !reviews_here {
+                Some(format!(
+                    "resource {name:?} does not do its site's document review (its [sites.steps.review] resource); pool reviewers only"
+                ))
+            } else if pooled.contains(&p) || activities[review.0 as usize].pool == Some(p) {
+                Some(format!("resource {name:?} is pooled twice"))
+            } else {
+                None
+            };
+            match problem {
+                Some(msg) => d.error(&key, Some(at(list)), msg),
+                None => pooled.push(p),
+            }
+        }
+        let a = &mut activities[review.0 as usize];
+        if a.duration.is_zero() {
+            let msg = format!(
+                "the centre {:?} has no review duration: give it [sites.steps.review] with a duration, which the pooled reviewers take",
+                sites[centre.0 as usize].id
+            );
+            d.error(&path, Some(at(list)), msg);
+        }
+        regions[i].pooled_reviewers = pooled.clone();
+        // The centre's own reviewers, if any, come first; without them the
+        // first pooled pool stands in as the step's pool.
+        if a.pool.is_none() && !pooled.is_empty() {
+            a.pool = Some(pooled.remove(0));
+        }
+        a.pooled_with = pooled;
+    }
 }

@@ -270,6 +270,7 @@ pub(super) fn site_steps(
                     pool: None,
                     duration: Dist::Deterministic { value: 0.0 },
                     detection: 1.0,
+                    pooled_with: Vec::new(),
                 },
             };
             sites[i].activities[kind.index()] = ActivityId(activities.len() as u32);
@@ -353,6 +354,7 @@ fn step_activity(
         duration: duration.unwrap_or(Dist::Deterministic { value: 0.0 }),
         detection,
         scan_share,
+        pooled_with: Vec::new(),
     }
 }
 
@@ -375,10 +377,10 @@ pub(super) fn check_capacity(d: &mut Diagnostics, raw: &[Spanned<RawResource>], 
     let mut used = vec![false; model.pools.len()];
     for s in &model.streams {
         for step in &s.route.steps {
-            if let Some(p) = model.activity(step.activity).pool
-                && model.step_probability(s, step) > 0.0
-            {
-                used[p.0 as usize] = true;
+            if model.step_probability(s, step) > 0.0 {
+                for p in model.activity(step.activity).pools() {
+                    used[p.0 as usize] = true;
+                }
             }
         }
     }
