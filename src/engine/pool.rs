@@ -1,18 +1,37 @@
-//! A pool of `c` identical servers with one FIFO queue and a working-hour
-//! calendar.
+//! A pool of `c` identical servers with a queue in a few priority classes
+//! and a working-hour calendar.
 //!
 //! Service is non-preemptive: work started before closing time is finished;
 //! no new work starts while the pool is closed. The pool does not schedule
 //! events itself (it knows no event type); it tells the caller when an
 //! "open" event is needed and which waiting entity starts next. Entities are
 //! plain `u32` handles owned by the caller.
+//!
+//! Priority exists because a caller's entities are not always equal in the
+//! queue: some may be entitled to be taken before others. Each request names
+//! one of [`PRIORITY_CLASSES`] classes (0 the highest). When a server frees,
+//! the longest-waiting entity of the highest non-empty class starts; within a
+//! class the queue is FIFO. Priority is non-preemptive too: an entity in
+//! service is never interrupted for one of a higher class. A caller that never
+//! names a class ([`Pool::request`]) puts everything in
+//! [`DEFAULT_PRIORITY`] and gets one plain FIFO queue.
 
 use std::collections::VecDeque;
 
 use super::hours::WorkingHours;
 use crate::stats::{BinnedSeries, DurationHistogram, Tally, TimeWeighted};
 
-/// Outcome of [`Pool::request`].
+/// Number of priority classes; class 0 is served first.
+pub const PRIORITY_CLASSES: usize = 3;
+
+/// The class of [`Pool::request`]: the lowest, so that entities given no
+/// priority queue behind every entity that was given one.
+pub const DEFAULT_PRIORITY: u8 = (PRIORITY_CLASSES - 1) as u8;
+
+// The classes with anyone waiting are bits of a `u8`.
+const _: () = assert!(PRIORITY_CLASSES <= 8);
+
+/// Outcome of [`Pool::request`] and [`Pool::request_with_priority`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Request {
     /// A server was free and open: service starts now.
@@ -35,7 +54,12 @@ pub enum Finish {
 pub struct Pool {
     capacity: u32,
     busy: u32,
-    queue: VecDeque<(u32, f64)>,
+    /// Waiting `(entity, since)`, one FIFO queue per priority class.
+    queues: [VecDeque<(u32, f64)>; PRIORITY_CLASSES],
+    /// Bit `k` is set while class `k` has someone waiting.
+    waiting_classes: u8,
+    /// Entities waiting, all classes.
+    queued: usize,
     hours: WorkingHours,
     open_event_pending: bool,
     // Statistics, observed from `stats_from` on (the warm-up cut).
@@ -43,7 +67,9 @@ pub struct Pool {
     queue_len: TimeWeighted,
     busy_servers: TimeWeighted,
     entered: u64,
-    waits: Tally,
+    /// Waits of services started, per class (the pool's wait is their
+    /// merge, so one tally is updated per start).
+    class_waits: [Tally; PRIORITY_CLASSES],
     wait_hist: DurationHistogram,
     /// Queue length and busy servers over time, when asked for (the whole
     /// run, warm-up included, so the series shows how the system filled).
@@ -73,14 +99,23 @@ impl Pool {
         Self {
             capacity,
             busy: 0,
-            queue: VecDeque::with_capacity(64),
+            queues: std::array::from_fn(|k| {
+                // The default class is the one every plain request uses.
+                VecDeque::with_capacity(if k == DEFAULT_PRIORITY as usize {
+                    64
+                } else {
+                    0
+                })
+            }),
+            waiting_classes: 0,
+            queued: 0,
             hours,
             open_event_pending: false,
             stats_from: 0.0,
             queue_len: TimeWeighted::new(0.0, 0.0),
             busy_servers: TimeWeighted::new(0.0, 0.0),
             entered: 0,
-            waits: Tally::default(),
+            class_waits: Default::default(),
             wait_hist: DurationHistogram::new(),
             series: None,
         }
@@ -104,8 +139,9 @@ impl Pool {
         self.busy
     }
 
+    /// Entities waiting, all classes together.
     pub fn queue_len(&self) -> usize {
-        self.queue.len()
+        self.queued
     }
 
     pub fn hours(&self) -> &WorkingHours {
@@ -120,7 +156,7 @@ impl Pool {
     /// The queue length changed at `now`: into its statistics.
     #[inline]
     fn note_queue(&mut self, now: f64) {
-        let n = self.queue.len() as f64;
+        let n = self.queued as f64;
         self.queue_len.set(now, n);
         if let Some(s) = &mut self.series {
             s.queue.set(now, n);
@@ -138,18 +174,18 @@ impl Pool {
     }
 
     #[inline]
-    fn start(&mut self, now: f64, waited: f64) {
+    fn start(&mut self, now: f64, waited: f64, class: usize) {
         self.busy += 1;
         self.note_busy(now);
         if now >= self.stats_from {
-            self.waits.add(waited);
+            self.class_waits[class].add(waited);
             self.wait_hist.record(waited);
         }
     }
 
     /// An open event is needed if work waits while the pool is closed.
     fn open_event_needed(&mut self, now: f64) -> Option<f64> {
-        if self.queue.is_empty() || self.open_event_pending || self.hours.is_open(now) {
+        if self.queued == 0 || self.open_event_pending || self.hours.is_open(now) {
             return None;
         }
         let at = self.hours.next_open(now)?;
@@ -157,17 +193,32 @@ impl Pool {
         Some(at)
     }
 
-    /// `entity` asks for a server at `now`.
+    /// `entity` asks for a server at `now`, in class [`DEFAULT_PRIORITY`].
     #[inline]
     pub fn request(&mut self, now: f64, entity: u32) -> Request {
+        self.request_with_priority(now, entity, DEFAULT_PRIORITY)
+    }
+
+    /// `entity` asks for a server at `now` in priority class `class`
+    /// (0 the highest; a class beyond the last is taken as the last). It
+    /// starts at once only if nobody of any class is waiting.
+    #[inline]
+    pub fn request_with_priority(&mut self, now: f64, entity: u32, class: u8) -> Request {
+        debug_assert!(
+            (class as usize) < PRIORITY_CLASSES,
+            "priority class {class} out of range 0..{PRIORITY_CLASSES}"
+        );
+        let class = (class as usize).min(PRIORITY_CLASSES - 1);
         if now >= self.stats_from {
             self.entered += 1;
         }
-        if self.queue.is_empty() && self.can_start(now) {
-            self.start(now, 0.0);
+        if self.queued == 0 && self.can_start(now) {
+            self.start(now, 0.0, class);
             Request::Started
         } else {
-            self.queue.push_back((entity, now));
+            self.queues[class].push_back((entity, now));
+            self.waiting_classes |= 1 << class;
+            self.queued += 1;
             self.note_queue(now);
             Request::Queued {
                 open_at: self.open_event_needed(now),
@@ -175,17 +226,23 @@ impl Pool {
         }
     }
 
-    /// The entity at the head of the queue starts, if a server is free and
-    /// the pool open.
+    /// The longest-waiting entity of the highest class with anyone waiting
+    /// starts, if a server is free and the pool open.
     #[inline]
     pub fn start_next(&mut self, now: f64) -> Option<(u32, f64)> {
-        if !self.can_start(now) {
+        if self.waiting_classes == 0 || !self.can_start(now) {
             return None;
         }
-        let (entity, since) = self.queue.pop_front()?;
+        let class = self.waiting_classes.trailing_zeros() as usize;
+        let queue = &mut self.queues[class];
+        let (entity, since) = queue.pop_front()?;
+        if queue.is_empty() {
+            self.waiting_classes &= !(1 << class);
+        }
+        self.queued -= 1;
         self.note_queue(now);
         let waited = now - since;
-        self.start(now, waited);
+        self.start(now, waited, class);
         Some((entity, waited))
     }
 
@@ -215,11 +272,10 @@ impl Pool {
         self.queue_len.reset(now);
         self.busy_servers.reset(now);
         self.entered = 0;
-        self.waits = Tally::default();
+        self.class_waits = Default::default();
         self.wait_hist = DurationHistogram::new();
     }
 
-    /// Statistics over `[stats_from, now]`.
     /// The time series up to `now`, if recorded.
     pub fn series(&self, now: f64) -> Option<PoolSeries> {
         let SeriesRecorder { queue, busy } = self.series.as_deref()?;
@@ -231,13 +287,20 @@ impl Pool {
         })
     }
 
+    /// Statistics over `[stats_from, now]`.
     pub fn report(&self, now: f64) -> PoolReport {
         let scheduled = self.capacity as f64 * self.hours.open_hours_between(self.stats_from, now);
+        // With a single class in use this is that class's tally unchanged.
+        let mut waits = Tally::default();
+        for w in &self.class_waits {
+            waits.merge(w);
+        }
         PoolReport {
             capacity: self.capacity,
             entered: self.entered,
-            started: self.waits.count(),
-            wait_mean: self.waits.mean(),
+            started: waits.count(),
+            wait_mean: waits.mean(),
+            class_wait_mean: std::array::from_fn(|k| self.class_waits[k].mean()),
             wait_p90: self.wait_hist.quantile(0.9),
             queue_len_mean: self.queue_len.mean_until(now),
             busy_mean: self.busy_servers.mean_until(now),
@@ -257,6 +320,9 @@ pub struct PoolReport {
     pub started: u64,
     /// Mean wait in queue of services started in the window `[h]`.
     pub wait_mean: Option<f64>,
+    /// The same per priority class (index = class); `None` for a class none
+    /// of whose services started in the window.
+    pub class_wait_mean: [Option<f64>; PRIORITY_CLASSES],
     pub wait_p90: Option<f64>,
     /// Time-average queue length (excluding those in service).
     pub queue_len_mean: Option<f64>,
@@ -332,5 +398,158 @@ mod tests {
         p.finish(6.0);
         let r = p.report(24.0);
         assert_eq!(r.utilisation, Some(0.5));
+    }
+
+    /// Finishes one service at each of `times`; returns who started next,
+    /// with their waits.
+    fn served(p: &mut Pool, times: &[f64]) -> Vec<(u32, f64)> {
+        times
+            .iter()
+            .map(|&t| match p.finish(t) {
+                Finish::Next { entity, waited } => (entity, waited),
+                idle => panic!("nobody started at {t}: {idle:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn higher_class_starts_first_and_fifo_within_a_class() {
+        let mut p = Pool::new(1, WorkingHours::always());
+        assert_eq!(p.request_with_priority(0.0, 1, 2), Request::Started);
+        // (time, entity, class): the high-class requests come later.
+        for (t, e, class) in [
+            (1.0, 20, 2),
+            (2.0, 21, 2),
+            (3.0, 10, 1),
+            (4.0, 0, 0),
+            (5.0, 11, 1),
+        ] {
+            let queued = p.request_with_priority(t, e, class);
+            assert_eq!(queued, Request::Queued { open_at: None });
+        }
+        assert_eq!(p.queue_len(), 5);
+        assert_eq!(
+            served(&mut p, &[6.0, 7.0, 8.0, 9.0, 10.0]),
+            [(0, 2.0), (10, 4.0), (11, 3.0), (20, 8.0), (21, 8.0)]
+        );
+        assert_eq!(p.queue_len(), 0);
+        assert_eq!(p.finish(11.0), Finish::Idle { open_at: None });
+    }
+
+    #[test]
+    fn plain_requests_are_the_lowest_class() {
+        let mut p = Pool::new(1, WorkingHours::always());
+        assert_eq!(p.request(0.0, 1), Request::Started);
+        p.request(1.0, 2);
+        p.request_with_priority(2.0, 3, DEFAULT_PRIORITY);
+        p.request_with_priority(3.0, 4, 1);
+        p.request(4.0, 5);
+        let order: Vec<u32> = served(&mut p, &[5.0, 6.0, 7.0, 8.0])
+            .into_iter()
+            .map(|(e, _)| e)
+            .collect();
+        assert_eq!(order, [4, 2, 3, 5]);
+    }
+
+    #[test]
+    fn a_higher_class_does_not_interrupt_service() {
+        let mut p = Pool::new(2, WorkingHours::always());
+        assert_eq!(p.request_with_priority(0.0, 1, 2), Request::Started);
+        assert_eq!(p.request_with_priority(0.0, 2, 2), Request::Started);
+        assert_eq!(
+            p.request_with_priority(1.0, 3, 0),
+            Request::Queued { open_at: None }
+        );
+        // Both servers stay with their low-class work.
+        assert_eq!(p.busy(), 2);
+        assert_eq!(p.start_next(1.5), None);
+        assert_eq!(p.queue_len(), 1);
+        assert_eq!(served(&mut p, &[4.0]), [(3, 3.0)]);
+        assert_eq!(p.busy(), 2);
+    }
+
+    #[test]
+    fn closed_pool_serves_classes_in_order_at_opening() {
+        let office = WorkingHours::weekly(&[0, 1, 2, 3, 4], &[(9, 17)], 0);
+        let mut p = Pool::new(1, office);
+        // One open event however many classes wait.
+        assert_eq!(
+            p.request_with_priority(2.0, 7, 2),
+            Request::Queued { open_at: Some(9.0) }
+        );
+        assert_eq!(
+            p.request_with_priority(3.0, 8, 0),
+            Request::Queued { open_at: None }
+        );
+        assert_eq!(
+            p.request_with_priority(4.0, 9, 1),
+            Request::Queued { open_at: None }
+        );
+        p.opened();
+        assert_eq!(p.start_next(9.0), Some((8, 6.0)));
+        assert_eq!(p.start_next(9.0), None); // one server only
+        // Finishing after closing: the rest wait for Tuesday, one event.
+        assert_eq!(
+            p.finish(17.5),
+            Finish::Idle {
+                open_at: Some(33.0)
+            }
+        );
+        p.opened();
+        assert_eq!(p.start_next(33.0), Some((9, 29.0)));
+        assert_eq!(
+            p.finish(34.0),
+            Finish::Next {
+                entity: 7,
+                waited: 32.0
+            }
+        );
+    }
+
+    #[test]
+    fn waits_are_tallied_per_class_and_together() {
+        let mut p = Pool::new(1, WorkingHours::always());
+        // Before the warm-up cut at 1: not counted.
+        assert_eq!(p.request_with_priority(0.0, 1, 0), Request::Started);
+        p.request_with_priority(0.5, 2, 1);
+        assert_eq!(served(&mut p, &[0.75]), [(2, 0.25)]);
+        p.reset_stats(1.0);
+        // Class 1 starts at once (wait 0); then class 2 waits 3, class 0
+        // waits 1 and overtakes it, class 2 starts at 5.
+        p.finish(1.0);
+        assert_eq!(p.request_with_priority(1.0, 3, 1), Request::Started);
+        p.request_with_priority(2.0, 4, 2);
+        p.request_with_priority(3.0, 5, 0);
+        assert_eq!(served(&mut p, &[4.0, 5.0]), [(5, 1.0), (4, 3.0)]);
+        let r = p.report(6.0);
+        assert_eq!(r.class_wait_mean, [Some(1.0), Some(0.0), Some(3.0)]);
+        assert_eq!(r.started, 3);
+        assert_eq!(r.entered, 3);
+        assert_eq!(r.wait_mean, Some(4.0 / 3.0));
+        // Queue length counts every class: 1 on [2,3), 2 on [3,4), 1 on
+        // [4,5) → area 4 over 5 h.
+        assert_eq!(r.queue_len_mean, Some(0.8));
+        // A class with no start in the window has no mean.
+        p.reset_stats(6.0);
+        p.finish(6.0);
+        p.request_with_priority(7.0, 6, 1);
+        assert_eq!(p.report(8.0).class_wait_mean, [None, Some(0.0), None]);
+    }
+
+    #[test]
+    #[should_panic(expected = "priority class 3 out of range")]
+    #[cfg(debug_assertions)]
+    fn out_of_range_class_is_a_debug_error() {
+        Pool::new(1, WorkingHours::always()).request_with_priority(0.0, 1, 3);
+    }
+
+    #[test]
+    #[cfg(not(debug_assertions))]
+    fn out_of_range_class_is_taken_as_the_lowest() {
+        let mut p = Pool::new(1, WorkingHours::always());
+        p.request(0.0, 1);
+        p.request_with_priority(1.0, 2, u8::MAX);
+        p.request_with_priority(2.0, 3, 1);
+        assert_eq!(served(&mut p, &[3.0, 4.0]), [(3, 1.0), (2, 3.0)]);
     }
 }
