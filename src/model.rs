@@ -281,6 +281,9 @@ pub struct Policy {
     /// Multiplier on discrimination where integration pools the data of
     /// several customs into one risk profile.
     pub pooled_data_gain: f64,
+    /// AEO (advanced-certified) importers go ahead of the others in every
+    /// queue (non-preemptive priority).
+    pub aeo_priority: bool,
     /// Non-compliance multipliers by credit class.
     pub credit_risk: [f64; 3],
     pub tax_timing: TaxTiming,
@@ -307,6 +310,7 @@ impl Policy {
             credit_review: [1.0; 3],
             discrimination: 1.0,
             pooled_data_gain: 1.0,
+            aeo_priority: false,
             credit_risk: [1.0; 3],
             tax_timing: TaxTiming::BeforeRelease,
             audit_delay: Dist::Deterministic { value: 720.0 },

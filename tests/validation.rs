@@ -199,3 +199,49 @@ fn tandem_matches_jackson_network() {
         row(&s, "all", "release_time_mean_h"),
     );
 }
+
+/// AEO priority as the simulation applies it (credit class → queue class),
+/// against Cobham's non-preemptive priority formula; and the same queue
+/// without priority against Erlang C, so the difference is the mechanism's.
+#[test]
+fn aeo_priority_matches_non_preemptive_priority_theory() {
+    let file = "scenarios/validation/mmc_priority.toml";
+    let s = run(file);
+    let wq = common::priority_wq(4, 1.0, &[1.2, 2.0]);
+    check(
+        "M/M/4 AEO release time (Cobham) [h]",
+        row(&s, "credit=advanced", "release_time_mean_h"),
+        wq[0] + 1.0,
+    );
+    check(
+        "M/M/4 general release time (Cobham) [h]",
+        row(&s, "credit=general", "release_time_mean_h"),
+        wq[1] + 1.0,
+    );
+    check(
+        "M/M/4 pooled wait (Erlang C, priority does not change it) [h]",
+        row(&s, "resource=servers", "wait_mean_h"),
+        mmc_wq(3.2, 1.0, 4),
+    );
+    // Without priority every class waits the Erlang C time.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::repo_path(file))
+        .unwrap()
+        .replace("aeo_priority = true", "aeo_priority = false");
+    let fifo = dir.path().join("fifo.toml");
+    std::fs::write(&fifo, text).unwrap();
+    let out = dir.path().join("out");
+    common::ok(&[
+        "run",
+        fifo.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let f = read_summary(&out);
+    check(
+        "M/M/4 AEO release time without priority (Erlang C) [h]",
+        row(&f, "credit=advanced", "release_time_mean_h"),
+        mmc_wq(3.2, 1.0, 4) + 1.0,
+    );
+}

@@ -16,7 +16,7 @@ mod common;
 use clearsim::engine::rng::{StreamId, replication_seed, stream};
 use clearsim::engine::{Calendar, Dist, Finish, Pool, Request, SimRng, WorkingHours};
 use clearsim::stats::Estimate;
-use common::{erlang_c, mmc_wq};
+use common::{mmc_wq, priority_wq};
 
 /// Servers, service rate `[1/h]` and arrival rate of each class `[1/h]`
 /// (class 0 first): ρ = 3.2 / 4 = 0.8, 3/8 of the work in the high class.
@@ -45,24 +45,6 @@ const TALLY_AGREEMENT: f64 = 1e-9;
 /// Stream kinds of this test's random sources.
 const ARRIVALS: u32 = 1;
 const SERVICE: u32 = 2;
-
-/// Mean wait in queue of each class under non-preemptive priority, all
-/// classes served at rate `mu` by `c` servers (class 0 the highest).
-fn priority_wq(c: u32, mu: f64, lambda: &[f64]) -> Vec<f64> {
-    let cmu = c as f64 * mu;
-    let total: f64 = lambda.iter().sum();
-    let w0 = erlang_c(c, total / mu) / cmu;
-    let mut sigma_before = 0.0;
-    lambda
-        .iter()
-        .map(|l| {
-            let sigma = sigma_before + l / cmu;
-            let w = w0 / ((1.0 - sigma_before) * (1.0 - sigma));
-            sigma_before = sigma;
-            w
-        })
-        .collect()
-}
 
 #[test]
 fn priority_formula_reduces_to_erlang_c() {

@@ -56,6 +56,7 @@ pub struct RawPolicy {
     pub credit_review: Option<Spanned<RawCredit>>,
     pub discrimination: Option<Spanned<f64>>,
     pub pooled_data_gain: Option<Spanned<f64>>,
+    pub aeo_priority: Option<bool>,
 }
 
 /// A customs', a port's or a region's own supervision rules; what is left

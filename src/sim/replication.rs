@@ -11,11 +11,16 @@ use rand_pcg::Pcg64Mcg;
 use super::consignment::*;
 use super::metrics::{CellStats, Record, ReplicationResult};
 use super::trace::Tracer;
+use crate::engine::pool::DEFAULT_PRIORITY;
 use crate::engine::rng::{self, SimRng, StreamId};
 use crate::engine::{Calendar, Finish, Pool, Request};
 use crate::model::customs::risk_score;
 use crate::model::{Condition, CreditClass, Model, Policy, StepKind, Targeting, TaxTiming};
 use crate::stats::series::bin_width_for;
+
+/// The queue class of AEO importers (ahead of everyone else, who share
+/// the pool's default class).
+const AEO_PRIORITY: u8 = 0;
 
 /// Random-source kinds; with an index they name a stream (see `engine::rng`).
 const SOURCE_ARRIVALS: u32 = 1;
@@ -378,7 +383,14 @@ impl<'m> Replication<'m> {
                         self.soonest_pool(activity)
                     };
                     self.slab.get_mut(c).pool = p;
-                    match self.pools[p as usize].request(self.now, c) {
+                    let class = if self.model.policy.aeo_priority
+                        && cons.credit == CreditClass::Advanced as u8
+                    {
+                        AEO_PRIORITY
+                    } else {
+                        DEFAULT_PRIORITY
+                    };
+                    match self.pools[p as usize].request_with_priority(self.now, c, class) {
                         Request::Started => self.start_service(c, a),
                         Request::Queued { open_at } => {
                             if let Some(t) = open_at {

@@ -127,6 +127,25 @@ pub fn mmc_wq(lambda: f64, mean_service: f64, c: u32) -> f64 {
     erlang_c(c, a) * mean_service / (c as f64 - a)
 }
 
+/// Mean wait in queue of each class under non-preemptive priority (Cobham
+/// 1954), all
+/// classes served at rate `mu` by `c` servers (class 0 the highest).
+pub fn priority_wq(c: u32, mu: f64, lambda: &[f64]) -> Vec<f64> {
+    let cmu = c as f64 * mu;
+    let total: f64 = lambda.iter().sum();
+    let w0 = erlang_c(c, total / mu) / cmu;
+    let mut sigma_before = 0.0;
+    lambda
+        .iter()
+        .map(|l| {
+            let sigma = sigma_before + l / cmu;
+            let w = w0 / ((1.0 - sigma_before) * (1.0 - sigma));
+            sigma_before = sigma;
+            w
+        })
+        .collect()
+}
+
 /// `a` is larger than `b` beyond both confidence intervals.
 pub fn clearly_above(label: &str, a: Row, b: Row) {
     println!(

@@ -113,6 +113,9 @@ pub(super) fn policy(d: &mut Diagnostics, raw: &RawScenario) -> Policy {
         MAX_DISCRIMINATION,
         1.0,
     );
+    // GACC Order No. 251 (2021): AEOs "receive priority in the customs
+    // clearance process".
+    policy.aeo_priority = p.aeo_priority.unwrap_or(true);
     policy.credit_review = credit(
         d,
         "policy.credit_review",
