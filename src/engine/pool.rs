@@ -156,7 +156,9 @@ impl Pool {
     /// The queue length changed at `now`: into its statistics.
     #[inline]
     fn note_queue(&mut self, now: f64) {
-        let n = self.queued as f64;
+        // Through `i64`: a single instruction, where `usize` takes several.
+        // Exact, since no collection holds more than `isize::MAX` bytes.
+        let n = self.queued as i64 as f64;
         self.queue_len.set(now, n);
         if let Some(s) = &mut self.series {
             s.queue.set(now, n);
@@ -230,11 +232,14 @@ impl Pool {
     /// starts, if a server is free and the pool open.
     #[inline]
     pub fn start_next(&mut self, now: f64) -> Option<(u32, f64)> {
-        if self.waiting_classes == 0 || !self.can_start(now) {
+        if !self.can_start(now) || self.waiting_classes == 0 {
             return None;
         }
         let class = self.waiting_classes.trailing_zeros() as usize;
-        let queue = &mut self.queues[class];
+        // `get_mut` rather than indexing (the class is always in range):
+        // without a panic path the compiler saves registers only on this
+        // path, not on every call, so the early return above stays cheap.
+        let queue = self.queues.get_mut(class)?;
         let (entity, since) = queue.pop_front()?;
         if queue.is_empty() {
             self.waiting_classes &= !(1 << class);
