@@ -151,6 +151,9 @@ pub struct Activity {
     /// (`regions.pooled_reviewers`). Each consignment joins the one that
     /// can serve it soonest (see `sim`).
     pub pooled_with: Vec<PoolId>,
+    /// For transport under seal: the share of non-compliant consignments
+    /// whose goods are diverted en route (`links.diversion_share`).
+    pub diversion: f64,
 }
 
 impl Activity {

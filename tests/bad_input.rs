@@ -149,7 +149,7 @@ const CASES: &[Case] = &[
     },
     Case {
         file: "bad_supervision.toml",
-        errors: 10,
+        errors: 11,
         expect: &[
             At {
                 at: "discrimination = |nan",
@@ -190,6 +190,10 @@ const CASES: &[Case] = &[
             At {
                 at: "arbitrage_share = |2.0",
                 message: "error: streams[0].arbitrage_share: got 2; expected a number from 0 to 1",
+            },
+            At {
+                at: "diversion_share = |1.5",
+                message: "error: links[0].diversion_share: got 1.5; expected a number from 0 to 1",
             },
         ],
     },

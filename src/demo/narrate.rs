@@ -168,6 +168,12 @@ pub fn decision(t: &ConsignmentTrace, step: &StepTrace) -> String {
         Decision::Released {
             review_after: false,
         } => "released".to_string(),
+        Decision::Done
+            if step.step == StepKind::ArrivalConfirmation
+                && matches!(t.outcome, Outcome::Seized { at } if at == step.end) =>
+        {
+            "seal check: the load was diverted en route; seized".to_string()
+        }
         Decision::Done => match step.step {
             StepKind::Tax => "duty and tax paid or guaranteed",
             StepKind::Sealing => "transit declaration lodged, goods sealed",

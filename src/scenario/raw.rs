@@ -112,6 +112,7 @@ pub struct RawLink {
     pub from: Option<Spanned<String>>,
     pub to: Option<Spanned<String>>,
     pub duration: Option<Spanned<RawDist>>,
+    pub diversion_share: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -23,13 +23,20 @@ pub const INSPECTED: u16 = 1 << 9;
 pub const FLAG_AUDIT: u16 = 1 << 10;
 /// Followed by the tracer (see `sim::trace`).
 pub const FLAG_TRACED: u16 = 1 << 11;
+/// Transit fraud: its goods were diverted while under seal (sold on the
+/// domestic market, a decoy load travelling on). Until the seal check finds
+/// it, what customs examines is not what was declared: no later check can
+/// find anything, and the goods' whole tax escapes.
+pub const DIVERTED: u16 = 1 << 12;
 
 pub const TRUTH_TAX: u16 = TRUTH_UNDERVALUED | TRUTH_MISCLASSIFIED;
 /// What document review can find (see [`NonCompliance::seen_by`]).
 pub const SEEN_BY_REVIEW: u16 = seen_mask(Check::Review);
 /// What a physical inspection (scan or manual) can find.
 pub const SEEN_BY_INSPECTION: u16 = seen_mask(Check::Inspection);
-pub const NON_COMPLIANT: u16 = TRUTH_PROHIBITED | TRUTH_TAX;
+/// Non-compliance of any kind: the hidden truth drawn on arrival, or a
+/// diversion under seal.
+pub const NON_COMPLIANT: u16 = TRUTH_PROHIBITED | TRUTH_TAX | DIVERTED;
 
 /// The truth flag of a kind of non-compliance.
 pub const fn truth_flag(kind: NonCompliance) -> u16 {

@@ -100,6 +100,7 @@ pub fn run_replication_with(
 const DRAW_DURATION: u64 = 0;
 const DRAW_DETECTION: u64 = 1;
 const DRAW_AUDIT: u64 = 2;
+const DRAW_DIVERSION: u64 = 3;
 
 /// A generator for one purpose (`what`) at one step of one consignment,
 /// derived from the consignment's own seed. A consignment's service times
@@ -447,8 +448,37 @@ impl<'m> Replication<'m> {
         let cons = self.slab.get_mut(c);
         match activity.step {
             StepKind::Lodgement => cons.lodged = now,
+            // Transit fraud: a share of the loads moving under seal is
+            // diverted on the way.
+            StepKind::Transport
+                if activity.diversion > 0.0
+                    && draw(cons, activity.step, DRAW_DIVERSION).random::<f64>()
+                        < activity.diversion =>
+            {
+                let newly = cons.flags & NON_COMPLIANT == 0;
+                cons.flags |= DIVERTED;
+                if newly && cons.arrived >= self.model.warmup {
+                    self.cells[cell_of(cons)].non_compliant += 1;
+                }
+            }
+            // The seal check on arrival finds a diversion with the step's
+            // detection probability: the load is seized. Missed, the
+            // diversion stands and later checks see nothing.
+            StepKind::ArrivalConfirmation
+                if cons.has(DIVERTED)
+                    && draw(cons, activity.step, DRAW_DETECTION).random::<f64>()
+                        < activity.detection =>
+            {
+                cons.flags = (cons.flags & !DIVERTED) | FOUND;
+                if cons.has(FLAG_TRACED) {
+                    self.trace_complete(c, a);
+                }
+                self.depart(c, Exit::Seized);
+                return false;
+            }
             StepKind::Review
                 if cons.has(SEEN_BY_REVIEW)
+                    && !cons.has(DIVERTED)
                     && draw(cons, activity.step, DRAW_DETECTION).random::<f64>()
                         < activity.detection =>
             {
@@ -456,7 +486,12 @@ impl<'m> Replication<'m> {
             }
             StepKind::Inspection | StepKind::Scan => {
                 cons.flags |= INSPECTED;
-                let visible = cons.flags & SEEN_BY_INSPECTION;
+                // Diverted goods were swapped: the load examined is clean.
+                let visible = if cons.has(DIVERTED) {
+                    0
+                } else {
+                    cons.flags & SEEN_BY_INSPECTION
+                };
                 let found = visible != 0
                     && draw(cons, activity.step, DRAW_DETECTION).random::<f64>()
                         < activity.detection;
@@ -602,6 +637,8 @@ impl<'m> Replication<'m> {
         let found = cons.has(FOUND);
         let assessed = if found {
             due
+        } else if cons.has(DIVERTED) {
+            0.0
         } else {
             let value = if cons.has(TRUTH_UNDERVALUED) {
                 cons.value * policy.undervaluation_factor

@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::super::raw::{RawLink, RawRegion, RawSite};
 use super::places::{lookup, unique_id};
-use super::values::{distribution, missing, number_in};
+use super::values::{self, distribution, missing, number_in};
 use super::{Context, at};
 use crate::engine::Dist;
 use crate::model::{
@@ -128,6 +128,7 @@ pub(super) fn region_activities(
                 detection: 1.0,
                 scan_share: 0.0,
                 pooled_with: Vec::new(),
+                diversion: 0.0,
             });
         }
     }
@@ -167,6 +168,14 @@ pub(super) fn links(
                 None
             }
         };
+        let diversion = values::optional_number(
+            d,
+            &format!("{path}.diversion_share"),
+            &l.diversion_share,
+            0.0,
+            1.0,
+            0.0,
+        );
         let (Some(from), Some(to)) = (from, to) else {
             continue;
         };
@@ -190,6 +199,7 @@ pub(super) fn links(
             detection: 1.0,
             scan_share: 0.0,
             pooled_with: Vec::new(),
+            diversion,
         });
     }
     out

@@ -269,8 +269,10 @@ pub(super) fn site_steps(
                     step: kind,
                     pool: None,
                     duration: Dist::Deterministic { value: 0.0 },
-                    detection: 1.0,
+                    // A step not given is instantaneous, not more thorough.
+                    detection: default_detection(kind).unwrap_or(1.0),
                     pooled_with: Vec::new(),
+                    diversion: 0.0,
                 },
             };
             sites[i].activities[kind.index()] = ActivityId(activities.len() as u32);
@@ -326,7 +328,7 @@ fn step_activity(
             d.error(
                 &format!("{path}.detection_probability"),
                 Some(at(p)),
-                "detection_probability only applies to the review, scan and inspection steps",
+                "detection_probability only applies to the review, scan, inspection and arrival_confirmation steps",
             );
             1.0
         }
@@ -355,6 +357,7 @@ fn step_activity(
         detection,
         scan_share,
         pooled_with: Vec::new(),
+        diversion: 0.0,
     }
 }
 
@@ -367,6 +370,10 @@ fn default_detection(kind: StepKind) -> Option<f64> {
         StepKind::Inspection => Some(1.0),
         StepKind::Scan => Some(0.8),
         StepKind::Review => Some(0.5),
+        // The seal check on arrival finds a diversion (broken or faked seals,
+        // a substituted load) four times in five: an assumption, stated in
+        // docs/model.md; electronic seals and GPS tracking would raise it.
+        StepKind::ArrivalConfirmation => Some(0.8),
         _ => None,
     }
 }
