@@ -151,9 +151,13 @@ pub struct Activity {
     /// (`regions.pooled_reviewers`). Each consignment joins the one that
     /// can serve it soonest (see `sim`).
     pub pooled_with: Vec<PoolId>,
-    /// For transport under seal: the share of non-compliant consignments
-    /// whose goods are diverted en route (`links.diversion_share`).
+    /// For transport under seal: the share of loads whose goods are
+    /// diverted en route (`links.diversion_share`).
     pub diversion: f64,
+    /// For scans: in-line X-ray that every consignment through the site
+    /// passes (parcel sorting lines); screening then targets manual
+    /// opening.
+    pub in_line: bool,
 }
 
 impl Activity {

@@ -199,7 +199,7 @@ const CASES: &[Case] = &[
     },
     Case {
         file: "bad_pooled_reviewers.toml",
-        errors: 6,
+        errors: 8,
         expect: &[
             At {
                 at: "pooled_reviewers = |[\"port_reviewers\"]",
@@ -224,6 +224,14 @@ const CASES: &[Case] = &[
             At {
                 at: "pooled_reviewers = |[\"port_reviewers\", \"ghost\"",
                 message: "error: regions[1].pooled_reviewers: the centre \"south_centre\" has no review duration",
+            },
+            At {
+                at: "mean = 1.0 }\nin_line = |true",
+                message: "error: sites[1].steps.inspection.in_line: in_line (every consignment through the scanner) only applies to the scan step",
+            },
+            At {
+                at: "share = |0.5",
+                message: "error: sites[1].steps.scan.share: an in-line scanner scans every consignment and screening targets the manual opening; remove share or in_line",
             },
         ],
     },

@@ -283,6 +283,29 @@ impl Route {
     /// so the event loop does not walk through them for every consignment.
     /// Lodgement and release are kept: they mark the Time Release Study
     /// points even when instantaneous.
+    /// Where the site's scanner is in-line, every consignment passes it and
+    /// screening's inspection order means manual opening there.
+    pub fn apply_in_line_scanning(&mut self, activities: &[super::Activity]) {
+        let in_line_sites: Vec<super::SiteId> = self
+            .steps
+            .iter()
+            .map(|st| &activities[st.activity.0 as usize])
+            .filter(|a| a.step == StepKind::Scan && a.in_line)
+            .map(|a| a.site)
+            .collect();
+        for st in &mut self.steps {
+            let a = &activities[st.activity.0 as usize];
+            if !in_line_sites.contains(&a.site) {
+                continue;
+            }
+            st.condition = match st.condition {
+                Condition::FlaggedForScan => Condition::Always,
+                Condition::FlaggedForManual => Condition::FlaggedForInspection,
+                other => other,
+            };
+        }
+    }
+
     pub fn drop_empty_steps(&mut self, activities: &[super::Activity]) {
         self.steps.retain(|st| {
             let a = &activities[st.activity.0 as usize];

@@ -210,7 +210,21 @@ impl Model {
         } else {
             0.0
         };
-        let inspected = selected(&screening.inspection, Check::Inspection) * inspection_finds;
+        // An in-line scanner looks at every consignment, selected or not.
+        let in_line_finds = if kind.seen_by(Check::Inspection) {
+            stream
+                .route
+                .steps
+                .iter()
+                .map(|st| self.activity(st.activity))
+                .find(|a| a.step == super::StepKind::Scan && a.in_line)
+                .map_or(0.0, |a| a.detection)
+        } else {
+            0.0
+        };
+        let inspected = 1.0
+            - (1.0 - selected(&screening.inspection, Check::Inspection) * inspection_finds)
+                * (1.0 - in_line_finds);
         let reviewed = selected(&screening.review, Check::Review) * review_finds;
         1.0 - (1.0 - inspected) * (1.0 - reviewed)
     }

@@ -156,6 +156,7 @@ pub struct RawStep {
     pub duration: Option<Spanned<RawDist>>,
     pub detection_probability: Option<Spanned<f64>>,
     pub share: Option<Spanned<f64>>,
+    pub in_line: Option<Spanned<bool>>,
 }
 
 /// A distribution: `dist` names the family, the other keys its parameters.

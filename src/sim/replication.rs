@@ -495,7 +495,9 @@ impl<'m> Replication<'m> {
                 let found = visible != 0
                     && draw(cons, activity.step, DRAW_DETECTION).random::<f64>()
                         < activity.detection;
-                let in_cohort = cons.arrived >= self.model.warmup;
+                // An in-line X-ray pass is part of screening, not a targeted
+                // examination: it is not counted among inspections.
+                let in_cohort = cons.arrived >= self.model.warmup && !activity.in_line;
                 let cell = cell_of(cons);
                 if found {
                     cons.flags |= FOUND;

@@ -129,6 +129,7 @@ pub(super) fn region_activities(
                 scan_share: 0.0,
                 pooled_with: Vec::new(),
                 diversion: 0.0,
+                in_line: false,
             });
         }
     }
@@ -200,6 +201,7 @@ pub(super) fn links(
             scan_share: 0.0,
             pooled_with: Vec::new(),
             diversion,
+            in_line: false,
         });
     }
     out

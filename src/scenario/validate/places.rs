@@ -273,6 +273,7 @@ pub(super) fn site_steps(
                     detection: default_detection(kind).unwrap_or(1.0),
                     pooled_with: Vec::new(),
                     diversion: 0.0,
+                    in_line: false,
                 },
             };
             sites[i].activities[kind.index()] = ActivityId(activities.len() as u32);
@@ -349,15 +350,37 @@ fn step_activity(
         (None, StepKind::Scan) => 1.0,
         (None, _) => 0.0,
     };
+    let in_line = match (&st.in_line, kind) {
+        (Some(v), StepKind::Scan) => {
+            if *v.get_ref() && st.share.is_some() {
+                d.error(
+                    &format!("{path}.share"),
+                    st.share.as_ref().map(at),
+                    "an in-line scanner scans every consignment and screening targets the manual opening; remove share or in_line",
+                );
+            }
+            *v.get_ref()
+        }
+        (Some(v), _) => {
+            d.error(
+                &format!("{path}.in_line"),
+                Some(at(v)),
+                "in_line (every consignment through the scanner) only applies to the scan step",
+            );
+            false
+        }
+        (None, _) => false,
+    };
     Activity {
         site,
         step: kind,
         pool,
         duration: duration.unwrap_or(Dist::Deterministic { value: 0.0 }),
         detection,
-        scan_share,
+        scan_share: if in_line { 0.0 } else { scan_share },
         pooled_with: Vec::new(),
         diversion: 0.0,
+        in_line,
     }
 }
 

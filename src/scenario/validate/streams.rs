@@ -236,6 +236,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             Some(p) => route(d, &path, &span, net, mode, p, home),
             None => Route { steps: Vec::new() },
         };
+        route.apply_in_line_scanning(net.activities);
         route.drop_empty_steps(net.activities);
         let alternatives = alternative_ports(cx, &path, s, port, sites);
         let arbitrage_share = values::optional_number(
@@ -260,6 +261,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
         for (k, alt) in alternatives {
             let alt_path = format!("{path}.alternative_ports[{k}]");
             let mut r = self::route(d, &alt_path, &span, net, mode, alt, home);
+            r.apply_in_line_scanning(net.activities);
             r.drop_empty_steps(net.activities);
             pending.push((out.len(), alt, r));
         }
