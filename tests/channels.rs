@@ -6,45 +6,12 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{Row, clearly_above, clearsim, read_summary, repo_path, row};
+use common::{
+    Reps, Row, clearly_above, paired_above, read_reps, read_summary, repo_path, row, run_file,
+    values,
+};
 
 type Summary = HashMap<(String, String), Row>;
-
-/// Per-replication values of `(group, metric)` from `replications.csv`.
-type PerRep = HashMap<(String, String), Vec<f64>>;
-
-fn read_replications(dir: &std::path::Path) -> PerRep {
-    let mut r = csv::Reader::from_path(dir.join("replications.csv")).unwrap();
-    let mut out = PerRep::new();
-    for rec in r.records() {
-        let rec = rec.unwrap();
-        if let Ok(v) = rec[5].parse::<f64>() {
-            out.entry((rec[3].to_string(), rec[4].to_string()))
-                .or_default()
-                .push(v);
-        }
-    }
-    out
-}
-
-/// The paired differences `a − b` of a metric across replications (the
-/// variants share their random numbers, replication by replication) have a
-/// 95% confidence interval above zero.
-fn paired_above(label: &str, a: &PerRep, b: &PerRep, group: &str, metric: &str) {
-    let key = (group.to_string(), metric.to_string());
-    let diffs: Vec<Option<f64>> = a[&key]
-        .iter()
-        .zip(&b[&key])
-        .map(|(x, y)| Some(x - y))
-        .collect();
-    let e = clearsim::stats::Estimate::from_values(diffs);
-    let (m, h) = (e.mean.unwrap(), e.half_width.unwrap());
-    println!("{label}: paired difference {m:.4} ± {h:.4}");
-    assert!(
-        m - h > 0.0,
-        "{label}: paired difference {m} ± {h} is not above zero"
-    );
-}
 
 const SCENARIO: &str = "scenarios/channels.toml";
 
@@ -54,7 +21,7 @@ fn run_variant(changes: &[(&str, &str)]) -> Summary {
     run_variant_with_replications(changes).0
 }
 
-fn run_variant_with_replications(changes: &[(&str, &str)]) -> (Summary, PerRep) {
+fn run_variant_with_replications(changes: &[(&str, &str)]) -> (Summary, Reps) {
     let mut text = std::fs::read_to_string(repo_path(SCENARIO)).unwrap();
     for (line, with) in changes {
         let found = text.lines().filter(|l| l.starts_with(line)).count();
@@ -73,15 +40,8 @@ fn run_variant_with_replications(changes: &[(&str, &str)]) -> (Summary, PerRep) 
     let file = dir.path().join("variant.toml");
     std::fs::write(&file, text).unwrap();
     let out = dir.path().join("out");
-    let o = clearsim(&[
-        "run",
-        file.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    (read_summary(&out), read_replications(&out))
+    run_file(&file, &out);
+    (read_summary(&out), read_reps(&out))
 }
 
 #[test]
@@ -189,12 +149,11 @@ fn first_release_then_review_is_faster_and_recovers_revenue_after_release() {
     // Reviewing after release lets more escape at the border, and recovers
     // part of it later. Consignment values vary widely, so the comparison is
     // paired: both variants see the same consignments.
+    let evaded = |reps| values(reps, "base", "all", "revenue_evaded_yuan");
     paired_above(
         "revenue evaded at release, after minus before",
-        &after_reps,
-        &before_reps,
-        "all",
-        "revenue_evaded_yuan",
+        evaded(&after_reps),
+        evaded(&before_reps),
     );
     assert!(recovered.mean < row(&after, "all", "revenue_evaded_yuan").mean);
     // Reviews are followed to their outcome: those ending after the horizon

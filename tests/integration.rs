@@ -5,55 +5,11 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use clearsim::stats::ci::student_t_quantile;
-use common::{clearsim, ok, repo_path};
+use common::{Reps, clearsim, ok, paired_above, read_reps, repo_path, values};
 
 const STUDY: &str = "scenarios/studies/integration_blind_spots.toml";
-
-/// `replications.csv` as (variant, group, metric) → values by replication.
-type Reps = BTreeMap<(String, String, String), Vec<f64>>;
-
-fn read_reps(dir: &Path) -> Reps {
-    let mut r = csv::Reader::from_path(dir.join("replications.csv")).expect("replications.csv");
-    let mut out = Reps::new();
-    for rec in r.records() {
-        let rec = rec.unwrap();
-        let value: f64 = rec[5].parse().unwrap_or(f64::NAN);
-        out.entry((rec[0].to_string(), rec[3].to_string(), rec[4].to_string()))
-            .or_default()
-            .push(value);
-    }
-    out
-}
-
-fn values<'a>(reps: &'a Reps, variant: &str, group: &str, metric: &str) -> &'a [f64] {
-    reps.get(&(variant.into(), group.into(), metric.into()))
-        .unwrap_or_else(|| panic!("no {variant} / {group} / {metric} in replications.csv"))
-}
-
-/// Mean and 95% half-width of the paired difference `a − b`.
-fn paired(a: &[f64], b: &[f64]) -> (f64, f64) {
-    assert_eq!(a.len(), b.len());
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, student_t_quantile(0.95, n - 1.0) * (var / n).sqrt())
-}
-
-/// Asserts `a − b` is positive beyond its paired 95% interval.
-fn clearly_more(label: &str, a: &[f64], b: &[f64]) -> f64 {
-    let (mean, half) = paired(a, b);
-    println!("{label}: difference {mean:.2} ± {half:.2}");
-    assert!(
-        mean - half > 0.0,
-        "{label}: difference {mean} ± {half} is not clearly above 0"
-    );
-    mean
-}
 
 fn sweep(dir: &Path, settings: &[&str]) -> Reps {
     let file = repo_path(STUDY);
@@ -78,17 +34,10 @@ const INTEGRATED: &str = "regions.jingjinji.integrated=true";
 fn integration_closes_the_blind_spots_that_arbitrage_exploits() {
     let dir = tempfile::tempdir().unwrap();
     // The study's own [experiment]: integration off and on.
-    let file = repo_path(STUDY);
-    ok(&[
-        "run",
-        file.to_str().unwrap(),
-        "--out",
-        dir.path().to_str().unwrap(),
-        "--quiet",
-    ]);
+    common::run_file(&repo_path(STUDY), dir.path());
     let reps = read_reps(dir.path());
     let leak = |v| values(&reps, v, "all", "leakage");
-    let saved = clearly_more(
+    let saved = paired_above(
         "leakage, local rules − integrated",
         leak(LOCAL),
         leak(INTEGRATED),
@@ -98,7 +47,7 @@ fn integration_closes_the_blind_spots_that_arbitrage_exploits() {
     // The mechanism: under local rules the risky goods crowd into the lax
     // port; under one rulebook nobody has a reason to move.
     let risky = |v| values(&reps, v, "port=huanghua_port", "non_compliant");
-    clearly_more(
+    paired_above(
         "non-compliant arrivals at Huanghua, local − integrated",
         risky(LOCAL),
         risky(INTEGRATED),
@@ -138,7 +87,7 @@ fn arbitrage_moves_goods_only_where_rules_differ() {
         )
     };
     // Local rules: arbitrage raises leakage.
-    clearly_more(
+    paired_above(
         "leakage under local rules, full − no arbitrage",
         values(&reps, &v(1, false), "all", "leakage"),
         values(&reps, &v(0, false), "all", "leakage"),
@@ -301,7 +250,7 @@ fn local_rules_follow_the_customs_that_takes_the_declaration() {
         )
     };
     let inspected = |mode: &str| values(&reps, &v(mode), "stream=hebei_importers", "inspections");
-    clearly_more(
+    paired_above(
         "inspections of Hebei goods, declared to Tianjin − to Shijiazhuang",
         inspected("territorial_declaration_port_release"),
         inspected("port_clearance"),

@@ -157,21 +157,8 @@ fn transit_with_diversion(share: f64) -> (HashMap<(String, String), Row>, Vec<f6
     let file = dir.path().join("transit.toml");
     std::fs::write(&file, text).unwrap();
     let out = dir.path().join("out");
-    common::ok(&[
-        "run",
-        file.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
-    let mut leak = Vec::new();
-    let mut r = csv::Reader::from_path(out.join("replications.csv")).unwrap();
-    for rec in r.records() {
-        let rec = rec.unwrap();
-        if &rec[3] == "all" && &rec[4] == "leakage" {
-            leak.push(rec[5].parse::<f64>().unwrap());
-        }
-    }
+    common::run_file(&file, &out);
+    let leak = common::read_reps(&out)[&("base".into(), "all".into(), "leakage".into())].clone();
     (read_summary(&out), leak)
 }
 

@@ -65,13 +65,7 @@ fn run(in_line: bool) -> HashMap<(String, String), Row> {
     let file = dir.path().join("parcels.toml");
     std::fs::write(&file, site(in_line)).unwrap();
     let out = dir.path().join("out");
-    common::ok(&[
-        "run",
-        file.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
+    common::run_file(&file, &out);
     read_summary(&out)
 }
 

@@ -231,13 +231,7 @@ fn aeo_priority_matches_non_preemptive_priority_theory() {
     let fifo = dir.path().join("fifo.toml");
     std::fs::write(&fifo, text).unwrap();
     let out = dir.path().join("out");
-    common::ok(&[
-        "run",
-        fifo.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
+    common::run_file(&fifo, &out);
     let f = read_summary(&out);
     check(
         "M/M/4 AEO release time without priority (Erlang C) [h]",

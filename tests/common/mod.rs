@@ -2,7 +2,7 @@
 //! read its tidy outputs.
 #![allow(dead_code)]
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -160,4 +160,54 @@ pub fn clearly_above(label: &str, a: Row, b: Row) {
         b.mean,
         b.half_width
     );
+}
+
+/// `replications.csv` as (variant, group, metric) → values by replication
+/// (a plain run's variant is `base`).
+pub type Reps = BTreeMap<(String, String, String), Vec<f64>>;
+
+pub fn read_reps(dir: &Path) -> Reps {
+    let mut r = csv::Reader::from_path(dir.join("replications.csv")).expect("replications.csv");
+    let mut out = Reps::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let value: f64 = rec[5].parse().unwrap_or(f64::NAN);
+        out.entry((rec[0].to_string(), rec[3].to_string(), rec[4].to_string()))
+            .or_default()
+            .push(value);
+    }
+    out
+}
+
+/// One metric's values by replication, panicking with the key if absent.
+pub fn values<'a>(reps: &'a Reps, variant: &str, group: &str, metric: &str) -> &'a [f64] {
+    reps.get(&(variant.into(), group.into(), metric.into()))
+        .unwrap_or_else(|| panic!("no {variant} / {group} / {metric} in replications.csv"))
+}
+
+/// The paired differences `a − b` across replications (the runs share
+/// their random numbers, replication by replication) have a 95% interval
+/// above zero; returns their mean.
+pub fn paired_above(label: &str, a: &[f64], b: &[f64]) -> f64 {
+    assert_eq!(a.len(), b.len(), "{label}: replications differ");
+    let e = clearsim::stats::Estimate::from_values(a.iter().zip(b).map(|(x, y)| Some(x - y)));
+    let (m, h) = (e.mean.unwrap(), e.half_width.unwrap());
+    println!("{label}: paired difference {m:.4} ± {h:.4}");
+    assert!(
+        m - h > 0.0,
+        "{label}: paired difference {m} ± {h} is not above zero"
+    );
+    m
+}
+
+/// Runs `clearsim run FILE --out OUT --quiet` on a scenario file anywhere,
+/// asserting success.
+pub fn run_file(file: &Path, out: &Path) {
+    ok(&[
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
 }

@@ -232,12 +232,10 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             }
         }
         let d = &mut cx.d;
-        let mut route = match port {
-            Some(p) => route(d, &path, &span, net, mode, p, home),
+        let route = match port {
+            Some(p) => built_route(d, &path, &span, net, mode, p, home),
             None => Route { steps: Vec::new() },
         };
-        route.apply_in_line_scanning(net.activities);
-        route.drop_empty_steps(net.activities);
         let alternatives = alternative_ports(cx, &path, s, port, sites);
         let arbitrage_share = values::optional_number(
             &mut cx.d,
@@ -260,9 +258,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
         let d = &mut cx.d;
         for (k, alt) in alternatives {
             let alt_path = format!("{path}.alternative_ports[{k}]");
-            let mut r = self::route(d, &alt_path, &span, net, mode, alt, home);
-            r.apply_in_line_scanning(net.activities);
-            r.drop_empty_steps(net.activities);
+            let r = built_route(d, &alt_path, &span, net, mode, alt, home);
             pending.push((out.len(), alt, r));
         }
         out.push(Stream {
@@ -352,6 +348,23 @@ fn alternative_ports(
         }
     }
     out
+}
+
+/// The stream's route as the event loop walks it: checked, in-line
+/// scanners applied, steps that do nothing dropped.
+fn built_route(
+    d: &mut Diagnostics,
+    path: &str,
+    span: &Range<usize>,
+    net: &Network,
+    mode: Mode,
+    port: SiteId,
+    home: Option<SiteId>,
+) -> Route {
+    let mut r = route(d, path, span, net, mode, port, home);
+    r.apply_in_line_scanning(net.activities);
+    r.drop_empty_steps(net.activities);
+    r
 }
 
 /// Why `mode` cannot route a stream from `port` (the first problem), or
