@@ -194,6 +194,10 @@ pub struct Stream {
     /// Lodgement time of a two-step summary declaration, as a share of the
     /// full lodgement time.
     pub two_step_factor: f64,
+    /// Cross-border e-commerce: the share of inventory lists whose three
+    /// orders (order, payment, logistics) fail to match and are rejected at
+    /// lodgement, and the rework before resubmission `[h]`.
+    pub order_mismatch: Option<(f64, Dist)>,
     pub route: Route,
     /// Screening parameters per credit class, derived from the above and the
     /// policy by [`Model::prepare_screening`].

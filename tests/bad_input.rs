@@ -149,7 +149,7 @@ const CASES: &[Case] = &[
     },
     Case {
         file: "bad_supervision.toml",
-        errors: 11,
+        errors: 13,
         expect: &[
             At {
                 at: "discrimination = |nan",
@@ -190,6 +190,14 @@ const CASES: &[Case] = &[
             At {
                 at: "arbitrage_share = |2.0",
                 message: "error: streams[0].arbitrage_share: got 2; expected a number from 0 to 1",
+            },
+            At {
+                at: "arbitrage_share = 2.0\norder_mismatch_share = |0.1",
+                message: "error: streams[0].order_mismatch_share: the three-orders check applies to cross-border e-commerce (ecommerce_9610, bonded_1210), not to general_trade",
+            },
+            At {
+                at: "rate_per_h = 1.0\norder_mismatch_share = |0.1",
+                message: "error: streams[1].order_rework: missing; a mismatch share needs the rework time before resubmission",
             },
             At {
                 at: "diversion_share = |1.5",

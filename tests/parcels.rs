@@ -95,3 +95,50 @@ fn in_line_xray_scans_every_parcel_and_targets_the_opening() {
         row(&targeted, "all", "seized"),
     );
 }
+
+/// 9610 parcels whose three orders may fail to match.
+fn three_orders(share: f64) -> String {
+    format!(
+        r#"
+name = "three_orders"
+seed = 3
+replications = 8
+horizon_days = 10
+warmup_days = 1
+
+[policy]
+review_rate = 0.0
+inspection_rate = 0.0
+
+[[sites]]
+id = "ecommerce_site"
+kind = "ecommerce_site"
+[sites.steps.lodgement]
+duration = {{ dist = "exponential", mean = 0.1 }}
+
+[[streams]]
+id = "parcels"
+channel = "ecommerce_9610"
+port = "ecommerce_site"
+rate_per_h = 200
+order_mismatch_share = {share}
+order_rework = {{ dist = "deterministic", value = 4.0 }}
+"#
+    )
+}
+
+#[test]
+fn mismatched_three_orders_are_reworked_and_lodged_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("orders.toml");
+    std::fs::write(&file, three_orders(0.2)).unwrap();
+    common::run_file(&file, &dir.path().join("out"));
+    let s = read_summary(&dir.path().join("out"));
+    // Lodgement 0.1 h; a fifth rejected, reworked for 4 h and lodged again
+    // (another 0.1 h): 0.1 + 0.2 × (4 + 0.1) = 0.92 h on average.
+    let lodged = row(&s, "all", "arrival_to_lodgement_mean_h");
+    println!("arrival → lodgement {lodged:?}, expected 0.92");
+    // Parcels still being reworked at the horizon are not counted yet,
+    // which pulls the mean a little low (about 0.015 h here).
+    assert!((lodged.mean - 0.92).abs() < 0.025, "{lodged:?}");
+}

@@ -101,6 +101,7 @@ const DRAW_DURATION: u64 = 0;
 const DRAW_DETECTION: u64 = 1;
 const DRAW_AUDIT: u64 = 2;
 const DRAW_DIVERSION: u64 = 3;
+const DRAW_MISMATCH: u64 = 4;
 
 /// A generator for one purpose (`what`) at one step of one consignment,
 /// derived from the consignment's own seed. A consignment's service times
@@ -421,8 +422,20 @@ impl<'m> Replication<'m> {
         let mut d = a
             .duration
             .sample(&mut draw(self.slab.get(c), a.step, DRAW_DURATION));
-        if a.step == StepKind::Lodgement && self.slab.get(c).has(FLAG_TWO_STEP) {
-            d *= self.model.streams[self.slab.get(c).stream as usize].two_step_factor;
+        if a.step == StepKind::Lodgement {
+            let cons = self.slab.get(c);
+            let stream = &self.model.streams[cons.stream as usize];
+            if cons.has(FLAG_TWO_STEP) {
+                d *= stream.two_step_factor;
+            }
+            // Three orders that do not match: rejected, reworked by the
+            // platform, lodged again.
+            if let Some((share, rework)) = &stream.order_mismatch {
+                let rng = &mut draw(cons, a.step, DRAW_MISMATCH);
+                if rng.random::<f64>() < *share {
+                    d = 2.0 * d + rework.sample(rng);
+                }
+            }
         }
         self.calendar.schedule(self.now + d, Event::StepDone(c));
         if self.slab.get(c).has(FLAG_TRACED) {

@@ -20,6 +20,9 @@ pub(super) struct Attributes {
     pub(super) advance_share: f64,
     pub(super) two_step_share: f64,
     pub(super) two_step_factor: f64,
+    /// Cross-border e-commerce: the share of inventory lists whose three
+    /// orders fail to match, and the rework before they are resubmitted.
+    pub(super) order_mismatch: Option<(f64, Dist)>,
 }
 
 /// Default general-trade duty rate (a typical most-favoured-nation rate).
@@ -88,6 +91,7 @@ pub(super) fn attributes(
         misclassified: share("misclassified_share", &s.misclassified_share),
     };
     let advance_share = share("advance_declaration_share", &s.advance_declaration_share);
+    let mismatch_share = share("order_mismatch_share", &s.order_mismatch_share);
     let two_step_share = share("two_step_share", &s.two_step_share);
     if truth.total() > 1.0 {
         let msg = format!(
@@ -136,7 +140,9 @@ pub(super) fn attributes(
         1.0,
         TWO_STEP_FACTOR,
     );
+    let order_mismatch = order_mismatch(cx, path, s, channel, mismatch_share);
     Attributes {
+        order_mismatch,
         channel,
         credit_mix,
         truth,
@@ -146,5 +152,48 @@ pub(super) fn attributes(
         advance_share,
         two_step_share,
         two_step_factor,
+    }
+}
+
+/// The "three orders" check of cross-border e-commerce: order, payment and
+/// logistics data must match before an inventory list is accepted. A share
+/// that fails is rejected and resubmitted after `order_rework` (the
+/// platform's and the logistics firm's time). Only for 9610 and 1210; a
+/// share needs its rework time, since clearsim has no default for it.
+fn order_mismatch(
+    cx: &mut Context,
+    path: &str,
+    s: &RawStream,
+    channel: Channel,
+    share: f64,
+) -> Option<(f64, Dist)> {
+    let d = &mut cx.d;
+    let ecommerce = matches!(channel, Channel::Ecommerce9610 | Channel::Bonded1210);
+    if let Some(v) = &s.order_mismatch_share
+        && !ecommerce
+    {
+        let msg = format!(
+            "the three-orders check applies to cross-border e-commerce (ecommerce_9610, bonded_1210), not to {}",
+            channel.name()
+        );
+        d.error(&format!("{path}.order_mismatch_share"), Some(at(v)), msg);
+        return None;
+    }
+    let rework = s
+        .order_rework
+        .as_ref()
+        .and_then(|r| distribution(d, &format!("{path}.order_rework"), &at(r), r.get_ref()));
+    match (share > 0.0, rework) {
+        (true, Some(r)) => Some((share, r)),
+        (true, None) if s.order_rework.is_none() => {
+            let span = s.order_mismatch_share.as_ref().map(at);
+            d.error(
+                &format!("{path}.order_rework"),
+                span,
+                "missing; a mismatch share needs the rework time before resubmission, e.g. order_rework = { dist = \"lognormal\", mean = 4.0, sd = 3.0 } (hours)",
+            );
+            None
+        }
+        _ => None,
     }
 }

@@ -236,6 +236,19 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             Some(p) => built_route(d, &path, &span, net, mode, p, home),
             None => Route { steps: Vec::new() },
         };
+        if attrs.order_mismatch.is_some()
+            && route.steps.iter().any(|st| {
+                let a = &net.activities[st.activity.0 as usize];
+                a.step == crate::model::StepKind::Lodgement && a.pool.is_some()
+            })
+        {
+            let msg = "the three-orders rework is the platform's time, not an officer's, but this stream's lodgement step holds a resource that would wait through it; give lodgement no resource, or drop order_mismatch_share";
+            d.error(
+                &format!("{path}.order_mismatch_share"),
+                Some(span.clone()),
+                msg,
+            );
+        }
         let alternatives = alternative_ports(cx, &path, s, port, sites);
         let arbitrage_share = values::optional_number(
             &mut cx.d,
@@ -278,6 +291,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             advance_share: attrs.advance_share,
             two_step_share: attrs.two_step_share,
             two_step_factor: attrs.two_step_factor,
+            order_mismatch: attrs.order_mismatch,
             screening: Default::default(),
             peak_periods,
             decider: Decider::National,
