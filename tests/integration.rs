@@ -281,3 +281,28 @@ fn the_study_is_byte_identical_for_any_thread_count() {
         "outputs differ between --threads 1 and 2"
     );
 }
+
+#[test]
+fn a_stream_may_list_at_most_32_alternative_ports() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from(
+        "name = \"many\"\nhorizon_h = 10\n[policy]\nreview_rate = 0\ninspection_rate = 0\n",
+    );
+    for i in 0..40 {
+        text += &format!("[[sites]]\nid = \"p{i}\"\nkind = \"sea_port\"\n");
+    }
+    let ports: Vec<String> = (1..40).map(|i| format!("\"p{i}\"")).collect();
+    text += &format!(
+        "[[streams]]\nid = \"s\"\nport = \"p0\"\nrate_per_h = 1\nalternative_ports = [{}]\n",
+        ports.join(", ")
+    );
+    let file = dir.path().join("many.toml");
+    std::fs::write(&file, text).unwrap();
+    let o = clearsim(&["validate", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("streams[0].alternative_ports: lists 39 ports; at most 32 are allowed"),
+        "{err}"
+    );
+}

@@ -324,6 +324,10 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
     out
 }
 
+/// Most alternative ports one stream may list: importers weigh a handful
+/// of ports, and each becomes a model stream of its own.
+const MAX_ALTERNATIVE_PORTS: usize = 32;
+
 /// The other entry ports a stream's importers can reach: known entry
 /// points, neither the stream's own port nor listed twice.
 fn alternative_ports(
@@ -336,6 +340,14 @@ fn alternative_ports(
     let Some(list) = &s.alternative_ports else {
         return Vec::new();
     };
+    if list.get_ref().len() > MAX_ALTERNATIVE_PORTS {
+        let msg = format!(
+            "lists {} ports; at most {MAX_ALTERNATIVE_PORTS} are allowed (each becomes a route of its own)",
+            list.get_ref().len()
+        );
+        cx.d.error(&format!("{path}.alternative_ports"), Some(at(list)), msg);
+        return Vec::new();
+    }
     let mut out: Vec<(usize, SiteId)> = Vec::new();
     for (k, name) in list.get_ref().iter().enumerate() {
         let key = format!("{path}.alternative_ports[{k}]");
