@@ -234,7 +234,8 @@ pub struct Choice {
     pub alternatives: Vec<u32>,
     /// Share of non-compliant importers who seek the laxest reachable port.
     pub arbitrage_share: f64,
-    /// Per credit class and kind of non-compliance ([`NonCompliance::index`]):
+    /// Per credit class and kind of non-compliance
+    /// ([`customs::NonCompliance::index`]):
     /// the stream (self or an alternative) such an importer chooses when it
     /// arbitrages (set by [`Model::prepare_screening`]).
     pub laxest: [[u32; 3]; 3],
