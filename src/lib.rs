@@ -20,7 +20,11 @@
 //!   random streams. Knows nothing about customs.
 //! - [`scenario`]: the file format, its parsing and validation.
 //! - [`model`]: the customs world as typed values: sites, pools, demand streams,
-//!   clearance routes. Knows nothing about files.
+//!   clearance routes; who decides a consignment's checks (a customs' own
+//!   rules, its region's once integrated, or the nation's:
+//!   [`model::supervision`]); screening on a security and a tax score, and
+//!   where arbitraging importers take their goods (`model::screening`).
+//!   Knows nothing about files.
 //! - [`sim`]: the event handlers that move consignments through their route.
 //! - [`stats`]: streaming statistics and confidence intervals.
 //! - [`experiment`]: replications in parallel, ordered, deterministic.
