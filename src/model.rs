@@ -242,6 +242,12 @@ pub struct Choice {
     /// Expected share of the parent's arrivals that come here (1 for a
     /// stream without alternatives), for offered-load estimates.
     pub demand_share: f64,
+    /// Per credit class: the stream its importers use, self where the
+    /// stream's mode is open to the class, else a generated stream under
+    /// the mode they fall back to (see [`Mode::open_to`]).
+    pub by_credit: [u32; 3],
+    /// For the stream as written: its generated fallback streams.
+    pub fallbacks: Vec<u32>,
 }
 
 /// A named period of raised demand, such as Double 11 `[h from start]`.
@@ -296,6 +302,9 @@ pub struct Policy {
     /// AEO (advanced-certified) importers go ahead of the others in every
     /// queue (non-preemptive priority).
     pub aeo_priority: bool,
+    /// Importers may use a clearance mode only if their credit class is
+    /// eligible for it ([`Mode::open_to`]).
+    pub mode_eligibility: bool,
     /// Non-compliance multipliers by credit class.
     pub credit_risk: [f64; 3],
     pub tax_timing: TaxTiming,
@@ -323,6 +332,7 @@ impl Policy {
             discrimination: 1.0,
             pooled_data_gain: 1.0,
             aeo_priority: false,
+            mode_eligibility: false,
             credit_risk: [1.0; 3],
             tax_timing: TaxTiming::BeforeRelease,
             audit_delay: Dist::Deterministic { value: 720.0 },

@@ -187,3 +187,55 @@ fn goods_diverted_under_seal_leak_unless_the_seal_check_catches_them() {
         assert!((n("arrived") - n("released") - n("seized") - n("in_system_end")).abs() < 1e-9);
     }
 }
+
+/// Runs the territorial-release teaching file with a mixed credit mix.
+fn territorial_release_with_mix(eligibility: bool) -> HashMap<(String, String), Row> {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo_path(
+        "scenarios/modes/territorial_declaration_release.toml",
+    ))
+    .unwrap()
+    .replace(
+        "credit_mix = { advanced = 1.0, general = 0.0 }",
+        "credit_mix = { advanced = 0.3, general = 0.6, discredited = 0.1 }",
+    )
+    .replace(
+        "[policy]\n",
+        &format!("[policy]\nmode_eligibility = {eligibility}\n"),
+    );
+    let file = dir.path().join("mixed.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    common::run_file(&file, &out);
+    read_summary(&out)
+}
+
+/// Territorial declaration and release is for AA importers, territorial
+/// declaration with port release for all but the discredited: the others
+/// fall back, each class to the first mode open to it.
+#[test]
+fn importers_use_only_the_modes_their_credit_class_is_eligible_for() {
+    let s = territorial_release_with_mix(true);
+    let arrived = |g: &str| row(&s, g, "arrived").mean;
+    let all = arrived("all");
+    let share = |mode: &str| arrived(&format!("mode={mode}")) / all;
+    let (m3, m2, m1) = (
+        share("territorial_declaration_release"),
+        share("territorial_declaration_port_release"),
+        share("port_clearance"),
+    );
+    println!("shares: mode 3 {m3:.3}, mode 2 {m2:.3}, mode 1 {m1:.3}");
+    assert!((m3 - 0.3).abs() < 0.02 && (m2 - 0.6).abs() < 0.02 && (m1 - 0.1).abs() < 0.02);
+    assert_eq!(
+        arrived("credit=advanced"),
+        arrived("mode=territorial_declaration_release")
+    );
+    // Every consignment is in exactly one mode.
+    assert!((m3 + m2 + m1 - 1.0).abs() < 1e-12);
+    // Without the rule everyone uses the written mode.
+    let open = territorial_release_with_mix(false);
+    assert_eq!(
+        row(&open, "mode=territorial_declaration_release", "arrived").mean,
+        row(&open, "all", "arrived").mean
+    );
+}

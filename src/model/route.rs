@@ -152,6 +152,32 @@ impl Mode {
         self != Mode::PortClearance
     }
 
+    /// Whether importers of credit class `class` may use the mode. The
+    /// territorial modes were opened by credit: Qingdao customs, for one,
+    /// opened "territorial declaration, territorial release" to its AA
+    /// enterprises and "territorial declaration, port inspection and
+    /// release" down to class-B production enterprises from 1 Nov 2013
+    /// (Dazhong Daily, 3 Nov 2013). In clearsim's three classes: mode 3 for
+    /// advanced-certified importers, mode 2 for all but the discredited;
+    /// port clearance, transit and regional integration for everyone.
+    pub fn open_to(self, class: super::CreditClass) -> bool {
+        use super::CreditClass::*;
+        match self {
+            Mode::TerritorialDeclarationRelease => class == Advanced,
+            Mode::TerritorialDeclarationPortRelease => class != Discredited,
+            _ => true,
+        }
+    }
+
+    /// The mode an importer of `class` falls back to when it may not use
+    /// this one: the next less trusting, ending at port clearance.
+    pub fn fallback(self) -> Mode {
+        match self {
+            Mode::TerritorialDeclarationRelease => Mode::TerritorialDeclarationPortRelease,
+            _ => Mode::PortClearance,
+        }
+    }
+
     /// Whether the mode moves goods over a port → home link.
     pub fn needs_link(self) -> bool {
         matches!(

@@ -136,7 +136,7 @@ impl Model {
         for i in 0..self.streams.len() {
             let s = &self.streams[i];
             if s.choice.parent.is_some() {
-                // A generated alternative: its parent sets its share.
+                // A generated stream: its parent sets its share.
                 continue;
             }
             let mut options = vec![i as u32];
@@ -155,19 +155,35 @@ impl Model {
                         }
                     }
                     row[kind.index()] = best.0;
+                    // Only importers the mode is open to arbitrage.
+                    if s.choice.by_credit[c] != i as u32 {
+                        continue;
+                    }
                     let k = options.iter().position(|o| *o == best.0).unwrap_or(0);
                     diverted[k] +=
                         s.credit_mix[c] * s.screening[c].truth.of(kind) * s.choice.arbitrage_share;
                 }
             }
-            let stays = 1.0 - diverted[1..].iter().sum::<f64>();
+            // Importers of other credit classes use their fallback streams.
+            let mut fallback_shares: Vec<(u32, f64)> = Vec::new();
+            for c in 0..3 {
+                let f = s.choice.by_credit[c];
+                if f != i as u32 {
+                    match fallback_shares.iter_mut().find(|(o, _)| *o == f) {
+                        Some((_, share)) => *share += s.credit_mix[c],
+                        None => fallback_shares.push((f, s.credit_mix[c])),
+                    }
+                }
+            }
+            let eligible = 1.0 - fallback_shares.iter().map(|(_, x)| x).sum::<f64>();
+            let stays = eligible - diverted[1..].iter().sum::<f64>();
             let shares: Vec<(u32, f64)> = options
                 .iter()
                 .zip(std::iter::once(stays).chain(diverted[1..].iter().copied()))
                 .map(|(o, share)| (*o, share))
                 .collect();
             self.streams[i].choice.laxest = laxest;
-            for (o, share) in shares {
+            for (o, share) in shares.into_iter().chain(fallback_shares) {
                 self.streams[o as usize].choice.demand_share = share;
             }
         }

@@ -57,6 +57,7 @@ pub struct RawPolicy {
     pub discrimination: Option<Spanned<f64>>,
     pub pooled_data_gain: Option<Spanned<f64>>,
     pub aeo_priority: Option<bool>,
+    pub mode_eligibility: Option<bool>,
 }
 
 /// A customs', a port's or a region's own supervision rules; what is left

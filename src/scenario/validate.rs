@@ -52,6 +52,9 @@ struct Context<'a> {
     /// cannot take it keep their own, listed in `kept_own_mode`.
     mode_from_command_line: bool,
     kept_own_mode: Vec<String>,
+    /// `policy.mode_eligibility`: credit classes not eligible for a
+    /// stream's mode fall back to another.
+    mode_eligibility: bool,
 }
 
 /// The span of a spanned value, as diagnostics take it.
@@ -80,6 +83,7 @@ pub fn validate(
         policy_mode: None,
         mode_from_command_line: overrides.mode.is_some() && !overrides.every_stream,
         kept_own_mode: Vec::new(),
+        mode_eligibility: false,
     };
     let d = &mut cx.d;
     let name = match &raw.name {
@@ -151,6 +155,7 @@ pub fn validate(
     let policy = policy::policy(d, &raw);
     cx.policy_mode = overrides.mode.or(policy_mode(d, &raw));
     cx.volume_scale = volume_scale;
+    cx.mode_eligibility = policy.mode_eligibility;
 
     calendars(&mut cx, &raw);
     let mut sites = places::site_headers(&mut cx, &raw.sites);

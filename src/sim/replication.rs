@@ -252,7 +252,11 @@ impl<'m> Replication<'m> {
         // may pick the one least likely to catch it.
         let choice = &written.choice;
         let drawn_by = s as usize;
+        // An importer whose credit class the mode is not open to uses the
+        // mode it falls back to; the others may arbitrage between ports.
+        let eligible = choice.by_credit[credit];
         let s = match kind_of(flags) {
+            _ if eligible != s => eligible,
             Some(kind) if u_arbitrage < choice.arbitrage_share => {
                 choice.laxest[credit][kind.index()]
             }

@@ -116,6 +116,7 @@ pub(super) fn policy(d: &mut Diagnostics, raw: &RawScenario) -> Policy {
     // GACC Order No. 251 (2021): AEOs "receive priority in the customs
     // clearance process".
     policy.aeo_priority = p.aeo_priority.unwrap_or(true);
+    policy.mode_eligibility = p.mode_eligibility.unwrap_or(true);
     policy.credit_review = credit(
         d,
         "policy.credit_review",

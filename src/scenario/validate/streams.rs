@@ -13,8 +13,8 @@ use super::values::{self, missing, number_in};
 use super::{Context, at};
 use crate::engine::{ArrivalProcess, Peak};
 use crate::model::{
-    Channel, Choice, Condition, Decider, Link, Mode, PeakPeriod, Region, Route, RouteContext, Site,
-    SiteId, SiteKind, Stream,
+    Channel, Choice, Condition, CreditClass, Decider, Link, Mode, PeakPeriod, Region, Route,
+    RouteContext, Site, SiteId, SiteKind, Stream,
 };
 
 /// The validated network streams are routed through.
@@ -53,6 +53,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
     let mut first = HashMap::new();
     let mut out = Vec::new();
     let mut pending = Vec::new();
+    let mut pending_fallbacks = Vec::new();
     let cx_rules = crate::model::Policy::basic(0.0, 0.0).rules();
     for (i, s) in raw.iter().enumerate() {
         let path = format!("streams[{i}]");
@@ -274,6 +275,16 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             let r = built_route(d, &alt_path, &span, net, mode, alt, home);
             pending.push((out.len(), alt, r));
         }
+        if cx.mode_eligibility
+            && let Some(p) = port
+        {
+            for (classes, fallback) in
+                fallback_modes(d, &path, &span, net, mode, p, home, &attrs.credit_mix)
+            {
+                let r = built_route(d, &path, &span, net, fallback, p, home);
+                pending_fallbacks.push((out.len(), classes, fallback, r));
+            }
+        }
         out.push(Stream {
             id,
             port: port.unwrap_or(SiteId(0)),
@@ -299,6 +310,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             choice: Choice {
                 arbitrage_share,
                 demand_share: 1.0,
+                by_credit: [out.len() as u32; 3],
                 ..Choice::default()
             },
         });
@@ -310,16 +322,83 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
         let index = out.len() as u32;
         let p = &mut out[parent];
         p.choice.alternatives.push(index);
-        let mut alt = p.clone();
-        alt.choice = Choice {
-            parent: Some(parent as u32),
-            ..Choice::default()
-        };
-        alt.port = port;
-        alt.scan_share = route_scan_share(&route, net);
-        alt.route = route;
-        alt.peak_periods.clear();
+        let alt = generated(p, parent, index, port, p.mode, route, net);
         out.push(alt);
+    }
+    // Likewise the streams of importers whose credit class the mode is not
+    // open to.
+    for (parent, classes, mode, route) in pending_fallbacks {
+        let index = out.len() as u32;
+        let p = &mut out[parent];
+        p.choice.fallbacks.push(index);
+        for c in classes {
+            p.choice.by_credit[c.index()] = index;
+        }
+        let port = p.port;
+        let fallback = generated(p, parent, index, port, mode, route, net);
+        out.push(fallback);
+    }
+    out
+}
+
+/// A stream generated from written stream `parent` (at index `index`):
+/// the same importers and goods at `port` under `mode`, receiving only the
+/// consignments its parent's arrivals send it.
+fn generated(
+    parent_stream: &Stream,
+    parent: usize,
+    index: u32,
+    port: SiteId,
+    mode: Mode,
+    route: Route,
+    net: &Network,
+) -> Stream {
+    let mut s = parent_stream.clone();
+    s.choice = Choice {
+        parent: Some(parent as u32),
+        by_credit: [index; 3],
+        ..Choice::default()
+    };
+    s.port = port;
+    s.mode = mode;
+    s.scan_share = route_scan_share(&route, net);
+    s.route = route;
+    s.peak_periods.clear();
+    s
+}
+
+/// For a stream under `mode`, the credit classes present in its mix that
+/// the mode is not open to, grouped by the mode each falls back to: the
+/// first down the chain ([`Mode::fallback`]) open to the class and able to
+/// route the stream (port clearance always can).
+#[allow(clippy::too_many_arguments)]
+fn fallback_modes(
+    d: &mut Diagnostics,
+    path: &str,
+    span: &Range<usize>,
+    net: &Network,
+    mode: Mode,
+    port: SiteId,
+    home: Option<SiteId>,
+    mix: &[f64; 3],
+) -> Vec<(Vec<CreditClass>, Mode)> {
+    let mut out: Vec<(Vec<CreditClass>, Mode)> = Vec::new();
+    for class in CreditClass::ALL {
+        if mix[class.index()] == 0.0 || mode.open_to(class) {
+            continue;
+        }
+        let mut m = mode.fallback();
+        while m != Mode::PortClearance
+            && !(m.open_to(class)
+                && (!m.needs_home() || home.is_some())
+                && route_refusal(d, path, span, net, m, port, home).is_none())
+        {
+            m = m.fallback();
+        }
+        match out.iter_mut().find(|(_, f)| *f == m) {
+            Some((classes, _)) => classes.push(class),
+            None => out.push((vec![class], m)),
+        }
     }
     out
 }

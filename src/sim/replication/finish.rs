@@ -57,6 +57,7 @@ impl Replication<'_> {
             for (i, s) in written {
                 let members = std::iter::once(i)
                     .chain(s.choice.alternatives.iter().map(|a| *a as usize))
+                    .chain(s.choice.fallbacks.iter().map(|a| *a as usize))
                     .flat_map(|k| k * 3..k * 3 + 3);
                 let m = merged(&mut members.into_iter());
                 push_cell(&mut out, &format!("stream={}", s.id), &m, now, window);
