@@ -64,9 +64,9 @@ pub struct Overrides {
     /// One clearance mode for every general-trade stream that can take it
     /// (the others keep their own, see [`Scenario::kept_own_mode`]).
     pub mode: Option<crate::model::Mode>,
-    /// Impose `mode` on every stream, whatever its channel, as
-    /// `policy.mode` in the file does (the trainers' demo shows each mode
-    /// moving a consignment of every channel).
+    /// Impose `mode` on every stream and every consignment, whatever its
+    /// channel and credit class (the trainers' demo shows each mode moving
+    /// a consignment of every channel).
     pub every_stream: bool,
 }
 
