@@ -54,7 +54,9 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
     let mut out = Vec::new();
     let mut pending = Vec::new();
     let mut pending_fallbacks = Vec::new();
-    let cx_rules = crate::model::Policy::basic(0.0, 0.0).rules();
+    // Whose rules screen a stream needs the whole network: set by
+    // `Model::prepare_screening` once validation is done.
+    let rules_not_yet_set = crate::model::Policy::basic(0.0, 0.0).rules();
     for (i, s) in raw.iter().enumerate() {
         let path = format!("streams[{i}]");
         let span = at(s);
@@ -306,7 +308,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             screening: Default::default(),
             peak_periods,
             decider: Decider::National,
-            rules: cx_rules,
+            rules: rules_not_yet_set,
             choice: Choice {
                 arbitrage_share,
                 demand_share: 1.0,
