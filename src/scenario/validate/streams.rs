@@ -223,7 +223,19 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             } else if mode.needs_home() && home.is_none() {
                 Some("it names no home customs".to_string())
             } else {
-                port.and_then(|p| route_refusal(d, &path, &span, net, mode, p, home))
+                port.and_then(|p| {
+                    route_refusal(
+                        d,
+                        net,
+                        mode,
+                        &Leg {
+                            path: &path,
+                            span: &span,
+                            port: p,
+                            home,
+                        },
+                    )
+                })
             };
             if let Some(why) = refusal {
                 cx.kept_own_mode.push(format!(
@@ -236,7 +248,17 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
         }
         let d = &mut cx.d;
         let route = match port {
-            Some(p) => built_route(d, &path, &span, net, mode, p, home),
+            Some(p) => built_route(
+                d,
+                net,
+                mode,
+                &Leg {
+                    path: &path,
+                    span: &span,
+                    port: p,
+                    home,
+                },
+            ),
             None => Route { steps: Vec::new() },
         };
         if attrs.order_mismatch.is_some()
@@ -274,16 +296,37 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
         let d = &mut cx.d;
         for (k, alt) in alternatives {
             let alt_path = format!("{path}.alternative_ports[{k}]");
-            let r = built_route(d, &alt_path, &span, net, mode, alt, home);
+            let leg = Leg {
+                path: &alt_path,
+                span: &span,
+                port: alt,
+                home,
+            };
+            let r = built_route(d, net, mode, &leg);
             pending.push((out.len(), alt, r));
         }
         if cx.mode_eligibility
             && let Some(p) = port
         {
-            for (classes, fallback) in
-                fallback_modes(d, &path, &span, net, mode, p, home, &attrs.credit_mix)
-            {
-                let r = built_route(d, &path, &span, net, fallback, p, home);
+            for (classes, fallback) in fallback_modes(
+                d,
+                net,
+                mode,
+                &Leg {
+                    path: &path,
+                    span: &span,
+                    port: p,
+                    home,
+                },
+                &attrs.credit_mix,
+            ) {
+                let leg = Leg {
+                    path: &path,
+                    span: &span,
+                    port: p,
+                    home,
+                };
+                let r = built_route(d, net, fallback, &leg);
                 pending_fallbacks.push((out.len(), classes, fallback, r));
             }
         }
@@ -373,15 +416,11 @@ fn generated(
 /// the mode is not open to, grouped by the mode each falls back to: the
 /// first down the chain ([`Mode::fallback`]) open to the class and able to
 /// route the stream (port clearance always can).
-#[allow(clippy::too_many_arguments)]
 fn fallback_modes(
     d: &mut Diagnostics,
-    path: &str,
-    span: &Range<usize>,
     net: &Network,
     mode: Mode,
-    port: SiteId,
-    home: Option<SiteId>,
+    leg: &Leg,
     mix: &[f64; 3],
 ) -> Vec<(Vec<CreditClass>, Mode)> {
     let mut out: Vec<(Vec<CreditClass>, Mode)> = Vec::new();
@@ -392,8 +431,8 @@ fn fallback_modes(
         let mut m = mode.fallback();
         while m != Mode::PortClearance
             && !(m.open_to(class)
-                && (!m.needs_home() || home.is_some())
-                && route_refusal(d, path, span, net, m, port, home).is_none())
+                && (!m.needs_home() || leg.home.is_some())
+                && route_refusal(d, net, m, leg).is_none())
         {
             m = m.fallback();
         }
@@ -457,18 +496,19 @@ fn alternative_ports(
     out
 }
 
-/// The stream's route as the event loop walks it: checked, in-line
-/// scanners applied, steps that do nothing dropped.
-fn built_route(
-    d: &mut Diagnostics,
-    path: &str,
-    span: &Range<usize>,
-    net: &Network,
-    mode: Mode,
+/// A stream's entry port and home customs, and where problems with its
+/// route are reported.
+struct Leg<'a> {
+    path: &'a str,
+    span: &'a Range<usize>,
     port: SiteId,
     home: Option<SiteId>,
-) -> Route {
-    let mut r = route(d, path, span, net, mode, port, home);
+}
+
+/// The stream's route as the event loop walks it: checked, in-line
+/// scanners applied, steps that do nothing dropped.
+fn built_route(d: &mut Diagnostics, net: &Network, mode: Mode, leg: &Leg) -> Route {
+    let mut r = route(d, net, mode, leg);
     r.apply_in_line_scanning(net.activities);
     r.drop_empty_steps(net.activities);
     r
@@ -476,17 +516,9 @@ fn built_route(
 
 /// Why `mode` cannot route a stream from `port` (the first problem), or
 /// `None` if it can. Leaves no diagnostic behind.
-fn route_refusal(
-    d: &mut Diagnostics,
-    path: &str,
-    span: &Range<usize>,
-    net: &Network,
-    mode: Mode,
-    port: SiteId,
-    home: Option<SiteId>,
-) -> Option<String> {
+fn route_refusal(d: &mut Diagnostics, net: &Network, mode: Mode, leg: &Leg) -> Option<String> {
     let before = d.items.len();
-    route(d, path, span, net, mode, port, home);
+    route(d, net, mode, leg);
     let why = d.items.get(before).map(|i| i.message.clone());
     d.items.truncate(before);
     why
@@ -509,15 +541,13 @@ fn route_scan_share(route: &Route, net: &Network) -> f64 {
 /// what the mode needs: a link for goods that travel inland, a coordination
 /// delay where two customs are not integrated, an integrated region with a
 /// centre for regional integration.
-fn route(
-    d: &mut Diagnostics,
-    path: &str,
-    span: &Range<usize>,
-    net: &Network,
-    mode: Mode,
-    port: SiteId,
-    home: Option<SiteId>,
-) -> Route {
+fn route(d: &mut Diagnostics, net: &Network, mode: Mode, leg: &Leg) -> Route {
+    let &Leg {
+        path,
+        span,
+        port,
+        home,
+    } = leg;
     let site = |s: SiteId| &net.sites[s.0 as usize];
     let mut ctx = RouteContext {
         port: site(port),
