@@ -214,6 +214,12 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             peaks,
             cx.start_weekday,
         );
+        let leg = port.map(|port| Leg {
+            path: &path,
+            span: &span,
+            port,
+            home,
+        });
         if !strict && mode != own_mode {
             let refusal = if attrs.channel != Channel::GeneralTrade {
                 Some(format!(
@@ -223,19 +229,8 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             } else if mode.needs_home() && home.is_none() {
                 Some("it names no home customs".to_string())
             } else {
-                port.and_then(|p| {
-                    route_refusal(
-                        d,
-                        net,
-                        mode,
-                        &Leg {
-                            path: &path,
-                            span: &span,
-                            port: p,
-                            home,
-                        },
-                    )
-                })
+                leg.as_ref()
+                    .and_then(|leg| route_refusal(d, net, mode, leg))
             };
             if let Some(why) = refusal {
                 cx.kept_own_mode.push(format!(
@@ -247,18 +242,8 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             }
         }
         let d = &mut cx.d;
-        let route = match port {
-            Some(p) => built_route(
-                d,
-                net,
-                mode,
-                &Leg {
-                    path: &path,
-                    span: &span,
-                    port: p,
-                    home,
-                },
-            ),
+        let route = match &leg {
+            Some(leg) => built_route(d, net, mode, leg),
             None => Route { steps: Vec::new() },
         };
         if attrs.order_mismatch.is_some()
@@ -306,27 +291,10 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             pending.push((out.len(), alt, r));
         }
         if cx.mode_eligibility
-            && let Some(p) = port
+            && let Some(leg) = &leg
         {
-            for (classes, fallback) in fallback_modes(
-                d,
-                net,
-                mode,
-                &Leg {
-                    path: &path,
-                    span: &span,
-                    port: p,
-                    home,
-                },
-                &attrs.credit_mix,
-            ) {
-                let leg = Leg {
-                    path: &path,
-                    span: &span,
-                    port: p,
-                    home,
-                };
-                let r = built_route(d, net, fallback, &leg);
+            for (classes, fallback) in fallback_modes(d, net, mode, leg, &attrs.credit_mix) {
+                let r = built_route(d, net, fallback, leg);
                 pending_fallbacks.push((out.len(), classes, fallback, r));
             }
         }
