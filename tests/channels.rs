@@ -7,7 +7,7 @@ mod common;
 use std::collections::HashMap;
 
 use common::{
-    Reps, Row, clearly_above, paired_above, read_reps, read_summary, repo_path, row, run_file,
+    Reps, Row, clearly_above, paired_above, read_reps, read_summary, repo_path, row, run_text,
     values,
 };
 
@@ -36,12 +36,8 @@ fn run_variant_with_replications(changes: &[(&str, &str)]) -> (Summary, Reps) {
             .to_string();
         text = text.replace(&old, with);
     }
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("variant.toml");
-    std::fs::write(&file, text).unwrap();
-    let out = dir.path().join("out");
-    run_file(&file, &out);
-    (read_summary(&out), read_reps(&out))
+    let ran = run_text(&text);
+    (read_summary(&ran.out), read_reps(&ran.out))
 }
 
 #[test]

@@ -34,7 +34,7 @@ const INTEGRATED: &str = "regions.jingjinji.integrated=true";
 fn integration_closes_the_blind_spots_that_arbitrage_exploits() {
     let dir = tempfile::tempdir().unwrap();
     // The study's own [experiment]: integration off and on.
-    common::run_file(&repo_path(STUDY), dir.path());
+    common::run_ok(STUDY, dir.path(), &[]);
     let reps = read_reps(dir.path());
     let leak = |v| values(&reps, v, "all", "leakage");
     let saved = paired_above(
@@ -182,21 +182,9 @@ undervalued_share = 0.03
 
 #[test]
 fn nationwide_integration_replaces_the_regions_rulebooks_with_one() {
-    let dir = tempfile::tempdir().unwrap();
     let mut rates = Vec::new();
     for nationwide in [false, true] {
-        let file = dir.path().join(format!("n{nationwide}.toml"));
-        std::fs::write(&file, two_regions(nationwide)).unwrap();
-        let out = dir.path().join(format!("out{nationwide}"));
-        let o = clearsim(&[
-            "run",
-            file.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let s = common::read_summary(&out);
+        let s = common::read_summary(&common::run_text(&two_regions(nationwide)).out);
         rates.push([
             common::row(&s, "region=north", "inspection_rate").mean,
             common::row(&s, "region=south", "inspection_rate").mean,

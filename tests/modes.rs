@@ -140,7 +140,6 @@ fn each_mode_reports_its_groups_and_conserves_consignments() {
 /// link and more non-compliance, returning summary and per-replication
 /// leakage.
 fn transit_with_diversion(share: f64) -> (HashMap<(String, String), Row>, Vec<f64>) {
-    let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(repo_path("scenarios/modes/customs_transit.toml"))
         .unwrap()
         .replace(
@@ -154,12 +153,9 @@ fn transit_with_diversion(share: f64) -> (HashMap<(String, String), Row>, Vec<f6
             "prohibited_share = 0.01\nundervalued_share = 0.03",
         );
     assert!(text.contains("diversion_share"));
-    let file = dir.path().join("transit.toml");
-    std::fs::write(&file, text).unwrap();
-    let out = dir.path().join("out");
-    common::run_file(&file, &out);
-    let leak = common::read_reps(&out)[&("base".into(), "all".into(), "leakage".into())].clone();
-    (read_summary(&out), leak)
+    let ran = common::run_text(&text);
+    let leak = common::values(&common::read_reps(&ran.out), "base", "all", "leakage").to_vec();
+    (read_summary(&ran.out), leak)
 }
 
 #[test]
@@ -190,7 +186,6 @@ fn goods_diverted_under_seal_leak_unless_the_seal_check_catches_them() {
 
 /// Runs the territorial-release teaching file with a mixed credit mix.
 fn territorial_release_with_mix(eligibility: bool) -> HashMap<(String, String), Row> {
-    let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(repo_path(
         "scenarios/modes/territorial_declaration_release.toml",
     ))
@@ -203,11 +198,7 @@ fn territorial_release_with_mix(eligibility: bool) -> HashMap<(String, String), 
         "[policy]\n",
         &format!("[policy]\nmode_eligibility = {eligibility}\n"),
     );
-    let file = dir.path().join("mixed.toml");
-    std::fs::write(&file, text).unwrap();
-    let out = dir.path().join("out");
-    common::run_file(&file, &out);
-    read_summary(&out)
+    read_summary(&common::run_text(&text).out)
 }
 
 /// Territorial declaration and release is for AA importers, territorial

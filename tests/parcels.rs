@@ -61,12 +61,7 @@ prohibited_share = 0.01
 }
 
 fn run(in_line: bool) -> HashMap<(String, String), Row> {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("parcels.toml");
-    std::fs::write(&file, site(in_line)).unwrap();
-    let out = dir.path().join("out");
-    common::run_file(&file, &out);
-    read_summary(&out)
+    read_summary(&common::run_text(&site(in_line)).out)
 }
 
 #[test]
@@ -129,11 +124,7 @@ order_rework = {{ dist = "deterministic", value = 4.0 }}
 
 #[test]
 fn mismatched_three_orders_are_reworked_and_lodged_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("orders.toml");
-    std::fs::write(&file, three_orders(0.2)).unwrap();
-    common::run_file(&file, &dir.path().join("out"));
-    let s = read_summary(&dir.path().join("out"));
+    let s = read_summary(&common::run_text(&three_orders(0.2)).out);
     // Lodgement 0.1 h; a fifth rejected, reworked for 4 h and lodged again
     // (another 0.1 h): 0.1 + 0.2 × (4 + 0.1) = 0.92 h on average.
     let lodged = row(&s, "all", "arrival_to_lodgement_mean_h");

@@ -224,15 +224,10 @@ fn aeo_priority_matches_non_preemptive_priority_theory() {
         mmc_wq(3.2, 1.0, 4),
     );
     // Without priority every class waits the Erlang C time.
-    let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(common::repo_path(file))
         .unwrap()
         .replace("aeo_priority = true", "aeo_priority = false");
-    let fifo = dir.path().join("fifo.toml");
-    std::fs::write(&fifo, text).unwrap();
-    let out = dir.path().join("out");
-    common::run_file(&fifo, &out);
-    let f = read_summary(&out);
+    let f = read_summary(&common::run_text(&text).out);
     check(
         "M/M/4 AEO release time without priority (Erlang C) [h]",
         row(&f, "credit=advanced", "release_time_mean_h"),

@@ -200,9 +200,20 @@ pub fn paired_above(label: &str, a: &[f64], b: &[f64]) -> f64 {
     m
 }
 
-/// Runs `clearsim run FILE --out OUT --quiet` on a scenario file anywhere,
-/// asserting success.
-pub fn run_file(file: &Path, out: &Path) {
+/// A scenario run from its text: the temporary folder that holds the file
+/// and, in `out`, its outputs (gone when this is dropped).
+pub struct TextRun {
+    _dir: tempfile::TempDir,
+    pub out: PathBuf,
+}
+
+/// Writes `text` as a scenario file in a fresh temporary folder and runs
+/// `clearsim run FILE --out OUT --quiet` on it, asserting success.
+pub fn run_text(text: &str) -> TextRun {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("scenario.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
     ok(&[
         "run",
         file.to_str().unwrap(),
@@ -210,4 +221,5 @@ pub fn run_file(file: &Path, out: &Path) {
         out.to_str().unwrap(),
         "--quiet",
     ]);
+    TextRun { _dir: dir, out }
 }
