@@ -99,9 +99,6 @@ pub struct Region {
     /// Whether clearance integration is in force: its customs act as one,
     /// with no coordination delay between them.
     pub integrated: bool,
-    /// The review pools of the region's customs and ports that its centre
-    /// pools for regional integration.
-    pub pooled_reviewers: Vec<PoolId>,
     /// The regional clearance centre (pooled screening and review).
     pub centre: Option<SiteId>,
     /// The data-exchange delay between two customs where integration is not

@@ -49,10 +49,6 @@ impl SupervisionOverride {
             discrimination: self.discrimination.unwrap_or(base.discrimination),
         }
     }
-
-    pub fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
 }
 
 /// Whose rules screened a stream's consignments: shown in traces and the

@@ -168,7 +168,7 @@ pub fn validate(
     network::pooled_reviewers(
         &mut cx,
         &raw.regions,
-        &mut regions,
+        &regions,
         &sites,
         &pools,
         &mut activities,

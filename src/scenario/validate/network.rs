@@ -70,7 +70,6 @@ pub(super) fn regions(cx: &mut Context, raw: &[Spanned<RawRegion>], sites: &[Sit
             name: r.name.clone().unwrap_or_else(|| id.clone()),
             id,
             integrated: r.integrated.unwrap_or(true),
-            pooled_reviewers: Vec::new(),
             centre,
             coordination: None,
             supervision,
@@ -209,11 +208,11 @@ pub(super) fn links(
 
 /// A region's `pooled_reviewers`: the review pools of its customs and ports
 /// that its clearance centre pools under regional integration, attached to
-/// the centre's review step.
+/// the centre's review step (which is where the model keeps them).
 pub(super) fn pooled_reviewers(
     cx: &mut Context,
     raw: &[Spanned<RawRegion>],
-    regions: &mut [Region],
+    regions: &[Region],
     sites: &[Site],
     pools: &[crate::model::PoolSpec],
     activities: &mut [Activity],
@@ -275,7 +274,6 @@ pub(super) fn pooled_reviewers(
             );
             d.error(&path, Some(at(list)), msg);
         }
-        regions[i].pooled_reviewers = pooled.clone();
         // The centre's own reviewers, if any, come first; without them the
         // first pooled pool stands in as the step's pool.
         if a.pool.is_none() && !pooled.is_empty() {
