@@ -6,12 +6,14 @@
 //! it knows nothing about files, threads or output formats.
 
 pub mod customs;
+pub mod party;
 pub mod route;
 mod screening;
 pub mod supervision;
 
 use crate::engine::{ArrivalProcess, Dist, WorkingHours};
 pub use customs::{Channel, CreditClass, Targeting, TaxRule, TaxTiming, Truth};
+pub use party::Party;
 pub use route::{Condition, Mode, Route, RouteContext, RouteStep, StepKind};
 pub use supervision::{Decider, Supervision, SupervisionOverride};
 
@@ -155,6 +157,8 @@ pub struct Activity {
     /// passes (parcel sorting lines); screening then targets manual
     /// opening.
     pub in_line: bool,
+    /// Who the step's time belongs to (Time Release Study attribution).
+    pub party: Party,
 }
 
 impl Activity {
@@ -186,6 +190,13 @@ pub struct Stream {
     pub data_quality: f64,
     /// Share of declarations lodged before the goods arrive.
     pub advance_share: f64,
+    /// How long before the goods arrive an advance declaration is lodged
+    /// `[h]`: screening, review and tax proceed in that time (pre-arrival
+    /// processing); steps that need the goods wait for them.
+    pub advance_lead: Dist,
+    /// Share of consignments whose goods need a supervision certificate
+    /// (licence, quarantine permit) from another agency before lodgement.
+    pub certificate_share: f64,
     /// Share using two-step declaration (a summary declaration first).
     pub two_step_share: f64,
     /// Lodgement time of a two-step summary declaration, as a share of the
@@ -388,6 +399,7 @@ impl Model {
                 rules.inspection_rate * (1.0 - stream_scan_share(self, step))
             }
             Condition::NotFlaggedForInspection => 1.0 - rules.inspection_rate,
+            Condition::NeedsCertificate => stream.certificate_share,
         }
     }
 

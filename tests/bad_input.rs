@@ -59,7 +59,7 @@ const CASES: &[Case] = &[
             at: "[sites.steps.|inspektion]",
             message: "error: sites[0].steps.inspektion: unknown field `inspektion`, \
                       expected one of `lodgement`, `screening`, `review`, `inspection`, \
-                      `scan`, `tax`, `release`, `sealing`, `arrival_confirmation`; \
+                      `scan`, `tax`, `release`, `sealing`, `arrival_confirmation`, `certificates`, `discharge`; \
                       did you mean `inspection`?",
         }],
     },
@@ -318,6 +318,29 @@ const CASES: &[Case] = &[
             message: "error: resources[1].id: duplicate resource id \"servers\", \
                       already used by resources[0]; resource ids must be unique",
         }],
+    },
+    Case {
+        file: "bad_time_release.toml",
+        errors: 4,
+        expect: &[
+            At {
+                at: "party = |\"broker\"",
+                message: "error: sites[0].steps.lodgement.party: unknown party \"broker\"; \
+                          valid: \"customs\", \"other_agency\", \"trader\", \"logistics\"",
+            },
+            At {
+                at: "resource = |\"cranes\"",
+                message: "error: sites[0].steps.discharge.resource: discharge is the port's own time",
+            },
+            At {
+                at: "certificate_share = |1.5",
+                message: "error: streams[0].certificate_share: got 1.5; expected a number from 0 to 1",
+            },
+            At {
+                at: "advance_lead = |{",
+                message: "error: streams[0].advance_lead: exponential: mean must be a finite number > 0, got -24",
+            },
+        ],
     },
 ];
 

@@ -128,6 +128,7 @@ pub fn decision(t: &ConsignmentTrace, step: &StepTrace) -> String {
             Condition::NotFlaggedForInspection => {
                 "skipped: only for goods not ordered for inspection".to_string()
             }
+            Condition::NeedsCertificate => "skipped: no certificate needed".to_string(),
             Condition::Always => "skipped".to_string(),
         },
         Decision::Lodged { two_step: true } => {
@@ -176,6 +177,7 @@ pub fn decision(t: &ConsignmentTrace, step: &StepTrace) -> String {
         }
         Decision::Done => match step.step {
             StepKind::Tax => "duty and tax paid or guaranteed",
+            StepKind::Certificates => "supervision certificate issued",
             StepKind::Sealing => "transit declaration lodged, goods sealed",
             StepKind::Transport => "moved under customs seal",
             StepKind::ArrivalConfirmation => "arrival confirmed, seals intact",

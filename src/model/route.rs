@@ -25,6 +25,15 @@ pub enum StepKind {
     Sealing,
     /// Customs transit: arrival confirmed and seals checked at destination.
     ArrivalConfirmation,
+    /// A supervision certificate (licence, quarantine permit) obtained from
+    /// another agency before the declaration can be lodged.
+    Certificates,
+    /// The port's work between the means of transport's arrival and the
+    /// goods being available to customs and the trader: discharge, moving
+    /// the box to the yard. Not a route step: it runs alongside the
+    /// paperwork from arrival, and every step that needs the goods
+    /// (inspection, scan, sealing, transport, release) waits for it.
+    Discharge,
     /// Supervised transport over a link from a port to an inland customs.
     Transport,
     /// Data exchange between two customs that are not integrated.
@@ -33,7 +42,7 @@ pub enum StepKind {
 
 impl StepKind {
     /// Steps performed at a site, configured under `[sites.steps.*]`.
-    pub const SITE_STEPS: usize = 9;
+    pub const SITE_STEPS: usize = 11;
     pub const AT_SITE: [StepKind; StepKind::SITE_STEPS] = [
         StepKind::Lodgement,
         StepKind::Screening,
@@ -44,6 +53,8 @@ impl StepKind {
         StepKind::Release,
         StepKind::Sealing,
         StepKind::ArrivalConfirmation,
+        StepKind::Certificates,
+        StepKind::Discharge,
     ];
 
     /// Position among the site steps (transport and coordination are not
@@ -62,6 +73,23 @@ impl StepKind {
         )
     }
 
+    /// Whether the step needs the goods themselves, not only their papers:
+    /// it cannot start before they are discharged and available. Lodgement,
+    /// screening, review, certificates and tax can all be done before the
+    /// goods arrive (pre-arrival processing of an advance declaration).
+    #[inline]
+    pub fn needs_goods(self) -> bool {
+        matches!(
+            self,
+            StepKind::Inspection
+                | StepKind::Scan
+                | StepKind::Release
+                | StepKind::Sealing
+                | StepKind::Transport
+                | StepKind::ArrivalConfirmation
+        )
+    }
+
     /// The key used in scenario files.
     pub fn name(self) -> &'static str {
         match self {
@@ -74,6 +102,8 @@ impl StepKind {
             StepKind::Release => "release",
             StepKind::Sealing => "sealing",
             StepKind::ArrivalConfirmation => "arrival_confirmation",
+            StepKind::Certificates => "certificates",
+            StepKind::Discharge => "discharge",
             StepKind::Transport => "transport",
             StepKind::Coordination => "coordination",
         }
@@ -95,6 +125,8 @@ pub enum Condition {
     FlaggedForManual,
     /// Only if screening did not flag it for inspection.
     NotFlaggedForInspection,
+    /// Only if its goods need a supervision certificate.
+    NeedsCertificate,
 }
 
 /// The five clearance modes of China's clearance integration.
@@ -210,11 +242,13 @@ impl Mode {
         };
         match self {
             Mode::PortClearance => {
+                push(Some(port(Certificates, NeedsCertificate)));
                 for (k, c) in FULL_CLEARANCE {
                     push(Some(port(k, c)));
                 }
             }
             Mode::TerritorialDeclarationPortRelease => {
+                push(Some(home(Certificates, NeedsCertificate)));
                 push(Some(home(Lodgement, Always)));
                 push(Some(home(Screening, Always)));
                 push(Some(home(Review, FlaggedForReview)));
@@ -225,6 +259,7 @@ impl Mode {
                 push(Some(port(Release, Always)));
             }
             Mode::TerritorialDeclarationRelease => {
+                push(Some(home(Certificates, NeedsCertificate)));
                 push(Some(home(Lodgement, Always)));
                 push(Some(home(Screening, Always)));
                 push(Some(home(Review, FlaggedForReview)));
@@ -237,6 +272,7 @@ impl Mode {
                 push(Some(home(Release, FlaggedForInspection)));
             }
             Mode::CustomsTransit => {
+                push(Some(home(Certificates, NeedsCertificate)));
                 push(Some(port(Sealing, Always)));
                 push(transport(Always));
                 push(Some(home(ArrivalConfirmation, Always)));
@@ -245,6 +281,7 @@ impl Mode {
                 }
             }
             Mode::RegionalIntegration => {
+                push(Some(home(Certificates, NeedsCertificate)));
                 push(Some(home(Lodgement, Always)));
                 push(Some(centre(Screening, Always)));
                 push(Some(centre(Review, FlaggedForReview)));

@@ -148,6 +148,8 @@ pub struct RawSteps {
     pub release: Option<Spanned<RawStep>>,
     pub sealing: Option<Spanned<RawStep>>,
     pub arrival_confirmation: Option<Spanned<RawStep>>,
+    pub certificates: Option<Spanned<RawStep>>,
+    pub discharge: Option<Spanned<RawStep>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -158,6 +160,7 @@ pub struct RawStep {
     pub detection_probability: Option<Spanned<f64>>,
     pub share: Option<Spanned<f64>>,
     pub in_line: Option<Spanned<bool>>,
+    pub party: Option<Spanned<String>>,
 }
 
 /// A distribution: `dist` names the family, the other keys its parameters.
@@ -207,6 +210,8 @@ pub struct RawStream {
     pub postal_rate: Option<Spanned<f64>>,
     pub data_quality: Option<Spanned<f64>>,
     pub advance_declaration_share: Option<Spanned<f64>>,
+    pub advance_lead: Option<Spanned<RawDist>>,
+    pub certificate_share: Option<Spanned<f64>>,
     pub two_step_share: Option<Spanned<f64>>,
     pub two_step_factor: Option<Spanned<f64>>,
     pub alternative_ports: Option<Spanned<Vec<String>>>,

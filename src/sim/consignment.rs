@@ -28,6 +28,8 @@ pub const FLAG_TRACED: u16 = 1 << 11;
 /// it, what customs examines is not what was declared: no later check can
 /// find anything, and the goods' whole tax escapes.
 pub const DIVERTED: u16 = 1 << 12;
+/// Its goods need a supervision certificate from another agency.
+pub const FLAG_CERTIFICATE: u16 = 1 << 13;
 
 pub const TRUTH_TAX: u16 = TRUTH_UNDERVALUED | TRUTH_MISCLASSIFIED;
 /// What document review can find (see [`NonCompliance::seen_by`]).
@@ -80,8 +82,21 @@ pub struct Consignment {
     /// The pool serving or queueing it at its current step (a pooled step
     /// may draw on several).
     pub pool: u32,
-    /// Arrival time `[h]`.
+    /// When the means of transport arrived with the goods `[h]`: the start
+    /// of the Time Release Study window. Later than the consignment's entry
+    /// for a declaration lodged in advance.
     pub arrived: f64,
+    /// When the goods are discharged and available to customs and the
+    /// trader `[h]`; steps that need the goods wait for it.
+    pub ready: f64,
+    /// When the consignment reached its current step, or last had time
+    /// attributed `[h]`.
+    pub mark: f64,
+    /// Time spent so far within the window from arrival, by [`Party`]
+    /// (Time Release Study attribution) `[h]`.
+    ///
+    /// [`Party`]: crate::model::Party
+    pub party: [f64; 4],
     /// When the declaration was lodged `[h]` (NaN until then).
     pub lodged: f64,
     /// When customs released it `[h]` (NaN until then).
@@ -97,6 +112,31 @@ impl Consignment {
     #[inline]
     pub fn has(&self, flag: u16) -> bool {
         self.flags & flag != 0
+    }
+
+    /// When it entered the system `[h]`: the goods' arrival, or the
+    /// lodgement of a declaration made in advance. Cohorts (warm-up) go by
+    /// entry, so a consignment counts once whichever comes first.
+    #[inline]
+    pub fn entered(&self) -> f64 {
+        if self.has(FLAG_ADVANCE) {
+            self.lodged
+        } else {
+            self.arrived
+        }
+    }
+
+    /// Attributes the time since `mark` that falls after the goods'
+    /// arrival to `party`, and moves the mark to `now`. Time before arrival
+    /// (pre-arrival processing of an advance declaration) belongs to no one:
+    /// the Time Release Study window opens at arrival.
+    #[inline]
+    pub fn charge(&mut self, party: usize, now: f64) {
+        let from = self.mark.max(self.arrived);
+        if now > from {
+            self.party[party] += now - from;
+        }
+        self.mark = now;
     }
 
     /// When customs released it, for a consignment leaving at `now`: a
@@ -180,6 +220,9 @@ mod tests {
             credit: 1,
             pool: 0,
             arrived: 0.0,
+            ready: 0.0,
+            mark: 0.0,
+            party: [0.0; 4],
             lodged: f64::NAN,
             released: f64::NAN,
             value: 0.0,
@@ -193,5 +236,31 @@ mod tests {
         assert_eq!(s.get(b).stream, 1);
         assert_eq!(s.live().count(), 2);
         assert_eq!(s.peak(), 2);
+    }
+
+    #[test]
+    fn charging_counts_only_time_after_arrival() {
+        let mut c = Consignment {
+            stream: 0,
+            step: 0,
+            flags: FLAG_ADVANCE,
+            credit: 1,
+            pool: 0,
+            arrived: 10.0,
+            ready: 12.0,
+            mark: 4.0,
+            party: [0.0; 4],
+            lodged: 4.0,
+            released: f64::NAN,
+            value: 0.0,
+            seed: 0,
+        };
+        assert_eq!(c.entered(), 4.0);
+        c.charge(2, 8.0); // all before arrival
+        assert_eq!(c.party, [0.0; 4]);
+        c.charge(0, 11.0); // 1 h of it after arrival
+        c.charge(3, 12.5);
+        assert_eq!(c.party, [1.0, 0.0, 0.0, 1.5]);
+        assert_eq!(c.mark, 12.5);
     }
 }

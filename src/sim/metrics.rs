@@ -117,6 +117,16 @@ pub struct CellStats {
     pub arrival_to_lodgement: Tally,
     pub lodgement_to_release: Tally,
     pub release_to_exit: Tally,
+    /// Time from arrival to leaving customs control by party (Time Release
+    /// Study attribution, by [`crate::model::Party::index`]) `[h]`.
+    pub party_time: [Tally; 4],
+    pub party_hist: [DurationHistogram; 4],
+    /// GACC's overall clearance time `[h]`: arrival of the means of
+    /// transport to the goods leaving customs control, general-trade
+    /// declarations only.
+    pub overall_time: Tally,
+    pub overall_hist: DurationHistogram,
+    pub overall_within_24h: u64,
     /// Consignments inspected (scan or manual), and those whose inspection
     /// found non-compliance.
     pub inspections: u64,
@@ -156,6 +166,13 @@ impl CellStats {
         self.arrival_to_lodgement.merge(&o.arrival_to_lodgement);
         self.lodgement_to_release.merge(&o.lodgement_to_release);
         self.release_to_exit.merge(&o.release_to_exit);
+        for k in 0..4 {
+            self.party_time[k].merge(&o.party_time[k]);
+            self.party_hist[k].merge(&o.party_hist[k]);
+        }
+        self.overall_time.merge(&o.overall_time);
+        self.overall_hist.merge(&o.overall_hist);
+        self.overall_within_24h += o.overall_within_24h;
         self.inspections += o.inspections;
         self.hits += o.hits;
         self.non_compliant += o.non_compliant;
@@ -169,6 +186,53 @@ impl CellStats {
         self.in_system = TimeWeighted::with_area(now, area);
     }
 }
+
+/// GACC's overall clearance time: the same statistics as release time.
+const OVERALL_METRICS: [&str; 6] = [
+    "overall_clearance_time_mean_h",
+    "overall_clearance_time_sd_h",
+    "overall_clearance_time_p50_h",
+    "overall_clearance_time_p90_h",
+    "overall_clearance_time_p95_h",
+    "overall_clearance_time_p99_h",
+];
+
+/// Each party's time (by [`crate::model::Party::index`]), with the same
+/// statistics as release time.
+const PARTY_METRICS: [[&str; 6]; 4] = [
+    [
+        "customs_time_mean_h",
+        "customs_time_sd_h",
+        "customs_time_p50_h",
+        "customs_time_p90_h",
+        "customs_time_p95_h",
+        "customs_time_p99_h",
+    ],
+    [
+        "other_agency_time_mean_h",
+        "other_agency_time_sd_h",
+        "other_agency_time_p50_h",
+        "other_agency_time_p90_h",
+        "other_agency_time_p95_h",
+        "other_agency_time_p99_h",
+    ],
+    [
+        "trader_time_mean_h",
+        "trader_time_sd_h",
+        "trader_time_p50_h",
+        "trader_time_p90_h",
+        "trader_time_p95_h",
+        "trader_time_p99_h",
+    ],
+    [
+        "logistics_time_mean_h",
+        "logistics_time_sd_h",
+        "logistics_time_p50_h",
+        "logistics_time_p90_h",
+        "logistics_time_p95_h",
+        "logistics_time_p99_h",
+    ],
+];
 
 /// Appends a consignment group's observations. `window` is the observation
 /// window `[h]`, ending at `now`.
@@ -199,6 +263,32 @@ pub fn push_cell(out: &mut Vec<Observation>, group: &str, s: &CellStats, now: f6
     push("arrival_to_lodgement_mean_h", s.arrival_to_lodgement.mean());
     push("lodgement_to_release_mean_h", s.lodgement_to_release.mean());
     push("release_to_exit_mean_h", s.release_to_exit.mean());
+    let stats = |t: &Tally, h: &DurationHistogram| {
+        [
+            t.mean(),
+            t.sd(),
+            h.quantile(0.50),
+            h.quantile(0.90),
+            h.quantile(0.95),
+            h.quantile(0.99),
+        ]
+    };
+    for (names, value) in OVERALL_METRICS
+        .iter()
+        .zip(stats(&s.overall_time, &s.overall_hist))
+    {
+        push(names, value);
+    }
+    let n_overall = s.overall_time.count();
+    push(
+        "overall_cleared_within_24h_share",
+        (n_overall > 0).then(|| s.overall_within_24h as f64 / n_overall as f64),
+    );
+    for (k, names) in PARTY_METRICS.iter().enumerate() {
+        for (name, value) in names.iter().zip(stats(&s.party_time[k], &s.party_hist[k])) {
+            push(name, value);
+        }
+    }
     push(
         "throughput_per_day",
         per_window(s.releases_in_window as f64 * 24.0),

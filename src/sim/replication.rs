@@ -36,6 +36,8 @@ enum Event {
     StepDone(u32),
     /// A closed pool opens and may start waiting work.
     PoolOpen(u32),
+    /// A consignment waiting for its goods to be discharged can go on.
+    GoodsReady(u32),
     /// End of warm-up: statistics restart.
     WarmupEnd,
 }
@@ -102,6 +104,8 @@ const DRAW_DETECTION: u64 = 1;
 const DRAW_AUDIT: u64 = 2;
 const DRAW_DIVERSION: u64 = 3;
 const DRAW_MISMATCH: u64 = 4;
+const DRAW_LEAD: u64 = 5;
+const DRAW_NEEDS: u64 = 6;
 
 /// A generator for one purpose (`what`) at one step of one consignment,
 /// derived from the consignment's own seed. A consignment's service times
@@ -188,6 +192,7 @@ impl<'m> Replication<'m> {
                 Event::Arrival(s) => self.on_arrival(s),
                 Event::StepDone(c) => self.on_step_done(c),
                 Event::PoolOpen(p) => self.on_pool_open(p),
+                Event::GoodsReady(c) => self.on_goods_ready(c),
                 Event::WarmupEnd => self.on_warmup_end(),
             }
         }
@@ -316,18 +321,22 @@ impl<'m> Replication<'m> {
         if u_two_step < stream.two_step_share {
             flags |= FLAG_TWO_STEP;
         }
-        let cons = Consignment {
+        let mut cons = Consignment {
             stream: s,
             step: 0,
             flags,
             credit: credit as u8,
             pool: 0,
             arrived: self.now,
+            ready: self.now,
+            mark: self.now,
+            party: [0.0; 4],
             lodged: f64::NAN,
             released: f64::NAN,
             value,
             seed: own_seed,
         };
+        self.arrive_goods(&mut cons);
         let cell = &mut self.cells[cell_of(&cons)];
         if self.now >= model.warmup {
             cell.arrived += 1;
@@ -340,6 +349,34 @@ impl<'m> Replication<'m> {
             self.trace_arrival(c, [u_review, u_inspect], scores);
         }
         self.advance(c);
+    }
+
+    /// When the goods arrive and are ready, and whether they need a
+    /// certificate: from the consignment's own numbers, so the same under
+    /// every policy. An advance declaration is lodged now and its goods
+    /// arrive `advance_lead` later; the port's discharge runs from arrival,
+    /// alongside the paperwork.
+    fn arrive_goods(&self, cons: &mut Consignment) {
+        let stream = &self.model.streams[cons.stream as usize];
+        if cons.has(FLAG_ADVANCE) {
+            cons.lodged = self.now;
+            let lead = &stream.advance_lead;
+            if !lead.is_zero() {
+                cons.arrived += lead.sample(&mut draw(cons, StepKind::Lodgement, DRAW_LEAD));
+            }
+        }
+        let discharge = self.model.site(stream.port).activities[StepKind::Discharge.index()];
+        let discharge = &self.model.activity(discharge).duration;
+        cons.ready = cons.arrived;
+        if !discharge.is_zero() {
+            cons.ready += discharge.sample(&mut draw(cons, StepKind::Discharge, DRAW_DURATION));
+        }
+        if stream.certificate_share > 0.0
+            && draw(cons, StepKind::Certificates, DRAW_NEEDS).random::<f64>()
+                < stream.certificate_share
+        {
+            cons.flags |= FLAG_CERTIFICATE;
+        }
     }
 
     /// Moves consignment `c` through its route from its current step until
@@ -360,6 +397,7 @@ impl<'m> Replication<'m> {
                 Condition::FlaggedForScan => inspect && cons.has(FLAG_SCAN),
                 Condition::FlaggedForManual => inspect && !cons.has(FLAG_SCAN),
                 Condition::NotFlaggedForInspection => !inspect,
+                Condition::NeedsCertificate => cons.has(FLAG_CERTIFICATE),
             };
             let a = step.activity.0 as usize;
             let activity = &self.model.activities[a];
@@ -369,11 +407,17 @@ impl<'m> Replication<'m> {
                 if cons.has(FLAG_TRACED) {
                     self.trace_skip(c, a, step.condition, skipped);
                 }
-                if skipped {
+                if skipped && cons.lodged.is_nan() {
                     self.slab.get_mut(c).lodged = self.now;
                 }
                 self.slab.get_mut(c).step += 1;
                 continue;
+            }
+            // Pre-arrival processing ends where the goods are needed: wait
+            // for them to arrive and be discharged.
+            if activity.step.needs_goods() && self.now < cons.ready {
+                self.calendar.schedule(cons.ready, Event::GoodsReady(c));
+                return;
             }
             if activity.step == StepKind::Release && cons.released.is_nan() {
                 self.slab.get_mut(c).released = self.now;
@@ -474,7 +518,7 @@ impl<'m> Replication<'m> {
             {
                 let newly = cons.flags & NON_COMPLIANT == 0;
                 cons.flags |= DIVERTED;
-                if newly && cons.arrived >= self.model.warmup {
+                if newly && cons.entered() >= self.model.warmup {
                     self.cells[cell_of(cons)].non_compliant += 1;
                 }
             }
@@ -514,7 +558,7 @@ impl<'m> Replication<'m> {
                         < activity.detection;
                 // An in-line X-ray pass is part of screening, not a targeted
                 // examination: it is not counted among inspections.
-                let in_cohort = cons.arrived >= self.model.warmup && !activity.in_line;
+                let in_cohort = cons.entered() >= self.model.warmup && !activity.in_line;
                 let cell = cell_of(cons);
                 if found {
                     cons.flags |= FOUND;
@@ -588,10 +632,20 @@ impl<'m> Replication<'m> {
                 Finish::Idle { open_at: None } => {}
             }
         }
+        let party = self.model.activities[a].party.index();
+        self.slab.get_mut(c).charge(party, self.now);
         if !self.complete_step(c, a) {
             return;
         }
         self.slab.get_mut(c).step += 1;
+        self.advance(c);
+    }
+
+    /// The goods a consignment waited for are available: the wait since its
+    /// papers were done is the port's (discharge, moving the box).
+    fn on_goods_ready(&mut self, c: u32) {
+        let logistics = crate::model::Party::Logistics.index();
+        self.slab.get_mut(c).charge(logistics, self.now);
         self.advance(c);
     }
 
@@ -626,7 +680,7 @@ impl<'m> Replication<'m> {
         if exit == Exit::Released && now >= model.warmup {
             s.releases_in_window += 1;
         }
-        if cons.arrived < model.warmup {
+        if cons.entered() < model.warmup {
             return;
         }
         if exit == Exit::Seized {
@@ -648,9 +702,19 @@ impl<'m> Replication<'m> {
         s.arrival_to_lodgement.add(lodged - cons.arrived);
         s.lodgement_to_release.add(released - lodged);
         s.release_to_exit.add(now - released);
+        for (k, t) in cons.party.iter().enumerate() {
+            s.party_time[k].add(*t);
+            s.party_hist[k].record(*t);
+        }
+        let stream = &model.streams[cons.stream as usize];
+        if stream.channel == crate::model::Channel::GeneralTrade {
+            let overall = now - cons.arrived;
+            s.overall_time.add(overall);
+            s.overall_hist.record(overall);
+            s.overall_within_24h += u64::from(overall <= 24.0);
+        }
 
         // Revenue: tax due on the truth, tax assessed on what customs knows.
-        let stream = &model.streams[cons.stream as usize];
         let policy = &model.policy;
         let due = stream.tax.tax(cons.value, 1.0);
         let found = cons.has(FOUND);

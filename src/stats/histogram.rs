@@ -14,6 +14,10 @@ const SIGNIFICANT_DIGITS: u8 = 3;
 #[derive(Clone, Debug)]
 pub struct DurationHistogram {
     hist: Histogram<u64>,
+    /// Durations that round to zero, counted apart: many are zero (a
+    /// party that plays no part in a consignment's clearance), and a
+    /// counter costs less than a histogram record.
+    zeros: u64,
 }
 
 impl Default for DurationHistogram {
@@ -26,7 +30,7 @@ impl DurationHistogram {
     pub fn new() -> Self {
         let mut hist = Histogram::new(SIGNIFICANT_DIGITS).expect("3 significant digits is valid");
         hist.auto(true);
-        Self { hist }
+        Self { hist, zeros: 0 }
     }
 
     /// Records a duration `[h]`; negative values count as zero.
@@ -35,21 +39,40 @@ impl DurationHistogram {
         // Adding 0.5 then truncating rounds a non-negative value, without
         // the library call `round` costs.
         let units = (hours.max(0.0) * UNITS_PER_HOUR + 0.5) as u64;
+        if units == 0 {
+            self.zeros += 1;
+            return;
+        }
         // Auto-resizing histograms only fail on values beyond u64 range.
         let _ = self.hist.record(units);
     }
 
     pub fn merge(&mut self, other: &DurationHistogram) {
         let _ = self.hist.add(&other.hist);
+        self.zeros += other.zeros;
     }
 
     pub fn count(&self) -> u64 {
-        self.hist.len()
+        self.hist.len() + self.zeros
     }
 
-    /// The `q`-quantile `[h]` (q in 0..=1); `None` when empty.
+    /// The `q`-quantile `[h]` (q in 0..=1): the smallest recorded value
+    /// with at least `ceil(q n)` values at or below it (at least one), as
+    /// the histogram library defines it; `None` when empty.
     pub fn quantile(&self, q: f64) -> Option<f64> {
-        (!self.hist.is_empty()).then(|| self.hist.value_at_quantile(q) as f64 / UNITS_PER_HOUR)
+        let n = self.count();
+        if n == 0 {
+            return None;
+        }
+        let rank = ((q * n as f64).ceil() as u64).clamp(1, n);
+        if rank <= self.zeros {
+            return Some(0.0);
+        }
+        // The (rank − zeros)-th of the non-zero values: asking for the
+        // middle of its rank interval keeps rounding from moving it by one.
+        let k = rank - self.zeros;
+        let q_rest = (k as f64 - 0.5) / self.hist.len() as f64;
+        Some(self.hist.value_at_quantile(q_rest) as f64 / UNITS_PER_HOUR)
     }
 }
 
@@ -68,5 +91,32 @@ mod tests {
             assert!((got - exact).abs() / exact < 1e-3, "q{q}: {got} vs {exact}");
         }
         assert_eq!(DurationHistogram::new().quantile(0.5), None);
+    }
+
+    #[test]
+    fn zeros_counted_apart_give_the_same_quantiles() {
+        // 30 zeros and 70 values 1..=70 (in 1/1000 h): the q-quantile is
+        // the ceil(100 q)-th smallest.
+        let mut h = DurationHistogram::new();
+        for _ in 0..30 {
+            h.record(0.0);
+        }
+        for i in 1..=70 {
+            h.record(i as f64 / 1000.0);
+        }
+        assert_eq!(h.count(), 100);
+        for (q, exact) in [
+            (0.1, 0.0),
+            (0.3, 0.0),
+            (0.31, 0.001),
+            (0.5, 0.020),
+            (0.99, 0.069),
+        ] {
+            assert_eq!(h.quantile(q), Some(exact), "q{q}");
+        }
+        let mut merged = DurationHistogram::new();
+        merged.merge(&h);
+        assert_eq!(merged.quantile(0.3), Some(0.0));
+        assert_eq!(merged.quantile(0.31), Some(0.001));
     }
 }

@@ -18,6 +18,8 @@ pub(super) struct Attributes {
     pub(super) tax: TaxRule,
     pub(super) data_quality: f64,
     pub(super) advance_share: f64,
+    pub(super) advance_lead: Dist,
+    pub(super) certificate_share: f64,
     pub(super) two_step_share: f64,
     pub(super) two_step_factor: f64,
     /// Cross-border e-commerce: the share of inventory lists whose three
@@ -93,6 +95,7 @@ pub(super) fn attributes(
     let advance_share = share("advance_declaration_share", &s.advance_declaration_share);
     let mismatch_share = share("order_mismatch_share", &s.order_mismatch_share);
     let two_step_share = share("two_step_share", &s.two_step_share);
+    let certificate_share = share("certificate_share", &s.certificate_share);
     if truth.total() > 1.0 {
         let msg = format!(
             "prohibited, undervalued and misclassified shares add up to {}; they are exclusive and must add up to at most 1",
@@ -140,6 +143,14 @@ pub(super) fn attributes(
         1.0,
         TWO_STEP_FACTOR,
     );
+    // Lodged at the latest when the goods arrive unless the file says how
+    // far ahead: the lead is the trader's choice and the port's, and no
+    // single public figure sets it.
+    let advance_lead = s
+        .advance_lead
+        .as_ref()
+        .and_then(|v| distribution(d, &format!("{path}.advance_lead"), &at(v), v.get_ref()))
+        .unwrap_or(Dist::Deterministic { value: 0.0 });
     let order_mismatch = order_mismatch(cx, path, s, channel, mismatch_share);
     Attributes {
         order_mismatch,
@@ -150,6 +161,8 @@ pub(super) fn attributes(
         tax,
         data_quality,
         advance_share,
+        advance_lead,
+        certificate_share,
         two_step_share,
         two_step_factor,
     }

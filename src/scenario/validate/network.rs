@@ -12,7 +12,7 @@ use super::values::{self, distribution, missing, number_in};
 use super::{Context, at};
 use crate::engine::Dist;
 use crate::model::{
-    Activity, ActivityId, Link, Region, RegionId, Site, SiteId, SiteKind, StepKind,
+    Activity, ActivityId, Link, Party, Region, RegionId, Site, SiteId, SiteKind, StepKind,
 };
 
 /// Regions' ids, names, integration flag and centre (coordination delays
@@ -122,6 +122,7 @@ pub(super) fn region_activities(
             activities.push(Activity {
                 site: regions[i].centre.unwrap_or(SiteId(0)),
                 step: StepKind::Coordination,
+                party: Party::Customs,
                 pool: None,
                 duration,
                 detection: 1.0,
@@ -194,6 +195,7 @@ pub(super) fn links(
         activities.push(Activity {
             site: to,
             step: StepKind::Transport,
+            party: Party::Logistics,
             pool: None,
             duration: duration.unwrap_or(Dist::Deterministic { value: 0.0 }),
             detection: 1.0,

@@ -12,7 +12,7 @@ use super::values::{check_id, distribution, missing, number_in};
 use super::{ALWAYS_OPEN, Context, at};
 use crate::engine::{Dist, WorkingHours};
 use crate::model::{
-    Activity, ActivityId, Model, PoolId, PoolSpec, Site, SiteId, SiteKind, StepKind,
+    Activity, ActivityId, Model, Party, PoolId, PoolSpec, Site, SiteId, SiteKind, StepKind,
 };
 
 /// Records `id` under `index`, or an error naming where it was first used.
@@ -257,6 +257,8 @@ pub(super) fn site_steps(
                 StepKind::Release => st.release.as_ref(),
                 StepKind::Sealing => st.sealing.as_ref(),
                 StepKind::ArrivalConfirmation => st.arrival_confirmation.as_ref(),
+                StepKind::Certificates => st.certificates.as_ref(),
+                StepKind::Discharge => st.discharge.as_ref(),
                 StepKind::Transport | StepKind::Coordination => None,
             });
             let path = format!("sites[{i}].steps.{}", kind.name());
@@ -274,6 +276,7 @@ pub(super) fn site_steps(
                     pooled_with: Vec::new(),
                     diversion: 0.0,
                     in_line: false,
+                    party: Party::default_for(kind),
                 },
             };
             sites[i].activities[kind.index()] = ActivityId(activities.len() as u32);
@@ -371,6 +374,30 @@ fn step_activity(
         }
         (None, _) => false,
     };
+    if kind == StepKind::Discharge
+        && let Some(r) = &st.resource
+    {
+        d.error(
+            &format!("{path}.resource"),
+            Some(at(r)),
+            "discharge is the port's own time from the means of transport's arrival to the goods being available; it runs alongside the paperwork and holds no resource; remove resource",
+        );
+    }
+    let party = match &st.party {
+        Some(p) => Party::parse(p.get_ref()).unwrap_or_else(|| {
+            d.error(
+                &format!("{path}.party"),
+                Some(at(p)),
+                format!(
+                    "unknown party {:?}; valid: {}",
+                    p.get_ref(),
+                    Party::ALL.map(|p| format!("{:?}", p.name())).join(", ")
+                ),
+            );
+            Party::default_for(kind)
+        }),
+        None => Party::default_for(kind),
+    };
     Activity {
         site,
         step: kind,
@@ -381,6 +408,7 @@ fn step_activity(
         pooled_with: Vec::new(),
         diversion: 0.0,
         in_line,
+        party,
     }
 }
 

@@ -313,6 +313,8 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             tax: attrs.tax,
             data_quality: attrs.data_quality,
             advance_share: attrs.advance_share,
+            advance_lead: attrs.advance_lead,
+            certificate_share: attrs.certificate_share,
             two_step_share: attrs.two_step_share,
             two_step_factor: attrs.two_step_factor,
             order_mismatch: attrs.order_mismatch,

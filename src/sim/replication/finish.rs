@@ -16,7 +16,7 @@ impl Replication<'_> {
         let window = model.horizon - model.warmup;
         let mut cells = self.cells;
         for c in self.slab.live() {
-            if c.arrived >= model.warmup {
+            if c.entered() >= model.warmup {
                 cells[cell_of(c)].in_system_end += 1;
             }
         }
