@@ -4,6 +4,7 @@
 
 mod compare_cmd;
 mod demo_cmd;
+mod ladder_cmd;
 mod modes;
 mod plan_cmd;
 mod shard;
@@ -26,6 +27,7 @@ use crate::sim::Record;
 use crate::{plot, report};
 use compare_cmd::compare as compare_modes;
 pub use demo_cmd::DemoArgs;
+use ladder_cmd::ladder;
 use modes::{build_under_modes, parse_mode};
 use plan_cmd::plan_capacity;
 use sweep_cmd::sweep;
@@ -56,6 +58,11 @@ pub enum Command {
     /// Find the smallest capacity of a resource that meets a target (judged by
     /// the upper end of the 95% confidence interval).
     Plan(PlanArgs),
+    /// Apply a file's dated reforms ([experiment] kind = "ladder") one after
+    /// another with common random numbers, and attribute the change of its
+    /// metric to each reform (in order, and Shapley over every order); write
+    /// ladder.csv and a waterfall chart.
+    Ladder(LadderArgs),
     /// Combine the partial results of `--shard K/N` runs into the files the
     /// unsharded command writes.
     Merge {
@@ -85,8 +92,8 @@ pub enum Command {
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
     /// The scenario file (TOML); omitted: the built-in default scenario.
-    /// A file with an [experiment] table runs that study (compare, sweep or
-    /// plan) unless --no-experiment is given.
+    /// A file with an [experiment] table runs that study (compare, sweep,
+    /// plan or ladder) unless --no-experiment is given.
     pub scenario: Option<PathBuf>,
     /// Run the scenario itself even if it describes an [experiment].
     #[arg(long)]
@@ -157,6 +164,17 @@ pub struct PlanArgs {
     pub quiet: bool,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct LadderArgs {
+    /// The scenario file (TOML) with an [experiment] of kind "ladder".
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub common: Common,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
 /// Options every run-like command takes.
 #[derive(Debug, clap::Args)]
 pub struct Common {
@@ -219,6 +237,7 @@ fn common_mut(c: &mut Command) -> Option<&mut Common> {
         Command::Run(a) => Some(&mut a.common),
         Command::Compare(a) => Some(&mut a.common),
         Command::Sweep(a) => Some(&mut a.common),
+        Command::Ladder(a) => Some(&mut a.common),
         Command::Plan(_)
         | Command::Merge { .. }
         | Command::Validate { .. }
@@ -235,6 +254,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Compare(args) => compare_modes(args),
         Command::Sweep(args) => sweep(args),
         Command::Plan(args) => plan_capacity(args),
+        Command::Ladder(args) => ladder(args),
         Command::Merge { dirs, out } => shard::merge(&dirs, out),
         Command::Plot { dir } => {
             if !dir.join("manifest.json").is_file() {
@@ -364,6 +384,7 @@ fn run_study(study: Experiment, scenario: PathBuf, args: RunArgs) -> anyhow::Res
                 Experiment::Compare { .. } => "compare",
                 Experiment::Sweep { .. } => "sweep",
                 Experiment::Plan { .. } => "plan",
+                Experiment::Ladder { .. } => "ladder",
             }
         );
     }
@@ -393,6 +414,11 @@ fn run_study(study: Experiment, scenario: PathBuf, args: RunArgs) -> anyhow::Res
             target,
             within,
             max,
+            common,
+            quiet,
+        }),
+        Experiment::Ladder { .. } => ladder(LadderArgs {
+            scenario,
             common,
             quiet,
         }),

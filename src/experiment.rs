@@ -6,6 +6,7 @@
 //! count; only the wall-clock time changes.
 
 pub mod compare;
+pub mod ladder;
 pub mod plan;
 pub mod sweep;
 

@@ -454,6 +454,28 @@ impl Model {
         g
     }
 
+    /// Every consignment group a run of this model reports: `all`, each
+    /// stream's (when there are several), its mode, channel, region, port
+    /// and customs groups, and the credit classes.
+    pub fn group_names(&self) -> Vec<String> {
+        let mut out = vec!["all".to_string()];
+        let written = self
+            .streams
+            .iter()
+            .filter(|s| s.choice.parent.is_none())
+            .count();
+        for s in &self.streams {
+            let own = (written > 1).then(|| format!("stream={}", s.id));
+            for g in own.into_iter().chain(self.stream_groups(s)) {
+                if !out.contains(&g) {
+                    out.push(g);
+                }
+            }
+        }
+        out.extend(CreditClass::ALL.map(|c| format!("credit={}", c.name())));
+        out
+    }
+
     /// Every stream's named peaks in time order, overlapping periods of the
     /// same name merged (Double 11 lands on different days for parcels
     /// from bonded stock, from overseas and by post: one band on a chart).

@@ -6,7 +6,7 @@
 //! are reused, events are small `Copy` values, pools keep their queues.
 
 mod consignment;
-mod metrics;
+pub mod metrics;
 mod replication;
 pub mod trace;
 

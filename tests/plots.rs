@@ -83,11 +83,12 @@ fn compare_draws_every_chart_with_its_labels_and_series() {
         (
             "trs_segments",
             &[
-                "Time Release Study segments",
+                "Time Release Study: who holds the goods up",
                 "mean time [h]",
-                "arrival → lodgement",
-                "lodgement → release",
-                "release → exit",
+                "customs",
+                "other agencies",
+                "trader",
+                "port and logistics",
             ],
         ),
         (
@@ -185,7 +186,10 @@ fn report_escapes_the_scenario_and_plot_redraws_without_rerunning() {
     for (id, caption) in [
         ("release_time_cdf", "Share of consignments released"),
         ("throughput", "Consignments released per day"),
-        ("trs_segments", "Mean hours from arrival to lodgement"),
+        (
+            "trs_segments",
+            "Mean hours from arrival to leaving customs control",
+        ),
         ("busiest_resources", "Queue length and utilisation"),
     ] {
         assert!(report.contains(&format!("id=\"{id}\"")), "no {id} figure");

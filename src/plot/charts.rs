@@ -20,6 +20,17 @@ pub struct Bar {
     pub half_width: Option<f64>,
 }
 
+/// One bar of a waterfall.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub label: String,
+    pub from: f64,
+    pub to: f64,
+    pub half_width: Option<f64>,
+    /// A level (the start and the end), not a change.
+    pub level: bool,
+}
+
 /// What a chart shows.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Figure {
@@ -42,6 +53,10 @@ pub enum Figure {
         panels: Vec<(String, Vec<Curve>)>,
         bands: Vec<(String, f64, f64)>,
     },
+    /// A waterfall: a starting level, steps up or down from it, and the
+    /// level reached; each bar spans `from` → `to`, its interval around
+    /// `to`.
+    Waterfall { y_label: String, bars: Vec<Step> },
     /// A grid of values, coloured; `None` for an empty cell.
     Heat {
         x_label: String,
@@ -141,6 +156,7 @@ pub fn charts(out: &RunOutputs) -> Vec<Chart> {
         busiest_resources(out),
         frontier(out),
         heat_map(out),
+        waterfall(out),
     ]
     .into_iter()
     .flatten()
@@ -202,16 +218,17 @@ fn throughput(out: &RunOutputs) -> Option<Chart> {
 }
 
 fn trs_segments(out: &RunOutputs) -> Option<Chart> {
-    const SEGMENTS: [(&str, &str); 3] = [
-        ("arrival_to_lodgement_mean_h", "arrival → lodgement"),
-        ("lodgement_to_release_mean_h", "lodgement → release"),
-        ("release_to_exit_mean_h", "release → exit"),
+    const PARTIES: [(&str, &str); 4] = [
+        ("customs_time_mean_h", "customs"),
+        ("other_agency_time_mean_h", "other agencies"),
+        ("trader_time_mean_h", "trader"),
+        ("logistics_time_mean_h", "port and logistics"),
     ];
     let cats = categories(out);
     let mut labels = Vec::new();
     let mut values = Vec::new();
     for (label, variant, group) in &cats.entries {
-        let v: Vec<f64> = SEGMENTS
+        let v: Vec<f64> = PARTIES
             .iter()
             .map(|(m, _)| out.get(variant, group, m).map_or(0.0, |(x, _)| x))
             .collect();
@@ -222,15 +239,75 @@ fn trs_segments(out: &RunOutputs) -> Option<Chart> {
     }
     (!labels.is_empty()).then(|| Chart {
         name: "trs_segments",
-        title: format!("Time Release Study segments{}", by(&cats)),
-        caption: "Mean hours from arrival to lodgement, lodgement to release and \
-                  release to exit: where each mode spends its time."
+        title: format!("Time Release Study: who holds the goods up{}", by(&cats)),
+        caption: "Mean hours from arrival to leaving customs control, split by the \
+                  party responsible (customs, other agencies, the trader, the port \
+                  and logistics): where each mode spends its time."
             .into(),
         figure: Figure::Stacked {
             y_label: "mean time [h]".into(),
             categories: labels,
-            segments: SEGMENTS.iter().map(|(_, s)| s.to_string()).collect(),
+            segments: PARTIES.iter().map(|(_, s)| s.to_string()).collect(),
             values,
+        },
+    })
+}
+
+/// A reform ladder's waterfall (`ladder.csv`): the base level, each
+/// reform's step in ladder order with its paired interval, the level
+/// reached.
+fn waterfall(out: &RunOutputs) -> Option<Chart> {
+    let t = out.ladder.as_ref()?;
+    let col = |name: &str| t.column(name);
+    let (reform, date, level, step, step_hw, metric, group) = (
+        col("reform")?,
+        col("date")?,
+        col("level_mean")?,
+        col("step_mean")?,
+        col("step_ci95_half_width")?,
+        col("metric")?,
+        col("group")?,
+    );
+    let num = |row: &Vec<String>, i: usize| row.get(i).and_then(|v| v.parse::<f64>().ok());
+    let first = t.rows.first()?;
+    let mut at = num(first, level)?;
+    let mut bars = vec![Step {
+        label: "base".into(),
+        from: 0.0,
+        to: at,
+        half_width: num(first, col("level_ci95_half_width")?),
+        level: true,
+    }];
+    for row in &t.rows[1..] {
+        let d = num(row, step)?;
+        bars.push(Step {
+            label: format!("{} {}", row[date], short_label(&row[reform])),
+            from: at,
+            to: at + d,
+            half_width: num(row, step_hw),
+            level: false,
+        });
+        at += d;
+    }
+    let last = t.rows.last()?;
+    bars.push(Step {
+        label: "reached".into(),
+        from: 0.0,
+        to: num(last, level)?,
+        half_width: num(last, col("level_ci95_half_width")?),
+        level: true,
+    });
+    Some(Chart {
+        name: "ladder_waterfall",
+        title: format!("Reform ladder: {} ({})", first[metric], first[group]),
+        caption: "Each reform's change of the metric, applied in the order they took \
+                  effect, with paired 95% intervals (common random numbers); \
+                  ladder.csv also gives each reform's Shapley contribution, averaged \
+                  over every order."
+            .into(),
+        figure: Figure::Waterfall {
+            y_label: first[metric].clone(),
+            bars,
         },
     })
 }

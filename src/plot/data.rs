@@ -119,6 +119,8 @@ pub struct RunOutputs {
     pub quantiles: Vec<QuantileRow>,
     pub series: Vec<SeriesRow>,
     pub frontier: Option<Table>,
+    /// A reform ladder's rungs (`ladder.csv`).
+    pub ladder: Option<Table>,
 }
 
 fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>> {
@@ -171,6 +173,7 @@ impl RunOutputs {
             quantiles: read_optional(&dir.join("distribution.csv"))?,
             series: read_optional(&dir.join("timeseries.csv"))?,
             frontier: read_table(&dir.join("frontier.csv"))?,
+            ladder: read_table(&dir.join("ladder.csv"))?,
         })
     }
 

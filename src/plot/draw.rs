@@ -106,6 +106,45 @@ where
             }
             legend(&mut c)?;
         }
+        Figure::Waterfall { y_label, bars } => {
+            let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
+            let top = bars
+                .iter()
+                .map(|b| b.from.max(b.to) + b.half_width.unwrap_or(0.0))
+                .fold(0.0, f64::max);
+            let mut c = category_chart(&area, &labels, top, y_label)?;
+            for (i, b) in bars.iter().enumerate() {
+                // Levels in the first colour; falls in green, rises in red.
+                let col = if b.level {
+                    colour(0)
+                } else if b.to <= b.from {
+                    RGBColor(46, 139, 87)
+                } else {
+                    RGBColor(200, 60, 50)
+                };
+                let at = slot(i, bars.len());
+                c.draw_series(std::iter::once(inset(
+                    Rectangle::new(
+                        [
+                            (SegmentValue::Exact(at), b.from.min(b.to)),
+                            (SegmentValue::Exact(at + 1), b.from.max(b.to)),
+                        ],
+                        col.filled(),
+                    ),
+                    18,
+                )))?;
+                if let Some(h) = b.half_width {
+                    c.draw_series(std::iter::once(ErrorBar::new_vertical(
+                        SegmentValue::CenterOf(at),
+                        b.to - h,
+                        b.to,
+                        b.to + h,
+                        BLACK.stroke_width(2),
+                        14,
+                    )))?;
+                }
+            }
+        }
         Figure::Panels {
             x_label,
             panels,

@@ -83,6 +83,19 @@ pub struct RawExperiment {
     pub target: Option<Spanned<String>>,
     pub within: Option<Spanned<String>>,
     pub max: Option<Spanned<i64>>,
+    pub metric: Option<Spanned<String>>,
+    pub group: Option<Spanned<String>>,
+    pub reforms: Option<Vec<Spanned<RawReform>>>,
+}
+
+/// One rung of a reform ladder.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReform {
+    pub name: Option<Spanned<String>>,
+    pub date: Option<Spanned<String>>,
+    pub source: Option<Spanned<String>>,
+    pub set: Option<Spanned<Vec<String>>>,
 }
 
 /// One number per credit class.

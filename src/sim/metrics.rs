@@ -310,6 +310,13 @@ pub fn push_cell(out: &mut Vec<Observation>, group: &str, s: &CellStats, now: f6
     );
 }
 
+/// The names of the metrics every consignment group reports.
+pub fn consignment_metrics() -> Vec<&'static str> {
+    let mut out = Vec::new();
+    push_cell(&mut out, "all", &CellStats::default(), 0.0, 1.0);
+    out.into_iter().map(|o| o.metric).collect()
+}
+
 /// Appends a pool's observations under `resource=<id>`.
 pub fn push_pool(out: &mut Vec<Observation>, id: &str, r: &PoolReport) {
     let group = format!("resource={id}");

@@ -4,8 +4,9 @@
 use toml::Spanned;
 
 use super::super::diagnostics::Diagnostics;
-use super::super::raw::RawExperiment;
+use super::super::raw::{RawExperiment, RawReform};
 use super::at;
+use crate::experiment::ladder::{MAX_REFORMS, Reform};
 use crate::experiment::plan::Target;
 use crate::experiment::sweep::parse_setting;
 use crate::model::{Mode, Model};
@@ -27,9 +28,19 @@ pub enum Experiment {
         within: Option<String>,
         max: u32,
     },
+    /// `clearsim ladder`: reforms applied one after another, each one's
+    /// contribution to the change of `metric` in `group`.
+    Ladder {
+        metric: String,
+        group: String,
+        reforms: Vec<Reform>,
+    },
 }
 
-const KINDS: &str = "compare, sweep, plan";
+const KINDS: &str = "compare, sweep, plan, ladder";
+
+/// The metric a ladder reports unless told otherwise: GACC's figure.
+pub const LADDER_METRIC: &str = "overall_clearance_time_mean_h";
 
 fn text(v: &Option<Spanned<String>>) -> Option<String> {
     v.as_ref().map(|s| s.get_ref().clone())
@@ -59,6 +70,9 @@ pub(super) fn experiment(
         ("target", e.target.is_some(), "plan"),
         ("within", e.within.is_some(), "plan"),
         ("max", e.max.is_some(), "plan"),
+        ("metric", e.metric.is_some(), "ladder"),
+        ("group", e.group.is_some(), "ladder"),
+        ("reforms", e.reforms.is_some(), "ladder"),
     ];
     for (key, given, owner) in present {
         if given && owner != kind.get_ref() {
@@ -175,6 +189,7 @@ pub(super) fn experiment(
                 max,
             })
         }
+        "ladder" => ladder(d, e, span, model),
         other => {
             d.error(
                 "experiment.kind",
@@ -184,4 +199,186 @@ pub(super) fn experiment(
             None
         }
     }
+}
+
+/// A reform ladder: its metric and group must exist, and each reform needs
+/// a name, a date (`YYYY-MM`, in order) and at least one `PATH=VALUE`.
+fn ladder(
+    d: &mut Diagnostics,
+    e: &RawExperiment,
+    span: std::ops::Range<usize>,
+    model: &Model,
+) -> Option<Experiment> {
+    let metrics = crate::sim::metrics::consignment_metrics();
+    let metric = match &e.metric {
+        Some(m) if metrics.contains(&m.get_ref().as_str()) => m.get_ref().clone(),
+        Some(m) => {
+            let msg = format!(
+                "unknown metric {:?}; a consignment metric such as {LADDER_METRIC}, release_time_mean_h or leakage (see the README's metric list)",
+                m.get_ref()
+            );
+            d.error("experiment.metric", Some(at(m)), msg);
+            return None;
+        }
+        None => LADDER_METRIC.to_string(),
+    };
+    let groups = model.group_names();
+    let group = match &e.group {
+        Some(g) if groups.contains(g.get_ref()) => g.get_ref().clone(),
+        Some(g) => {
+            let shown: Vec<&str> = groups.iter().take(12).map(String::as_str).collect();
+            let msg = format!(
+                "unknown group {:?}; groups of this scenario include {}",
+                g.get_ref(),
+                shown.join(", ")
+            );
+            d.error("experiment.group", Some(at(g)), msg);
+            return None;
+        }
+        None => "all".to_string(),
+    };
+    let Some(raw) = e.reforms.as_ref().filter(|r| !r.is_empty()) else {
+        d.error(
+            "experiment.reforms",
+            Some(span),
+            "missing; list the reforms in the order they took effect, each a [[experiment.reforms]] table with name, date, source and set",
+        );
+        return None;
+    };
+    if raw.len() > MAX_REFORMS {
+        d.error(
+            "experiment.reforms",
+            Some(at(&raw[MAX_REFORMS])),
+            format!(
+                "{} reforms; at most {MAX_REFORMS} (group related changes into one reform)",
+                raw.len()
+            ),
+        );
+        return None;
+    }
+    let mut reforms = Vec::new();
+    let mut last_date: Option<String> = None;
+    for (i, r) in raw.iter().enumerate() {
+        let path = format!("experiment.reforms[{i}]");
+        let reform = one_reform(d, &path, r)?;
+        if let Some(prev) = &last_date
+            && reform.date < *prev
+        {
+            let msg = format!(
+                "dated {} but listed after a reform of {prev}; list reforms in the order they took effect",
+                reform.date
+            );
+            d.error(
+                &format!("{path}.date"),
+                r.get_ref().date.as_ref().map(at),
+                msg,
+            );
+        }
+        last_date = Some(reform.date.clone());
+        if reforms.iter().any(|x: &Reform| x.name == reform.name) {
+            let msg = format!(
+                "another reform is also named {:?}; names must differ",
+                reform.name
+            );
+            d.error(
+                &format!("{path}.name"),
+                r.get_ref().name.as_ref().map(at),
+                msg,
+            );
+        }
+        reforms.push(reform);
+    }
+    Some(Experiment::Ladder {
+        metric,
+        group,
+        reforms,
+    })
+}
+
+fn one_reform(d: &mut Diagnostics, path: &str, r: &Spanned<RawReform>) -> Option<Reform> {
+    let span = at(r);
+    let r = r.get_ref();
+    let name = match &r.name {
+        Some(n) if !n.get_ref().trim().is_empty() => n.get_ref().trim().to_string(),
+        Some(n) => {
+            d.error(
+                &format!("{path}.name"),
+                Some(at(n)),
+                "empty; name the reform",
+            );
+            return None;
+        }
+        None => {
+            d.error(
+                &format!("{path}.name"),
+                Some(span),
+                "missing; name the reform",
+            );
+            return None;
+        }
+    };
+    let date = match &r.date {
+        Some(v) if is_year_month(v.get_ref()) => v.get_ref().clone(),
+        Some(v) => {
+            let msg = format!(
+                "{:?} is not a date; give the month it took effect as \"YYYY-MM\", e.g. \"2019-08\"",
+                v.get_ref()
+            );
+            d.error(&format!("{path}.date"), Some(at(v)), msg);
+            return None;
+        }
+        None => {
+            d.error(
+                &format!("{path}.date"),
+                Some(span),
+                "missing; give the month it took effect as \"YYYY-MM\"",
+            );
+            return None;
+        }
+    };
+    let Some(set) = r.set.as_ref().filter(|s| !s.get_ref().is_empty()) else {
+        d.error(
+            &format!("{path}.set"),
+            Some(span),
+            "missing; list what the reform changed, e.g. set = [\"streams.sea.advance_declaration_share=0.4\"]",
+        );
+        return None;
+    };
+    let mut settings = Vec::new();
+    for (j, text) in set.get_ref().iter().enumerate() {
+        match parse_setting(text) {
+            Ok(s) if s.values.len() == 1 => {
+                settings.push((s.path, s.values.into_iter().next().expect("one value")))
+            }
+            Ok(s) => d.error(
+                &format!("{path}.set[{j}]"),
+                Some(at(set)),
+                format!(
+                    "{text:?} gives {} values; a reform sets each key to one value",
+                    s.values.len()
+                ),
+            ),
+            Err(msg) => d.error(&format!("{path}.set[{j}]"), Some(at(set)), msg),
+        }
+    }
+    Some(Reform {
+        name,
+        date,
+        source: r
+            .source
+            .as_ref()
+            .map(|s| s.get_ref().clone())
+            .unwrap_or_default(),
+        settings,
+    })
+}
+
+/// `YYYY-MM` with a month from 01 to 12.
+fn is_year_month(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 7
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && matches!(s[5..].parse::<u32>(), Ok(1..=12))
+        && b[5..].iter().all(u8::is_ascii_digit)
 }
