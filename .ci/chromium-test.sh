@@ -57,7 +57,9 @@ if grep ':CONSOLE' "$work/report.log"; then
   fail "the report logged to the console (above)"
 fi
 
-python3 - "$work/report.png" "$work/canary.png" <<'PY'
+# Fails unless the screenshot $1 shows charts and tables (not a blank page).
+not_blank() {
+python3 - "$1" <<'PY'
 import struct, sys, zlib
 
 def pixels(path):
@@ -84,4 +86,15 @@ print(f"screenshot {w}x{h}: {distinct} distinct byte values, {busy:.1%} not blan
 if distinct < 64 or busy < 0.005:
     sys.exit("chromium test: FAIL: the screenshot looks blank")
 PY
-echo "chromium test: report rendered, no console messages, not blank"
+}
+
+not_blank "$work/report.png"
+echo "== a reform ladder: its report carries the waterfall"
+"$bin" ladder tests/data/ladder_small.toml --reps 3 --out "$work/ladder" --quiet
+grep -q 'id="ladder_waterfall"' "$work/ladder/report.html" || fail "no waterfall chart in the ladder's report.html"
+render "$work/ladder/report.html" "$work/ladder.png" "$work/ladder.log"
+if grep ':CONSOLE' "$work/ladder.log"; then
+  fail "the ladder report logged to the console (above)"
+fi
+not_blank "$work/ladder.png"
+echo "chromium test: reports rendered, no console messages, not blank, waterfall present"
