@@ -27,15 +27,21 @@ fn sweep(dir: &Path, settings: &[&str]) -> Reps {
     read_reps(dir)
 }
 
-const LOCAL: &str = "regions.jingjinji.integrated=false";
-const INTEGRATED: &str = "regions.jingjinji.integrated=true";
+/// Sweep variants: local rules, and one rulebook (with the study's pooled
+/// data gain).
+const LOCAL: &str = "regions.jingjinji.integrated=false;policy.pooled_data_gain=1.2";
+const INTEGRATED: &str = "regions.jingjinji.integrated=true;policy.pooled_data_gain=1.2";
 
 #[test]
 fn integration_closes_the_blind_spots_that_arbitrage_exploits() {
     let dir = tempfile::tempdir().unwrap();
-    // The study's own [experiment]: integration off and on.
-    common::run_ok(STUDY, dir.path(), &[]);
-    let reps = read_reps(dir.path());
+    let reps = sweep(
+        dir.path(),
+        &[
+            "regions.jingjinji.integrated=false,true",
+            "policy.pooled_data_gain=1.2",
+        ],
+    );
     let leak = |v| values(&reps, v, "all", "leakage");
     let saved = paired_above(
         "leakage, local rules − integrated",
@@ -44,6 +50,37 @@ fn integration_closes_the_blind_spots_that_arbitrage_exploits() {
     );
     // docs/model.md quotes this: "about 60 fewer leaked consignments".
     assert!((50.0..=75.0).contains(&saved), "{saved}");
+    // The study's own ladder reaches the same models by its first two
+    // reforms (one rulebook, then pooled data), with the same seeds: their
+    // steps add up to the same saving, to the last digit.
+    let ladder = dir.path().join("ladder");
+    common::run_ok(STUDY, &ladder, &[]);
+    let mut r = csv::Reader::from_path(ladder.join("ladder.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    // (rung, metric) → (step, step half-width, Shapley).
+    let at = |rung: &str, metric: &str| {
+        let rec = rows
+            .iter()
+            .find(|rec| &rec[0] == rung && &rec[5] == metric)
+            .unwrap_or_else(|| panic!("no rung {rung} of {metric}"));
+        let n = |i: usize| rec[i].parse::<f64>().unwrap();
+        (n(8), n(9), n(10))
+    };
+    let steps = at("1", "leakage").0 + at("2", "leakage").0;
+    println!("ladder: one rulebook + pooled data change leakage by {steps}");
+    assert!((steps + saved).abs() < 1e-9, "{steps} vs −{saved}");
+    // Pooled data helps only under one rulebook: in the orders where it
+    // comes first it does nothing, so its Shapley share is smaller.
+    let (step, _, shapley) = at("2", "leakage");
+    assert!(shapley > step && shapley < 0.0, "{step} vs {shapley}");
+    // First release, then review: faster release, more leaking at release
+    // (found afterwards instead).
+    let (dt, hw, _) = at("3", "release_time_mean_h");
+    assert!(dt + hw < 0.0, "release time step {dt} ± {hw}");
+    let (dl, hw, _) = at("3", "leakage");
+    assert!(dl - hw > 0.0, "leakage step {dl} ± {hw}");
+    let (dr, hw, _) = at("3", "revenue_recovered_yuan");
+    assert!(dr - hw > 0.0, "recovered step {dr} ± {hw}");
     // The mechanism: under local rules the risky goods crowd into the lax
     // port; under one rulebook nobody has a reason to move.
     let risky = |v| values(&reps, v, "port=huanghua_port", "non_compliant");
@@ -226,7 +263,7 @@ fn local_rules_follow_the_customs_that_takes_the_declaration() {
         "--set",
         "streams.tianjin_importers.arbitrage_share=0",
         "--set",
-        LOCAL,
+        "regions.jingjinji.integrated=false",
         "--out",
         out.to_str().unwrap(),
         "--quiet",
@@ -234,7 +271,7 @@ fn local_rules_follow_the_customs_that_takes_the_declaration() {
     let reps = read_reps(&out);
     let v = |mode: &str| {
         format!(
-            "streams.hebei_importers.mode={mode};streams.hebei_importers.arbitrage_share=0;streams.tianjin_importers.arbitrage_share=0;{LOCAL}"
+            "streams.hebei_importers.mode={mode};streams.hebei_importers.arbitrage_share=0;streams.tianjin_importers.arbitrage_share=0;regions.jingjinji.integrated=false"
         )
     };
     let inspected = |mode: &str| values(&reps, &v(mode), "stream=hebei_importers", "inspections");
@@ -261,7 +298,7 @@ fn the_study_is_byte_identical_for_any_thread_count() {
             dir.path().to_str().unwrap(),
             "--quiet",
         ]);
-        ["summary.csv", "replications.csv", "sweep.csv"]
+        ["summary.csv", "replications.csv", "ladder.csv"]
             .map(|f| std::fs::read(dir.path().join(f)).unwrap())
     };
     assert!(

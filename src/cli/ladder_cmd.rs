@@ -8,7 +8,7 @@ use crate::stats::Estimate;
 pub(super) fn ladder(args: LadderArgs) -> anyhow::Result<()> {
     let s = scenario::load(&args.scenario).map_err(InputError)?;
     let Some(Experiment::Ladder {
-        metric,
+        metrics,
         group,
         reforms,
     }) = &s.experiment
@@ -42,21 +42,30 @@ pub(super) fn ladder(args: LadderArgs) -> anyhow::Result<()> {
         return Ok(());
     };
     progress.finish();
-    let values: Vec<Vec<Option<f64>>> = results
+    // Per metric: each variant's value in each replication.
+    let attributions: Vec<Attribution> = metrics
         .iter()
-        .map(|reps| {
-            reps.iter()
-                .map(|r| {
-                    r.observations
-                        .iter()
-                        .find(|o| o.group == *group && o.metric == metric.as_str())
-                        .and_then(|o| o.value)
+        .map(|metric| {
+            let values: Vec<Vec<Option<f64>>> = results
+                .iter()
+                .map(|reps| {
+                    reps.iter()
+                        .map(|r| {
+                            r.observations
+                                .iter()
+                                .find(|o| o.group == *group && o.metric == metric.as_str())
+                                .and_then(|o| o.value)
+                        })
+                        .collect()
                 })
-                .collect()
+                .collect();
+            Attribution {
+                metric,
+                rungs: ladder::contributions(n, &masks, &values),
+                total: ladder::total(n, &masks, &values),
+            }
         })
         .collect();
-    let rungs = ladder::contributions(n, &masks, &values);
-    let total = ladder::total(n, &masks, &values);
     let variants: Vec<Variant> = names
         .into_iter()
         .zip(results)
@@ -74,14 +83,14 @@ pub(super) fn ladder(args: LadderArgs) -> anyhow::Result<()> {
     let (_, manifest) = write_run(&out, &record)?;
     write_atomic(
         &out.join("ladder.csv"),
-        ladder_csv(metric, group, reforms, &rungs)?.as_bytes(),
+        ladder_csv(group, reforms, &attributions)?.as_bytes(),
     )?;
     let report = super::publish(&out)?;
     if !args.quiet {
-        print!(
-            "{}",
-            render(&title(&s, plan), metric, group, reforms, &rungs, &total)
-        );
+        println!("{}", title(&s, plan));
+        for a in &attributions {
+            print!("{}", render(a, group, reforms));
+        }
         println!(
             "{} variants, {}",
             variants.len(),
@@ -111,12 +120,18 @@ fn num(v: Option<f64>) -> String {
     v.map_or(String::new(), |x| x.to_string())
 }
 
-/// `ladder.csv`: one row per rung, the base first.
+/// One metric's levels and contributions.
+struct Attribution<'a> {
+    metric: &'a str,
+    rungs: Vec<Rung>,
+    total: Estimate,
+}
+
+/// `ladder.csv`: per metric, one row per rung, the base first.
 fn ladder_csv(
-    metric: &str,
     group: &str,
     reforms: &[ladder::Reform],
-    rungs: &[Rung],
+    attributions: &[Attribution],
 ) -> anyhow::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -134,7 +149,11 @@ fn ladder_csv(
         "shapley_ci95_half_width",
         "reps",
     ])?;
-    for r in rungs {
+    for (a, r) in attributions
+        .iter()
+        .flat_map(|a| a.rungs.iter().map(move |r| (a, r)))
+    {
+        let metric = a.metric;
         let (name, date, source) = match r.k {
             0 => ("base", "", ""),
             k => {
@@ -177,15 +196,9 @@ fn pm(e: Option<Estimate>) -> String {
     }
 }
 
-fn render(
-    title: &str,
-    metric: &str,
-    group: &str,
-    reforms: &[ladder::Reform],
-    rungs: &[Rung],
-    total: &Estimate,
-) -> String {
-    let mut out = format!("{title}\n{metric} ({group}), reforms applied in order:\n\n");
+fn render(a: &Attribution, group: &str, reforms: &[ladder::Reform]) -> String {
+    let (metric, rungs, total) = (a.metric, &a.rungs, &a.total);
+    let mut out = format!("\n{metric} ({group}), reforms applied in order:\n\n");
     let width = reforms
         .iter()
         .map(|r| r.name.len())

@@ -269,7 +269,13 @@ fn waterfall(out: &RunOutputs) -> Option<Chart> {
         col("group")?,
     );
     let num = |row: &Vec<String>, i: usize| row.get(i).and_then(|v| v.parse::<f64>().ok());
-    let first = t.rows.first()?;
+    // The first metric's rungs (a ladder may attribute several).
+    let rows: Vec<&Vec<String>> = t
+        .rows
+        .iter()
+        .filter(|r| r.get(metric) == t.rows.first().and_then(|f| f.get(metric)))
+        .collect();
+    let first = *rows.first()?;
     let mut at = num(first, level)?;
     let mut bars = vec![Step {
         label: "base".into(),
@@ -278,7 +284,7 @@ fn waterfall(out: &RunOutputs) -> Option<Chart> {
         half_width: num(first, col("level_ci95_half_width")?),
         level: true,
     }];
-    for row in &t.rows[1..] {
+    for row in &rows[1..] {
         let d = num(row, step)?;
         bars.push(Step {
             label: format!("{} {}", row[date], short_label(&row[reform])),
@@ -289,7 +295,7 @@ fn waterfall(out: &RunOutputs) -> Option<Chart> {
         });
         at += d;
     }
-    let last = t.rows.last()?;
+    let last = *rows.last()?;
     bars.push(Step {
         label: "reached".into(),
         from: 0.0,

@@ -84,6 +84,7 @@ pub struct RawExperiment {
     pub within: Option<Spanned<String>>,
     pub max: Option<Spanned<i64>>,
     pub metric: Option<Spanned<String>>,
+    pub metrics: Option<Spanned<Vec<String>>>,
     pub group: Option<Spanned<String>>,
     pub reforms: Option<Vec<Spanned<RawReform>>>,
 }

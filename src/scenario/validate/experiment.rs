@@ -31,7 +31,8 @@ pub enum Experiment {
     /// `clearsim ladder`: reforms applied one after another, each one's
     /// contribution to the change of `metric` in `group`.
     Ladder {
-        metric: String,
+        /// The metrics attributed, the first drawn as the waterfall.
+        metrics: Vec<String>,
         group: String,
         reforms: Vec<Reform>,
     },
@@ -71,6 +72,7 @@ pub(super) fn experiment(
         ("within", e.within.is_some(), "plan"),
         ("max", e.max.is_some(), "plan"),
         ("metric", e.metric.is_some(), "ladder"),
+        ("metrics", e.metrics.is_some(), "ladder"),
         ("group", e.group.is_some(), "ladder"),
         ("reforms", e.reforms.is_some(), "ladder"),
     ];
@@ -209,18 +211,48 @@ fn ladder(
     span: std::ops::Range<usize>,
     model: &Model,
 ) -> Option<Experiment> {
-    let metrics = crate::sim::metrics::consignment_metrics();
-    let metric = match &e.metric {
-        Some(m) if metrics.contains(&m.get_ref().as_str()) => m.get_ref().clone(),
-        Some(m) => {
+    let known = crate::sim::metrics::consignment_metrics();
+    let check = |d: &mut Diagnostics, path: &str, m: &str, span| {
+        let ok = known.contains(&m);
+        if !ok {
             let msg = format!(
-                "unknown metric {:?}; a consignment metric such as {LADDER_METRIC}, release_time_mean_h or leakage (see the README's metric list)",
-                m.get_ref()
+                "unknown metric {m:?}; a consignment metric such as {LADDER_METRIC}, release_time_mean_h or leakage (see the README's metric list)"
             );
-            d.error("experiment.metric", Some(at(m)), msg);
+            d.error(path, Some(span), msg);
+        }
+        ok
+    };
+    let metrics = match (&e.metric, &e.metrics) {
+        (Some(m), Some(_)) => {
+            let msg = "give metric (one) or metrics (a list), not both";
+            d.error("experiment.metrics", Some(at(m)), msg);
             return None;
         }
-        None => LADDER_METRIC.to_string(),
+        (Some(m), None) => {
+            if !check(d, "experiment.metric", m.get_ref(), at(m)) {
+                return None;
+            }
+            vec![m.get_ref().clone()]
+        }
+        (None, Some(list)) if list.get_ref().is_empty() => {
+            d.error(
+                "experiment.metrics",
+                Some(at(list)),
+                "empty; list at least one metric",
+            );
+            return None;
+        }
+        (None, Some(list)) => {
+            let mut ok = true;
+            for (i, m) in list.get_ref().iter().enumerate() {
+                ok &= check(d, &format!("experiment.metrics[{i}]"), m, at(list));
+            }
+            if !ok {
+                return None;
+            }
+            list.get_ref().clone()
+        }
+        (None, None) => vec![LADDER_METRIC.to_string()],
     };
     let groups = model.group_names();
     let group = match &e.group {
@@ -289,7 +321,7 @@ fn ladder(
         reforms.push(reform);
     }
     Some(Experiment::Ladder {
-        metric,
+        metrics,
         group,
         reforms,
     })
