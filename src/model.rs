@@ -321,6 +321,10 @@ pub struct Policy {
     /// Probability that a post-release review finds documentary
     /// non-compliance (undervaluation, misclassification).
     pub audit_detection: f64,
+    /// Post-release reviews are done by the reviewers who would have
+    /// reviewed the declaration before release, after all pre-release work
+    /// (see `docs/model.md`); false: they take no officer time.
+    pub audit_by_reviewers: bool,
     /// Declared value of an undervalued consignment, as a share of the true.
     pub undervaluation_factor: f64,
     /// Tax rates of a misclassified consignment, as a share of the proper.
@@ -345,6 +349,7 @@ impl Policy {
             tax_timing: TaxTiming::BeforeRelease,
             audit_delay: Dist::Deterministic { value: 720.0 },
             audit_detection: 0.8,
+            audit_by_reviewers: true,
             undervaluation_factor: 0.5,
             misclassification_factor: 0.5,
         }

@@ -51,6 +51,7 @@ pub struct RawPolicy {
     pub tax_timing: Option<Spanned<String>>,
     pub audit_delay: Option<Spanned<RawDist>>,
     pub audit_detection: Option<Spanned<f64>>,
+    pub audit_by_reviewers: Option<Spanned<bool>>,
     pub undervaluation_factor: Option<Spanned<f64>>,
     pub misclassification_factor: Option<Spanned<f64>>,
     pub credit_review: Option<Spanned<RawCredit>>,

@@ -30,6 +30,9 @@ pub const FLAG_TRACED: u16 = 1 << 11;
 pub const DIVERTED: u16 = 1 << 12;
 /// Its goods need a supervision certificate from another agency.
 pub const FLAG_CERTIFICATE: u16 = 1 << 13;
+/// Released, and now the job of its post-release review in a reviewers'
+/// pool: no longer in customs' hands, not counted in the system.
+pub const POST_RELEASE: u16 = 1 << 14;
 
 pub const TRUTH_TAX: u16 = TRUTH_UNDERVALUED | TRUTH_MISCLASSIFIED;
 /// What document review can find (see [`NonCompliance::seen_by`]).
@@ -195,7 +198,7 @@ impl Slab {
         &mut self.slots[id as usize]
     }
 
-    /// Consignments still in flight.
+    /// Consignments still in flight, post-release review jobs included.
     pub fn live(&self) -> impl Iterator<Item = &Consignment> {
         self.slots.iter().filter(|c| c.stream != FREE)
     }

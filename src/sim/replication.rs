@@ -18,9 +18,11 @@ use crate::model::customs::risk_score;
 use crate::model::{Condition, CreditClass, Model, Policy, StepKind, Targeting, TaxTiming};
 use crate::stats::series::bin_width_for;
 
-/// The queue class of AEO importers (ahead of everyone else, who share
-/// the pool's default class).
+/// Queue classes: AEO importers ahead of everyone else, and post-release
+/// reviews after all pre-release work (they hold no goods up).
 const AEO_PRIORITY: u8 = 0;
+const NORMAL_PRIORITY: u8 = 1;
+const POST_RELEASE_PRIORITY: u8 = DEFAULT_PRIORITY;
 
 /// Random-source kinds; with an index they name a stream (see `engine::rng`).
 const SOURCE_ARRIVALS: u32 = 1;
@@ -38,6 +40,9 @@ enum Event {
     PoolOpen(u32),
     /// A consignment waiting for its goods to be discharged can go on.
     GoodsReady(u32),
+    /// A released consignment's post-release review joins its reviewers'
+    /// queue.
+    ReviewDue(u32),
     /// End of warm-up: statistics restart.
     WarmupEnd,
 }
@@ -68,6 +73,9 @@ struct Replication<'m> {
     stop_at: f64,
     /// Opt-in tracing of a few consignments (`None` in normal runs).
     trace: Option<Box<Tracer>>,
+    /// Per stream: the staffed review step of its route, which does its
+    /// post-release reviews (when `policy.audit_by_reviewers`).
+    post_release_review: Vec<Option<u32>>,
 }
 
 /// Runs replication `replication` of `model` with the replication seed
@@ -106,6 +114,7 @@ const DRAW_DIVERSION: u64 = 3;
 const DRAW_MISMATCH: u64 = 4;
 const DRAW_LEAD: u64 = 5;
 const DRAW_NEEDS: u64 = 6;
+const DRAW_AUDIT_LAG: u64 = 7;
 
 /// A generator for one purpose (`what`) at one step of one consignment,
 /// derived from the consignment's own seed. A consignment's service times
@@ -134,6 +143,32 @@ fn audit_outcome(cons: &Consignment, policy: &Policy) -> Option<(bool, f64)> {
     let rng = &mut draw(cons, StepKind::Release, DRAW_AUDIT);
     let hit = rng.random::<f64>() < policy.audit_detection;
     Some((hit, policy.audit_delay.sample(rng)))
+}
+
+/// Tax assessed at release on what customs knows, and the tax due on the
+/// truth that escaped `[yuan]`.
+fn revenue(model: &Model, cons: &Consignment) -> (f64, f64) {
+    let stream = &model.streams[cons.stream as usize];
+    let policy = &model.policy;
+    let due = stream.tax.tax(cons.value, 1.0);
+    let assessed = if cons.has(FOUND) {
+        due
+    } else if cons.has(DIVERTED) {
+        0.0
+    } else {
+        let value = if cons.has(TRUTH_UNDERVALUED) {
+            cons.value * policy.undervaluation_factor
+        } else {
+            cons.value
+        };
+        let rate = if cons.has(TRUTH_MISCLASSIFIED) {
+            policy.misclassification_factor
+        } else {
+            1.0
+        };
+        stream.tax.tax(value, rate)
+    };
+    (assessed, (due - assessed).max(0.0))
 }
 
 #[inline]
@@ -167,6 +202,21 @@ impl<'m> Replication<'m> {
             consignments: 0,
             stop_at: model.horizon,
             trace: None,
+            post_release_review: model
+                .streams
+                .iter()
+                .map(|s| {
+                    s.route
+                        .steps
+                        .iter()
+                        .find(|st| {
+                            st.condition == Condition::FlaggedForReview
+                                && model.activity(st.activity).pool.is_some()
+                        })
+                        .filter(|_| model.policy.audit_by_reviewers)
+                        .map(|st| st.activity.0)
+                })
+                .collect(),
         }
     }
 
@@ -193,6 +243,7 @@ impl<'m> Replication<'m> {
                 Event::StepDone(c) => self.on_step_done(c),
                 Event::PoolOpen(p) => self.on_pool_open(p),
                 Event::GoodsReady(c) => self.on_goods_ready(c),
+                Event::ReviewDue(c) => self.on_review_due(c),
                 Event::WarmupEnd => self.on_warmup_end(),
             }
         }
@@ -426,28 +477,15 @@ impl<'m> Replication<'m> {
                 self.trace_reach(c, a);
             }
             match activity.pool {
-                Some(own) => {
-                    let p = if activity.pooled_with.is_empty() {
-                        own.0
-                    } else {
-                        self.soonest_pool(activity)
-                    };
-                    self.slab.get_mut(c).pool = p;
+                Some(_) => {
                     let class = if self.model.policy.aeo_priority
                         && cons.credit == CreditClass::Advanced as u8
                     {
                         AEO_PRIORITY
                     } else {
-                        DEFAULT_PRIORITY
+                        NORMAL_PRIORITY
                     };
-                    match self.pools[p as usize].request_with_priority(self.now, c, class) {
-                        Request::Started => self.start_service(c, a),
-                        Request::Queued { open_at } => {
-                            if let Some(t) = open_at {
-                                self.calendar.schedule(t, Event::PoolOpen(p));
-                            }
-                        }
-                    }
+                    self.join_pool(c, a, class);
                     return;
                 }
                 None if activity.duration.is_zero() => {
@@ -459,6 +497,26 @@ impl<'m> Replication<'m> {
                 None => {
                     self.start_service(c, a);
                     return;
+                }
+            }
+        }
+    }
+
+    /// Consignment `c` asks for a server of activity `a`'s pool (the one
+    /// that can serve it soonest, for a pooled step) in queue `class`.
+    #[inline]
+    fn join_pool(&mut self, c: u32, a: usize, class: u8) {
+        let activity = &self.model.activities[a];
+        let p = match activity.pool {
+            Some(own) if activity.pooled_with.is_empty() => own.0,
+            _ => self.soonest_pool(activity),
+        };
+        self.slab.get_mut(c).pool = p;
+        match self.pools[p as usize].request_with_priority(self.now, c, class) {
+            Request::Started => self.start_service(c, a),
+            Request::Queued { open_at } => {
+                if let Some(t) = open_at {
+                    self.calendar.schedule(t, Event::PoolOpen(p));
                 }
             }
         }
@@ -491,10 +549,14 @@ impl<'m> Replication<'m> {
         }
     }
 
-    /// The activity consignment `c` is currently at.
+    /// The activity consignment `c` is currently at: its route's step, or
+    /// for a released one, the review that follows release.
     #[inline]
     fn current_activity(&self, c: u32) -> usize {
         let cons = self.slab.get(c);
+        if cons.has(POST_RELEASE) {
+            return self.post_release_review[cons.stream as usize].unwrap_or(0) as usize;
+        }
         self.model.streams[cons.stream as usize].route.steps[cons.step as usize]
             .activity
             .0 as usize
@@ -632,6 +694,12 @@ impl<'m> Replication<'m> {
                 Finish::Idle { open_at: None } => {}
             }
         }
+        if self.slab.get(c).has(POST_RELEASE) {
+            // The post-release review is done; its outcome was counted at
+            // release.
+            self.slab.remove(c);
+            return;
+        }
         let party = self.model.activities[a].party.index();
         self.slab.get_mut(c).charge(party, self.now);
         if !self.complete_step(c, a) {
@@ -639,6 +707,13 @@ impl<'m> Replication<'m> {
         }
         self.slab.get_mut(c).step += 1;
         self.advance(c);
+    }
+
+    /// A released consignment's post-release review joins the reviewers'
+    /// queue, behind all pre-release work.
+    fn on_review_due(&mut self, c: u32) {
+        let a = self.current_activity(c);
+        self.join_pool(c, a, POST_RELEASE_PRIORITY);
     }
 
     /// The goods a consignment waited for are available: the wait since its
@@ -668,7 +743,24 @@ impl<'m> Replication<'m> {
     }
 
     fn depart(&mut self, c: u32, exit: Exit) {
-        let cons = self.slab.remove(c);
+        let cons = *self.slab.get(c);
+        // "First release, then review" with reviewers doing the review:
+        // the consignment stays on as its review's job.
+        let staffed = exit == Exit::Released
+            && cons.has(FLAG_AUDIT)
+            && self.post_release_review[cons.stream as usize].is_some();
+        if staffed {
+            let lag = self.model.policy.audit_delay.sample(&mut draw(
+                &cons,
+                StepKind::Release,
+                DRAW_AUDIT_LAG,
+            ));
+            let job = self.slab.get_mut(c);
+            job.flags = (job.flags | POST_RELEASE) & !FLAG_TRACED;
+            self.calendar.schedule(self.now + lag, Event::ReviewDue(c));
+        } else {
+            self.slab.remove(c);
+        }
         if cons.has(FLAG_TRACED) {
             self.trace_depart(c, &cons, exit);
         }
@@ -714,40 +806,20 @@ impl<'m> Replication<'m> {
             s.overall_within_24h += u64::from(overall <= 24.0);
         }
 
-        // Revenue: tax due on the truth, tax assessed on what customs knows.
-        let policy = &model.policy;
-        let due = stream.tax.tax(cons.value, 1.0);
-        let found = cons.has(FOUND);
-        let assessed = if found {
-            due
-        } else if cons.has(DIVERTED) {
-            0.0
-        } else {
-            let value = if cons.has(TRUTH_UNDERVALUED) {
-                cons.value * policy.undervaluation_factor
-            } else {
-                cons.value
-            };
-            let rate = if cons.has(TRUTH_MISCLASSIFIED) {
-                policy.misclassification_factor
-            } else {
-                1.0
-            };
-            stream.tax.tax(value, rate)
-        };
-        let evaded = (due - assessed).max(0.0);
+        let (assessed, evaded) = revenue(model, &cons);
         s.revenue_assessed += assessed;
         s.revenue_evaded += evaded;
-        if cons.flags & NON_COMPLIANT != 0 && !found {
+        if cons.flags & NON_COMPLIANT != 0 && !cons.has(FOUND) {
             s.leakage += 1;
         }
         // "First release, then review": the tax centre reviews after release
         // and recovers what it finds. The review is followed to its outcome
         // even past the horizon: cutting it off would count a slow review
-        // as revenue lost.
-        if let Some((true, delay)) = audit_outcome(&cons, policy) {
+        // as revenue lost. A review done by reviewers is past the horizon
+        // if its job is still waiting or in service then (see `finish`).
+        if let Some((true, delay)) = audit_outcome(&cons, &model.policy) {
             s.revenue_recovered += evaded;
-            if released + delay > model.horizon {
+            if !staffed && released + delay > model.horizon {
                 s.revenue_recovered_after_horizon += evaded;
             }
         }

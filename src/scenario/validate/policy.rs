@@ -170,6 +170,7 @@ pub(super) fn policy(d: &mut Diagnostics, raw: &RawScenario) -> Policy {
         1.0,
         0.8,
     );
+    policy.audit_by_reviewers = p.audit_by_reviewers.as_ref().is_none_or(|v| *v.get_ref());
     policy.undervaluation_factor = optional_number(
         d,
         "policy.undervaluation_factor",

@@ -2,8 +2,9 @@
 //! analyst reads (all, stream, mode, channel, region, port, customs, credit,
 //! region × mode, resource) and, when asked for, its curves.
 
-use super::{Replication, cell_of};
+use super::{Replication, audit_outcome, cell_of, revenue};
 use crate::model::{CreditClass, Model};
+use crate::sim::consignment::POST_RELEASE;
 use crate::sim::metrics::{
     CellStats, Observation, Record, ReplicationResult, push_cell, push_pool, quantile_profile,
     series_profiles,
@@ -16,8 +17,15 @@ impl Replication<'_> {
         let window = model.horizon - model.warmup;
         let mut cells = self.cells;
         for c in self.slab.live() {
-            if c.entered() >= model.warmup {
-                cells[cell_of(c)].in_system_end += 1;
+            if c.entered() < model.warmup {
+                continue;
+            }
+            let cell = &mut cells[cell_of(c)];
+            if !c.has(POST_RELEASE) {
+                cell.in_system_end += 1;
+            } else if let Some((true, _)) = audit_outcome(c, &model.policy) {
+                // Its post-release review is still queued or in service.
+                cell.revenue_recovered_after_horizon += revenue(model, c).1;
             }
         }
         let merged = |members: &mut dyn Iterator<Item = usize>| {
