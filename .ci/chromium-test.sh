@@ -90,7 +90,7 @@ PY
 
 not_blank "$work/report.png"
 echo "== a reform ladder: its report carries the waterfall"
-"$bin" ladder tests/data/ladder_small.toml --reps 3 --out "$work/ladder" --quiet
+"$bin" ladder scenarios/calibration/reforms_2017_2022.toml --reps 3 --out "$work/ladder" --quiet
 grep -q 'id="ladder_waterfall"' "$work/ladder/report.html" || fail "no waterfall chart in the ladder's report.html"
 render "$work/ladder/report.html" "$work/ladder.png" "$work/ladder.log"
 if grep ':CONSOLE' "$work/ladder.log"; then

@@ -14,6 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$bin" sweep scenarios/channels.toml --set policy.inspection_rate=0.01:0.2:0.03 --reps 5 --out "$tmp/sweep" --quiet
 "$bin" run scenarios/national.toml --reps 4 --out "$tmp/national" --quiet
 "$bin" demo --mode customs_transit,regional_integration --out "$tmp/demo" > /dev/null
+"$bin" ladder scenarios/calibration/reforms_2017_2022.toml --out "$tmp/ladder" --quiet
 cp "$tmp/compare/plots/release_time_cdf.png" docs/images/compare_release_time_cdf.png
 cp "$tmp/compare/plots/trs_segments.png" docs/images/compare_trs_segments.png
 cp "$tmp/sweep/plots/frontier.png" docs/images/sweep_frontier.png
@@ -21,4 +22,5 @@ cp "$tmp/national/plots/busiest_resources.png" docs/images/national_busiest_reso
 cp "$tmp/national/plots/region_mode_heatmap.png" docs/images/national_region_mode_heatmap.png
 cp "$tmp/demo/demo_customs_transit.png" docs/images/demo_customs_transit.png
 cp "$tmp/demo/demo_regional_integration.png" docs/images/demo_regional_integration.png
+cp "$tmp/ladder/plots/ladder_waterfall.png" docs/images/ladder_waterfall.png
 ls -l docs/images/*.png

@@ -73,6 +73,28 @@ impl StepKind {
         )
     }
 
+    /// A number naming the step in the consignment's own random numbers
+    /// (see `sim`), fixed once given: a step added later gets a new one, so
+    /// adding steps shifts no existing draw and old results stay the same.
+    #[inline]
+    pub fn draw_tag(self) -> u64 {
+        match self {
+            StepKind::Lodgement => 0,
+            StepKind::Screening => 1,
+            StepKind::Review => 2,
+            StepKind::Inspection => 3,
+            StepKind::Scan => 4,
+            StepKind::Tax => 5,
+            StepKind::Release => 6,
+            StepKind::Sealing => 7,
+            StepKind::ArrivalConfirmation => 8,
+            StepKind::Transport => 9,
+            StepKind::Coordination => 10,
+            StepKind::Certificates => 11,
+            StepKind::Discharge => 12,
+        }
+    }
+
     /// Whether the step needs the goods themselves, not only their papers:
     /// it cannot start before they are discharged and available. Lodgement,
     /// screening, review, certificates and tax can all be done before the

@@ -126,7 +126,7 @@ const DRAW_AUDIT_LAG: u64 = 7;
 fn draw(c: &Consignment, step: StepKind, what: u64) -> Pcg64Mcg {
     // One mixing round spreads the seed; the multiplicative generator's
     // first step scrambles the rest.
-    let tag = ((step as u64) << 8 | what).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let tag = (step.draw_tag() << 8 | what).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let hi = rng::mix64(c.seed ^ tag);
     let lo = c.seed.rotate_left(29) ^ tag;
     Pcg64Mcg::new(((hi as u128) << 64) | lo as u128)
