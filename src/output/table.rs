@@ -8,8 +8,9 @@ use std::fmt::Write;
 use crate::experiment::SummaryRow;
 use crate::experiment::compare::DiffRow;
 
-/// Metrics shown for the `all` group, one per line.
-const ALL_METRICS: [&str; 16] = [
+/// Metrics shown for the `all` group, one per line (a metric undefined in
+/// this run, such as GACC's figure without general trade, is left out).
+const ALL_METRICS: [&str; 22] = [
     "arrived",
     "released",
     "seized",
@@ -19,6 +20,12 @@ const ALL_METRICS: [&str; 16] = [
     "release_time_p90_h",
     "release_time_p99_h",
     "released_within_24h_share",
+    "overall_clearance_time_mean_h",
+    "overall_clearance_time_p90_h",
+    "customs_time_mean_h",
+    "other_agency_time_mean_h",
+    "trader_time_mean_h",
+    "logistics_time_mean_h",
     "throughput_per_day",
     "inspection_rate",
     "hit_rate",
@@ -68,7 +75,7 @@ pub fn render(title: &str, rows: &[SummaryRow]) -> String {
     let _ = writeln!(out, "{title}");
     let _ = writeln!(out, "{:<34} {:>14} {:>12}", "all", "mean", "± 95% CI");
     for m in ALL_METRICS {
-        let Some(r) = find(rows, "all", m) else {
+        let Some(r) = find(rows, "all", m).filter(|r| r.estimate.mean.is_some()) else {
             continue;
         };
         let mean = r.estimate.mean.map_or("-".to_string(), number);
