@@ -159,6 +159,10 @@ pub struct Activity {
     pub in_line: bool,
     /// Who the step's time belongs to (Time Release Study attribution).
     pub party: Party,
+    /// For a port's discharge: ship-side direct pick-up, the time from the
+    /// means of transport's arrival until a box booked for it is lifted
+    /// straight onto its truck (none: the port does not offer it).
+    pub direct_pickup: Option<Dist>,
 }
 
 impl Activity {
@@ -197,6 +201,11 @@ pub struct Stream {
     /// Share of consignments whose goods need a supervision certificate
     /// (licence, quarantine permit) from another agency before lodgement.
     pub certificate_share: f64,
+    /// Share of importers who book ship-side direct pick-up (used when
+    /// their declaration was lodged in advance, nothing was ordered for
+    /// inspection and customs released the goods before they reach the
+    /// yard).
+    pub direct_pickup_share: f64,
     /// Share using two-step declaration (a summary declaration first).
     pub two_step_share: f64,
     /// Lodgement time of a two-step summary declaration, as a share of the

@@ -165,3 +165,66 @@ rate_per_h = 50
     // GACC figure is untouched by them.
     assert!(row(&s, "all", "release_time_mean_h").mean < 5.0);
 }
+
+/// Ship-side direct pick-up: an advance declaration released before the
+/// box reaches the yard leaves from the ship, `direct_pickup` after arrival;
+/// a box declared after arrival goes through the yard as before.
+#[test]
+fn ship_side_pickup_skips_the_yard_only_for_boxes_released_in_time() {
+    let text = FIXED
+        .replace(
+            "[sites.steps.discharge]\nduration = { dist = \"deterministic\", value = 10.0 }",
+            "[sites.steps.discharge]\nduration = { dist = \"deterministic\", value = 10.0 }\n\
+             direct_pickup = { dist = \"deterministic\", value = 0.5 }",
+        )
+        .replace(
+            "advance_lead = { dist = \"deterministic\", value = 24.0 }",
+            "advance_lead = { dist = \"deterministic\", value = 24.0 }\ndirect_pickup_share = 1.0",
+        )
+        .replace(
+            "id = \"after_arrival\"\nport = \"port\"",
+            "id = \"after_arrival\"\nport = \"port\"\ndirect_pickup_share = 1.0",
+        )
+        .replace(
+            "advance_lead = { dist = \"deterministic\", value = 6.0 }",
+            "advance_lead = { dist = \"deterministic\", value = 6.0 }\ndirect_pickup_share = 1.0",
+        );
+    let s = read_summary(&common::run_text(&text).out);
+    let m = |g: &str, metric: &str| row(&s, &format!("stream={g}"), metric).mean;
+    // Declared a day ahead: everything done before arrival, the box is
+    // lifted half an hour after the ship arrives.
+    close(
+        "a day ahead, overall",
+        m("a_day_ahead", "overall_clearance_time_mean_h"),
+        0.5,
+    );
+    close(
+        "a day ahead, release",
+        m("a_day_ahead", "release_time_mean_h"),
+        0.0,
+    );
+    close(
+        "a day ahead, logistics",
+        m("a_day_ahead", "logistics_time_mean_h"),
+        0.5,
+    );
+    // Declared after arrival: booked, but ship-side pick-up needs an
+    // advance declaration, so the box goes through the yard as before.
+    close(
+        "after arrival, overall",
+        m("after_arrival", "overall_clearance_time_mean_h"),
+        13.0,
+    );
+    // Declared six hours ahead: the papers finish half an hour after
+    // arrival, just as the box comes off the ship: lifted then.
+    close(
+        "six hours ahead, overall",
+        m("six_hours_ahead", "overall_clearance_time_mean_h"),
+        0.5,
+    );
+    close(
+        "six hours ahead, trader",
+        m("six_hours_ahead", "trader_time_mean_h"),
+        0.5,
+    );
+}

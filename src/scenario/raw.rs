@@ -176,6 +176,7 @@ pub struct RawStep {
     pub share: Option<Spanned<f64>>,
     pub in_line: Option<Spanned<bool>>,
     pub party: Option<Spanned<String>>,
+    pub direct_pickup: Option<Spanned<RawDist>>,
 }
 
 /// A distribution: `dist` names the family, the other keys its parameters.
@@ -227,6 +228,7 @@ pub struct RawStream {
     pub advance_declaration_share: Option<Spanned<f64>>,
     pub advance_lead: Option<Spanned<RawDist>>,
     pub certificate_share: Option<Spanned<f64>>,
+    pub direct_pickup_share: Option<Spanned<f64>>,
     pub two_step_share: Option<Spanned<f64>>,
     pub two_step_factor: Option<Spanned<f64>>,
     pub alternative_ports: Option<Spanned<Vec<String>>>,

@@ -3,48 +3,50 @@
 use crate::model::customs::{Check, NonCompliance};
 
 /// Screening decisions, hidden truth and what customs has found, as bits.
-pub const FLAG_REVIEW: u16 = 1;
-pub const FLAG_INSPECT: u16 = 1 << 1;
+pub const FLAG_REVIEW: u32 = 1;
+pub const FLAG_INSPECT: u32 = 1 << 1;
 /// Inspected by scanner rather than by hand.
-pub const FLAG_SCAN: u16 = 1 << 2;
-pub const TRUTH_PROHIBITED: u16 = 1 << 3;
-pub const TRUTH_UNDERVALUED: u16 = 1 << 4;
-pub const TRUTH_MISCLASSIFIED: u16 = 1 << 5;
+pub const FLAG_SCAN: u32 = 1 << 2;
+pub const TRUTH_PROHIBITED: u32 = 1 << 3;
+pub const TRUTH_UNDERVALUED: u32 = 1 << 4;
+pub const TRUTH_MISCLASSIFIED: u32 = 1 << 5;
 /// Declaration lodged before arrival.
-pub const FLAG_ADVANCE: u16 = 1 << 6;
+pub const FLAG_ADVANCE: u32 = 1 << 6;
 /// Two-step declaration (summary first).
-pub const FLAG_TWO_STEP: u16 = 1 << 7;
+pub const FLAG_TWO_STEP: u32 = 1 << 7;
 /// Documentary non-compliance found before release (tax corrected).
-pub const FOUND: u16 = 1 << 8;
+pub const FOUND: u32 = 1 << 8;
 /// Went through a scan or manual inspection.
-pub const INSPECTED: u16 = 1 << 9;
+pub const INSPECTED: u32 = 1 << 9;
 /// Flagged for review, deferred to after release ("first release, then
 /// review").
-pub const FLAG_AUDIT: u16 = 1 << 10;
+pub const FLAG_AUDIT: u32 = 1 << 10;
 /// Followed by the tracer (see `sim::trace`).
-pub const FLAG_TRACED: u16 = 1 << 11;
+pub const FLAG_TRACED: u32 = 1 << 11;
 /// Transit fraud: its goods were diverted while under seal (sold on the
 /// domestic market, a decoy load travelling on). Until the seal check finds
 /// it, what customs examines is not what was declared: no later check can
 /// find anything, and the goods' whole tax escapes.
-pub const DIVERTED: u16 = 1 << 12;
+pub const DIVERTED: u32 = 1 << 12;
 /// Its goods need a supervision certificate from another agency.
-pub const FLAG_CERTIFICATE: u16 = 1 << 13;
+pub const FLAG_CERTIFICATE: u32 = 1 << 13;
 /// Released, and now the job of its post-release review in a reviewers'
 /// pool: no longer in customs' hands, not counted in the system.
-pub const POST_RELEASE: u16 = 1 << 14;
+pub const POST_RELEASE: u32 = 1 << 14;
+/// Its importer books ship-side direct pick-up where the port offers it.
+pub const FLAG_DIRECT: u32 = 1 << 15;
 
-pub const TRUTH_TAX: u16 = TRUTH_UNDERVALUED | TRUTH_MISCLASSIFIED;
+pub const TRUTH_TAX: u32 = TRUTH_UNDERVALUED | TRUTH_MISCLASSIFIED;
 /// What document review can find (see [`NonCompliance::seen_by`]).
-pub const SEEN_BY_REVIEW: u16 = seen_mask(Check::Review);
+pub const SEEN_BY_REVIEW: u32 = seen_mask(Check::Review);
 /// What a physical inspection (scan or manual) can find.
-pub const SEEN_BY_INSPECTION: u16 = seen_mask(Check::Inspection);
+pub const SEEN_BY_INSPECTION: u32 = seen_mask(Check::Inspection);
 /// Non-compliance of any kind: the hidden truth drawn on arrival, or a
 /// diversion under seal.
-pub const NON_COMPLIANT: u16 = TRUTH_PROHIBITED | TRUTH_TAX | DIVERTED;
+pub const NON_COMPLIANT: u32 = TRUTH_PROHIBITED | TRUTH_TAX | DIVERTED;
 
 /// The truth flag of a kind of non-compliance.
-pub const fn truth_flag(kind: NonCompliance) -> u16 {
+pub const fn truth_flag(kind: NonCompliance) -> u32 {
     match kind {
         NonCompliance::Prohibited => TRUTH_PROHIBITED,
         NonCompliance::Undervalued => TRUTH_UNDERVALUED,
@@ -53,7 +55,7 @@ pub const fn truth_flag(kind: NonCompliance) -> u16 {
 }
 
 /// The truth flags of the kinds `check` can find.
-const fn seen_mask(check: Check) -> u16 {
+const fn seen_mask(check: Check) -> u32 {
     let mut mask = 0;
     let mut i = 0;
     while i < NonCompliance::ALL.len() {
@@ -67,7 +69,7 @@ const fn seen_mask(check: Check) -> u16 {
 
 /// The kind of non-compliance a consignment's flags hold, if any.
 #[inline]
-pub fn kind_of(flags: u16) -> Option<NonCompliance> {
+pub fn kind_of(flags: u32) -> Option<NonCompliance> {
     NonCompliance::ALL
         .into_iter()
         .find(|k| flags & truth_flag(*k) != 0)
@@ -79,7 +81,7 @@ pub struct Consignment {
     pub stream: u32,
     /// Position in the stream's route.
     pub step: u16,
-    pub flags: u16,
+    pub flags: u32,
     /// Credit class index of the importer.
     pub credit: u8,
     /// The pool serving or queueing it at its current step (a pooled step
@@ -113,7 +115,7 @@ pub struct Consignment {
 
 impl Consignment {
     #[inline]
-    pub fn has(&self, flag: u16) -> bool {
+    pub fn has(&self, flag: u32) -> bool {
         self.flags & flag != 0
     }
 

@@ -43,6 +43,8 @@ enum Event {
     /// A released consignment's post-release review joins its reviewers'
     /// queue.
     ReviewDue(u32),
+    /// A box booked for ship-side pick-up is lifted onto its truck.
+    Lifted(u32),
     /// End of warm-up: statistics restart.
     WarmupEnd,
 }
@@ -115,6 +117,8 @@ const DRAW_MISMATCH: u64 = 4;
 const DRAW_LEAD: u64 = 5;
 const DRAW_NEEDS: u64 = 6;
 const DRAW_AUDIT_LAG: u64 = 7;
+const DRAW_BOOKING: u64 = 8;
+const DRAW_LIFT: u64 = 9;
 
 /// A generator for one purpose (`what`) at one step of one consignment,
 /// derived from the consignment's own seed. A consignment's service times
@@ -244,6 +248,7 @@ impl<'m> Replication<'m> {
                 Event::PoolOpen(p) => self.on_pool_open(p),
                 Event::GoodsReady(c) => self.on_goods_ready(c),
                 Event::ReviewDue(c) => self.on_review_due(c),
+                Event::Lifted(c) => self.on_lifted(c),
                 Event::WarmupEnd => self.on_warmup_end(),
             }
         }
@@ -422,6 +427,13 @@ impl<'m> Replication<'m> {
         if !discharge.is_zero() {
             cons.ready += discharge.sample(&mut draw(cons, StepKind::Discharge, DRAW_DURATION));
         }
+        if cons.has(FLAG_ADVANCE)
+            && stream.direct_pickup_share > 0.0
+            && draw(cons, StepKind::Discharge, DRAW_BOOKING).random::<f64>()
+                < stream.direct_pickup_share
+        {
+            cons.flags |= FLAG_DIRECT;
+        }
         if stream.certificate_share > 0.0
             && draw(cons, StepKind::Certificates, DRAW_NEEDS).random::<f64>()
                 < stream.certificate_share
@@ -467,7 +479,14 @@ impl<'m> Replication<'m> {
             // Pre-arrival processing ends where the goods are needed: wait
             // for them to arrive and be discharged.
             if activity.step.needs_goods() && self.now < cons.ready {
-                self.calendar.schedule(cons.ready, Event::GoodsReady(c));
+                if activity.step == StepKind::Release
+                    && cons.has(FLAG_DIRECT)
+                    && !cons.has(FLAG_INSPECT)
+                {
+                    self.lift_at_ship_side(c);
+                } else {
+                    self.calendar.schedule(cons.ready, Event::GoodsReady(c));
+                }
                 return;
             }
             if activity.step == StepKind::Release && cons.released.is_nan() {
@@ -707,6 +726,36 @@ impl<'m> Replication<'m> {
         }
         self.slab.get_mut(c).step += 1;
         self.advance(c);
+    }
+
+    /// Ship-side direct pick-up: customs released the goods before they
+    /// reached the yard, so the box goes from the ship straight onto the
+    /// importer's truck, `direct_pickup` after arrival, and leaves; no yard
+    /// dwell, no pick-up from the yard (the release step is not taken).
+    fn lift_at_ship_side(&mut self, c: u32) {
+        let now = self.now;
+        let cons = *self.slab.get(c);
+        let port = self.model.streams[cons.stream as usize].port;
+        let discharge = self.model.site(port).activities[StepKind::Discharge.index()];
+        let lift = match &self.model.activity(discharge).direct_pickup {
+            Some(d) => d.sample(&mut draw(&cons, StepKind::Discharge, DRAW_LIFT)),
+            None => 0.0,
+        };
+        let lifted = (cons.arrived + lift).min(cons.ready);
+        self.slab.get_mut(c).released = now.max(cons.arrived);
+        if lifted > now {
+            self.calendar.schedule(lifted, Event::Lifted(c));
+        } else {
+            self.on_lifted(c);
+        }
+    }
+
+    /// The box is on its truck: the wait since the papers were done is the
+    /// port's.
+    fn on_lifted(&mut self, c: u32) {
+        let logistics = crate::model::Party::Logistics.index();
+        self.slab.get_mut(c).charge(logistics, self.now);
+        self.depart(c, Exit::Released);
     }
 
     /// A released consignment's post-release review joins the reviewers'

@@ -187,7 +187,7 @@ pub(super) struct Tracer {
     /// Followed consignments in flight: slab handle, trace index and the
     /// consignment's flags when its current step began (to tell what the
     /// step found from what was known before).
-    pub(super) active: Vec<(u32, usize, u16)>,
+    pub(super) active: Vec<(u32, usize, u32)>,
 }
 
 impl Tracer {
@@ -246,7 +246,7 @@ impl Tracer {
 
     /// The trace of the consignment with slab handle `c`, if followed, and
     /// its flags when the current step began.
-    pub(super) fn of(&mut self, c: u32) -> Option<(&mut ConsignmentTrace, &mut u16)> {
+    pub(super) fn of(&mut self, c: u32) -> Option<(&mut ConsignmentTrace, &mut u32)> {
         let (_, i, flags) = self.active.iter_mut().find(|(h, _, _)| *h == c)?;
         Some((&mut self.traces[*i], flags))
     }

@@ -20,6 +20,7 @@ pub(super) struct Attributes {
     pub(super) advance_share: f64,
     pub(super) advance_lead: Dist,
     pub(super) certificate_share: f64,
+    pub(super) direct_pickup_share: f64,
     pub(super) two_step_share: f64,
     pub(super) two_step_factor: f64,
     /// Cross-border e-commerce: the share of inventory lists whose three
@@ -96,6 +97,7 @@ pub(super) fn attributes(
     let mismatch_share = share("order_mismatch_share", &s.order_mismatch_share);
     let two_step_share = share("two_step_share", &s.two_step_share);
     let certificate_share = share("certificate_share", &s.certificate_share);
+    let direct_pickup_share = share("direct_pickup_share", &s.direct_pickup_share);
     if truth.total() > 1.0 {
         let msg = format!(
             "prohibited, undervalued and misclassified shares add up to {}; they are exclusive and must add up to at most 1",
@@ -163,6 +165,7 @@ pub(super) fn attributes(
         advance_share,
         advance_lead,
         certificate_share,
+        direct_pickup_share,
         two_step_share,
         two_step_factor,
     }

@@ -277,6 +277,7 @@ pub(super) fn site_steps(
                     diversion: 0.0,
                     in_line: false,
                     party: Party::default_for(kind),
+                    direct_pickup: None,
                 },
             };
             sites[i].activities[kind.index()] = ActivityId(activities.len() as u32);
@@ -383,6 +384,18 @@ fn step_activity(
             "discharge is the port's own time from the means of transport's arrival to the goods being available; it runs alongside the paperwork and holds no resource; remove resource",
         );
     }
+    let direct_pickup = st.direct_pickup.as_ref().and_then(|v| {
+        let key = format!("{path}.direct_pickup");
+        if kind != StepKind::Discharge {
+            d.error(
+                &key,
+                Some(at(v)),
+                "direct_pickup (ship-side pick-up) only applies to a port's discharge step",
+            );
+            return None;
+        }
+        distribution(d, &key, &at(v), v.get_ref())
+    });
     let party = match &st.party {
         Some(p) => Party::parse(p.get_ref()).unwrap_or_else(|| {
             d.error(
@@ -409,6 +422,7 @@ fn step_activity(
         diversion: 0.0,
         in_line,
         party,
+        direct_pickup,
     }
 }
 

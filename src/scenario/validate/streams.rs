@@ -259,6 +259,17 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
                 msg,
             );
         }
+        if let (Some(v), Some(p)) = (&s.direct_pickup_share, port) {
+            let discharge =
+                sites[p.0 as usize].activities[crate::model::StepKind::Discharge.index()];
+            if *v.get_ref() > 0.0 && net.activities[discharge.0 as usize].direct_pickup.is_none() {
+                let msg = format!(
+                    "port {:?} does not offer ship-side pick-up; give its discharge step a direct_pickup duration, e.g. [sites.steps.discharge] direct_pickup = {{ dist = \"uniform\", min = 0.08, max = 0.14 }}",
+                    sites[p.0 as usize].id
+                );
+                cx.d.error(&format!("{path}.direct_pickup_share"), Some(at(v)), msg);
+            }
+        }
         let alternatives = alternative_ports(cx, &path, s, port, sites);
         let arbitrage_share = values::optional_number(
             &mut cx.d,
@@ -315,6 +326,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             advance_share: attrs.advance_share,
             advance_lead: attrs.advance_lead,
             certificate_share: attrs.certificate_share,
+            direct_pickup_share: attrs.direct_pickup_share,
             two_step_share: attrs.two_step_share,
             two_step_factor: attrs.two_step_factor,
             order_mismatch: attrs.order_mismatch,

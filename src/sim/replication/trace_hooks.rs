@@ -20,7 +20,7 @@ pub fn trace_replication(model: &Model, seed: u64, select: TraceSelect) -> Vec<C
     r.trace.map(|t| t.traces).unwrap_or_default()
 }
 
-fn hidden(flags: u16) -> Hidden {
+fn hidden(flags: u32) -> Hidden {
     if flags & TRUTH_PROHIBITED != 0 {
         Hidden::Prohibited
     } else if flags & TRUTH_UNDERVALUED != 0 {
@@ -34,7 +34,7 @@ fn hidden(flags: u16) -> Hidden {
 
 /// What a review (`inspection` false) or an inspection found, from the
 /// consignment's flags before and after the step.
-fn finding(before: u16, after: u16, inspection: bool) -> Finding {
+fn finding(before: u32, after: u32, inspection: bool) -> Finding {
     let h = hidden(after);
     let seen = if inspection {
         SEEN_BY_INSPECTION
