@@ -48,4 +48,42 @@ mod tests {
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
     }
+
+    /// A new file is moved into place: a reader holding the old one (here,
+    /// a second hard link to it) keeps the old bytes whole. Writing in
+    /// place would change them under the reader.
+    #[cfg(unix)]
+    #[test]
+    fn a_new_version_is_moved_in_not_written_over_the_old() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("summary.csv");
+        let reader = dir.path().join("held_by_a_reader");
+        write_atomic(&p, b"old run").unwrap();
+        std::fs::hard_link(&p, &reader).unwrap();
+        write_atomic(&p, b"new run").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"new run");
+        assert_eq!(std::fs::read(&reader).unwrap(), b"old run");
+        // Results are for sharing: readable by all, writable by the owner.
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644);
+    }
+
+    /// A write that cannot be moved into place fails, leaves what was
+    /// there as it was and leaves no temporary file behind.
+    #[test]
+    fn a_failed_write_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("plots");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("kept.svg"), b"kept").unwrap();
+        // A file cannot replace a non-empty directory: the rename fails.
+        assert!(write_atomic(&target, b"x").is_err());
+        assert_eq!(std::fs::read(target.join("kept.svg")).unwrap(), b"kept");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["plots"], "a temporary file was left behind");
+    }
 }
