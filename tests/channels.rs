@@ -172,7 +172,28 @@ fn time_release_segments_add_up_to_arrival_to_exit() {
             (a + b - release).abs() < 1e-9 * release.max(1.0),
             "{g}: {a} + {b} != {release}"
         );
-        assert!(row(&s, g, "release_to_exit_mean_h").mean > 0.0);
+    }
+    // Release → exit is the release step's own duration, as the file gives
+    // it per site: uniform(0.5, 2) at the sea port, exponential with mean
+    // 0.5 h at the e-commerce site and the postal hub, 0.25 h at the bonded
+    // zone.
+    for (g, mean) in [
+        ("channel=general_trade", 1.25),
+        ("channel=ecommerce_9610", 0.5),
+        ("channel=postal", 0.5),
+        ("channel=bonded_1210", 0.25),
+    ] {
+        let r = row(&s, g, "release_to_exit_mean_h");
+        println!(
+            "{g}: release → exit {} ± {} (expected {mean})",
+            r.mean, r.half_width
+        );
+        assert!(
+            (r.mean - mean).abs() <= r.half_width + 0.002 * mean,
+            "{g}: release → exit {} ± {}, expected {mean}",
+            r.mean,
+            r.half_width
+        );
     }
     // 9610 inventory lists are lodged before arrival.
     assert_eq!(

@@ -69,10 +69,14 @@ mod tests {
 
     #[test]
     fn averages_a_step_function() {
+        // 0 on [0,1), 2 on [1,3), 5 on [3,4): each value counts from when
+        // it was set (left endpoints), 9/4; charging each interval the
+        // value set at its end would give 17/4.
         let mut tw = TimeWeighted::new(0.0, 0.0);
-        tw.set(1.0, 2.0); // 0 on [0,1)
-        tw.set(3.0, 1.0); // 2 on [1,3)
-        assert_eq!(tw.mean_until(4.0), Some((0.0 + 4.0 + 1.0) / 4.0));
+        tw.set(1.0, 2.0);
+        tw.set(3.0, 5.0);
+        assert_eq!(tw.mean_until(4.0), Some((0.0 + 4.0 + 5.0) / 4.0));
+        tw.set(4.0, 1.0);
         tw.reset(4.0);
         assert_eq!(tw.mean_until(6.0), Some(1.0));
         assert_eq!(tw.mean_until(4.0), None);
