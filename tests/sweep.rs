@@ -96,6 +96,23 @@ fn a_capacity_sweep_changes_only_that_resource() {
             format!("resources.port_reviewers.capacity={c},resource=port_reviewers,capacity,{c},");
         assert!(summary.contains(&line), "{line}");
     }
+    // Only that resource: every other resource keeps its capacity in every
+    // variant.
+    let (_, rows) = records(&dir.path().join("summary.csv"));
+    let capacities = |variant: &str| -> Vec<(String, String)> {
+        rows.iter()
+            .filter(|r| r[0] == variant && r[2] == "capacity" && r[1] != "resource=port_reviewers")
+            .map(|r| (r[1].clone(), r[3].clone()))
+            .collect()
+    };
+    let first = capacities("resources.port_reviewers.capacity=3");
+    assert!(first.len() >= 5, "{first:?}");
+    for c in 4..=5 {
+        assert_eq!(
+            capacities(&format!("resources.port_reviewers.capacity={c}")),
+            first
+        );
+    }
     assert!(
         !dir.path().join("frontier.csv").exists(),
         "no frontier without an inspection-rate sweep"
