@@ -165,6 +165,34 @@ fn md1_matches_pollaczek_khinchine() {
     );
 }
 
+/// M/G/1 with lognormal, gamma, triangular and uniform service (mean 1 h,
+/// λ = 0.5): Pollaczek-Khinchine Wq = λ E[S²] / (2 (1 − ρ)). A wrong mean
+/// or variance in any family's parameter conversion moves its wait.
+#[test]
+fn mg1_matches_pollaczek_khinchine_for_each_service_family() {
+    let s = run("scenarios/validation/mg1.toml");
+    let (lambda, mean) = (0.5, 1.0);
+    let rho: f64 = lambda * mean;
+    for (family, variance) in [
+        ("lognormal", 1.5f64 * 1.5),
+        ("gamma", 0.5),
+        ("triangular", 5.25 / 18.0),
+        ("uniform", 1.0 / 12.0),
+    ] {
+        let wq = lambda * (variance + mean * mean) / (2.0 * (1.0 - rho));
+        check(
+            &format!("M/G/1 {family} Wq [h]"),
+            row(&s, &format!("resource={family}_server"), "wait_mean_h"),
+            wq,
+        );
+        check(
+            &format!("M/G/1 {family} W [h]"),
+            row(&s, &format!("stream={family}"), "release_time_mean_h"),
+            wq + mean,
+        );
+    }
+}
+
 #[test]
 fn tandem_matches_jackson_network() {
     let s = run("scenarios/validation/tandem.toml");
