@@ -56,6 +56,26 @@ certificate_share = 1.0
 advance_declaration_share = 1.0
 advance_lead = { dist = "deterministic", value = 24.0 }
 
+# Two-step declaration: the summary takes a quarter of the lodgement time
+# (0.5 h); the review and the tax come with the complete declaration, after
+# release; the goods are then waited for 4.5 h.
+[[streams]]
+id = "two_step"
+port = "port"
+rate_per_h = 2
+certificate_share = 1.0
+two_step_share = 1.0
+
+# Two-step declaration is not open to discredited importers: declared and
+# cleared as after_arrival.
+[[streams]]
+id = "two_step_refused"
+port = "port"
+rate_per_h = 2
+certificate_share = 1.0
+two_step_share = 1.0
+credit_mix = { discredited = 1.0, general = 0.0 }
+
 # Declared 6 h ahead: the paperwork after lodgement (6.5 h) ends 0.5 h
 # after arrival, in the tax step.
 [[streams]]
@@ -91,6 +111,8 @@ fn each_party_gets_the_time_it_holds_the_goods_up() {
         ("after_arrival", 1.0, 5.0, 2.5, 4.5, 10.0, 7.0),
         ("a_day_ahead", 0.0, 0.0, 0.0, 13.0, 10.0, -24.0),
         ("six_hours_ahead", 0.0, 0.0, 0.5, 12.5, 10.0, -6.0),
+        ("two_step", 0.0, 5.0, 0.5, 7.5, 10.0, 5.5),
+        ("two_step_refused", 1.0, 5.0, 2.5, 4.5, 10.0, 7.0),
     ];
     for (stream, customs, agency, trader, logistics, release, lodgement) in expected {
         let g = format!("stream={stream}");

@@ -109,6 +109,9 @@ pub fn decision(t: &ConsignmentTrace, step: &StepTrace) -> String {
     let s = &t.screening;
     match step.decision {
         Decision::LodgedInAdvance => "skipped: declaration lodged in advance".to_string(),
+        Decision::TaxWithCompleteDeclaration => {
+            "deferred: paid with the complete declaration (two-step, under guarantee)".to_string()
+        }
         Decision::NotTaken(c) => match c {
             Condition::FlaggedForReview if s.review && s.review_after_release => {
                 "skipped: review moved after release (first release, then review)".to_string()

@@ -359,10 +359,18 @@ impl<'m> Replication<'m> {
                 )
             }
         };
+        // Two-step declaration, open to importers of general credit or
+        // better: released on the summary declaration; the complete one,
+        // with the tax, follows within 14 days.
+        if u_two_step < stream.two_step_share && credit != CreditClass::Discredited.index() {
+            flags |= FLAG_TWO_STEP;
+        }
         if review {
+            // The complete declaration of a two-step one is reviewed after
+            // release, whatever the tax timing.
             flags |= match policy.tax_timing {
-                TaxTiming::BeforeRelease => FLAG_REVIEW,
-                TaxTiming::AfterRelease => FLAG_AUDIT,
+                TaxTiming::BeforeRelease if flags & FLAG_TWO_STEP == 0 => FLAG_REVIEW,
+                _ => FLAG_AUDIT,
             };
         }
         if inspect {
@@ -373,9 +381,6 @@ impl<'m> Replication<'m> {
         }
         if u_advance < stream.advance_share {
             flags |= FLAG_ADVANCE;
-        }
-        if u_two_step < stream.two_step_share {
-            flags |= FLAG_TWO_STEP;
         }
         let mut cons = Consignment {
             stream: s,
@@ -464,13 +469,19 @@ impl<'m> Replication<'m> {
             };
             let a = step.activity.0 as usize;
             let activity = &self.model.activities[a];
-            // A declaration lodged in advance is already there on arrival.
-            let skipped = activity.step == StepKind::Lodgement && cons.has(FLAG_ADVANCE);
+            // A declaration lodged in advance is already there on arrival;
+            // a two-step declaration's tax comes with its complete
+            // declaration, after release (under guarantee).
+            let skipped = match activity.step {
+                StepKind::Lodgement => cons.has(FLAG_ADVANCE),
+                StepKind::Tax => cons.has(FLAG_TWO_STEP),
+                _ => false,
+            };
             if !taken || skipped {
                 if cons.has(FLAG_TRACED) {
                     self.trace_skip(c, a, step.condition, skipped);
                 }
-                if skipped && cons.lodged.is_nan() {
+                if skipped && activity.step == StepKind::Lodgement && cons.lodged.is_nan() {
                     self.slab.get_mut(c).lodged = self.now;
                 }
                 self.slab.get_mut(c).step += 1;

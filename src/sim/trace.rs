@@ -84,6 +84,9 @@ pub enum Decision {
     NotTaken(Condition),
     /// Lodgement skipped: the declaration was lodged in advance.
     LodgedInAdvance,
+    /// Tax skipped before release: a two-step declaration pays it with its
+    /// complete declaration, after release.
+    TaxWithCompleteDeclaration,
     Lodged {
         two_step: bool,
     },
@@ -121,7 +124,9 @@ impl StepTrace {
     pub fn taken(&self) -> bool {
         !matches!(
             self.decision,
-            Decision::NotTaken(_) | Decision::LodgedInAdvance
+            Decision::NotTaken(_)
+                | Decision::LodgedInAdvance
+                | Decision::TaxWithCompleteDeclaration
         )
     }
 

@@ -86,7 +86,10 @@ impl Replication<'_> {
         let screening = Screening {
             decider: model.decider_name(stream.decider),
             review: cons.has(FLAG_REVIEW | FLAG_AUDIT),
-            review_after_release: model.policy.tax_timing == TaxTiming::AfterRelease,
+            // "First release, then review", or a two-step declaration's
+            // complete declaration reviewed after release.
+            review_after_release: model.policy.tax_timing == TaxTiming::AfterRelease
+                || cons.has(FLAG_TWO_STEP),
             review_choice: choice(0, &class.review),
             inspect: cons.has(FLAG_INSPECT),
             inspection: choice(1, &class.inspection),
@@ -129,15 +132,16 @@ impl Replication<'_> {
         }
     }
 
-    /// A route step is passed by: its condition does not hold, or the
-    /// declaration was lodged in advance.
+    /// A route step is passed by: its condition does not hold, the
+    /// declaration was lodged in advance, or a two-step declaration's tax
+    /// waits for its complete declaration.
     #[cold]
     #[inline(never)]
-    pub(super) fn trace_skip(&mut self, c: u32, a: usize, condition: Condition, advance: bool) {
-        let decision = if advance {
-            Decision::LodgedInAdvance
-        } else {
-            Decision::NotTaken(condition)
+    pub(super) fn trace_skip(&mut self, c: u32, a: usize, condition: Condition, skipped: bool) {
+        let decision = match self.model.activities[a].step {
+            crate::model::StepKind::Tax if skipped => Decision::TaxWithCompleteDeclaration,
+            _ if skipped => Decision::LodgedInAdvance,
+            _ => Decision::NotTaken(condition),
         };
         self.push_step(c, a, decision, self.now, self.now);
     }
