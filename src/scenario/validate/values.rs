@@ -125,6 +125,9 @@ pub fn missing(d: &mut Diagnostics, path: &str, span: &Range<usize>, what: &str)
     d.error(path, Some(span.clone()), format!("missing; {what}"));
 }
 
+/// The largest parameter of a distribution: 10^12 hours or yuan.
+pub const MAX_DIST_VALUE: f64 = 1e12;
+
 const DISTRIBUTIONS: &str =
     "deterministic, exponential, uniform, triangular, lognormal, gamma, erlang, empirical";
 
@@ -200,6 +203,33 @@ pub fn distribution(
     if !ok {
         return None;
     }
+    // Durations [h] and values [yuan] alike: sums over a billion draws
+    // must stay finite.
+    let scalars = [
+        ("mean", r.mean),
+        ("sd", r.sd),
+        ("value", r.value),
+        ("min", r.min),
+        ("max", r.max),
+        ("mode", r.mode),
+    ];
+    let listed = r.values.iter().flatten().enumerate();
+    let too_large = scalars
+        .iter()
+        .filter_map(|(k, x)| x.map(|x| (k.to_string(), x)))
+        .chain(listed.map(|(i, x)| (format!("values[{i}]"), *x)))
+        .find(|(_, x)| x.abs() > MAX_DIST_VALUE);
+    if let Some((key, x)) = too_large {
+        d.error(
+            &format!("{path}.{key}"),
+            Some(span.clone()),
+            format!(
+                "{family}: got {x}; expected at most {MAX_DIST_VALUE:e} (hours for a duration, \
+                 yuan for a value)"
+            ),
+        );
+        return None;
+    }
     let f = |x: Option<f64>| x.unwrap_or(f64::NAN);
     let built = match family {
         "deterministic" => Dist::deterministic(f(r.value)),
@@ -267,10 +297,76 @@ mod tests {
     use super::*;
 
     #[test]
+    fn known_ids_are_bounded_and_suggest_the_nearest() {
+        let ids: Vec<String> = (0..30).map(|i| format!("site_{i:02}")).collect();
+        let m = known_ids("site", ids.iter().map(String::as_str), "site_7");
+        assert!(m.ends_with("and 20 more; did you mean \"site_07\"?"), "{m}");
+        assert_eq!(known_ids("site", [], "x"), "no sites are defined");
+        assert_eq!(known_ids("site", ["b", "a"], "zzzz"), "defined sites: a, b");
+    }
+
+    #[test]
     fn civil_days_and_weekdays() {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(days_from_civil(2000, 3, 1), 11_017);
         assert_eq!(weekday(days_from_civil(2026, 11, 11)), 2); // a Wednesday
         assert_eq!(weekday(days_from_civil(2024, 2, 29)), 3); // a Thursday
     }
+}
+
+/// The most ids a message lists.
+const MAX_LISTED: usize = 10;
+
+/// "defined sites: a, b, c" for an unknown `wanted` id: sorted, at most
+/// [`MAX_LISTED`] shown then "and N more", with the nearest id suggested.
+pub fn known_ids<'a>(what: &str, ids: impl IntoIterator<Item = &'a str>, wanted: &str) -> String {
+    let mut known: Vec<&str> = ids.into_iter().collect();
+    if known.is_empty() {
+        return format!("no {what}s are defined");
+    }
+    known.sort_unstable();
+    known.dedup();
+    let shown = known.len().min(MAX_LISTED);
+    let mut out = format!("defined {what}s: {}", known[..shown].join(", "));
+    if known.len() > shown {
+        out.push_str(&format!(" and {} more", known.len() - shown));
+    }
+    if let Some(near) = nearest(&known, wanted) {
+        out.push_str(&format!("; did you mean {near:?}?"));
+    }
+    out
+}
+
+/// The id closest to `wanted` by edit distance, if close enough to be a
+/// plausible typo (at most a third of its length).
+fn nearest<'a>(known: &[&'a str], wanted: &str) -> Option<&'a str> {
+    if wanted.chars().count() > 200 {
+        return None;
+    }
+    known
+        .iter()
+        .filter(|k| k.chars().count() <= 200)
+        .map(|k| (edit_distance(k, wanted), *k))
+        .min()
+        .filter(|(dist, _)| *dist > 0 && *dist * 3 <= wanted.chars().count().max(3))
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(row[j + 1])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
