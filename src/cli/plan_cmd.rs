@@ -120,7 +120,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
     let mut sorted = evals.clone();
     sorted.sort_by_key(|e| e.capacity);
     for e in &sorted {
-        let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+        let f = crate::output::cell;
         w.write_record([
             e.capacity.to_string(),
             group.clone(),

@@ -175,7 +175,7 @@ pub fn execute(
     w.write_record(["task", "group", "metric", "value"])?;
     for (t, r) in tasks.iter().zip(&results) {
         for o in &r.observations {
-            let v = o.value.map(|x| x.to_string()).unwrap_or_default();
+            let v = crate::output::cell(o.value);
             w.write_record([t.to_string().as_str(), &o.group, o.metric, &v])?;
         }
     }
@@ -185,7 +185,7 @@ pub fn execute(
     for (t, r) in tasks.iter().zip(&results) {
         for p in &r.profiles {
             for (x, v) in &p.points {
-                let v = v.map(|v| v.to_string()).unwrap_or_default();
+                let v = crate::output::cell(*v);
                 w.write_record([&t.to_string(), &p.group, p.metric, &x.to_string(), &v])?;
             }
         }
