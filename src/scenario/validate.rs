@@ -341,7 +341,7 @@ fn duration_field(
     if hours > MAX_HORIZON_H {
         let msg = format!(
             "got {}; expected at most {} ({MAX_HORIZON_H} h, 10 years, the longest simulated time)",
-            v.get_ref(),
+            values::show(*v.get_ref()),
             MAX_HORIZON_H / scale
         );
         d.error(&key, Some(at(v)), msg);

@@ -656,6 +656,20 @@ fn check_demand(
     };
     let rate_path = format!("{path}.{key}");
     let candidates = arrivals.max_rate() * horizon;
+    let n = if candidates.is_finite() {
+        arrivals.expected_count(horizon)
+    } else {
+        f64::INFINITY
+    };
+    if n > MAX_ARRIVALS {
+        let msg = format!(
+            "about {n:.3e} consignments would arrive per replication (rate × volume_scale × \
+             horizon, with hour, day and peak multipliers); at most {MAX_ARRIVALS:.0e} are \
+             allowed: lower the rate, volume_scale or the horizon"
+        );
+        d.error(&rate_path, Some(at_rate), msg);
+        return;
+    }
     if !(candidates <= MAX_CANDIDATES) {
         let msg = format!(
             "the stream's largest rate (rate × volume_scale × its largest hour, day and \
@@ -667,7 +681,6 @@ fn check_demand(
         d.error(&rate_path, Some(at_rate), msg);
         return;
     }
-    let n = arrivals.expected_count(horizon);
     expected.0 += n;
     if expected.2.is_none() || n > expected.1 {
         expected.1 = n;

@@ -76,9 +76,19 @@ pub fn number_in(
     d.error(
         path,
         Some(span.clone()),
-        format!("got {v}; expected {valid}"),
+        format!("got {}; expected {valid}", show(v)),
     );
     None
+}
+
+/// A number as a message quotes it: very large or very small ones in
+/// scientific notation (`1e308`, not 309 digits).
+pub fn show(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && !(1e-6..1e15).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
 }
 
 /// An optional number within `[lo, hi]`, `default` when absent (or wrong,
@@ -224,8 +234,9 @@ pub fn distribution(
             &format!("{path}.{key}"),
             Some(span.clone()),
             format!(
-                "{family}: got {x}; expected at most {MAX_DIST_VALUE:e} (hours for a duration, \
-                 yuan for a value)"
+                "{family}: got {}; expected at most {MAX_DIST_VALUE:e} (hours for a duration, \
+                 yuan for a value)",
+                show(x)
             ),
         );
         return None;
