@@ -253,7 +253,7 @@ mod tests {
             ),
             (
                 "kind = \"plan\"\nresource = \"ghosts\"\ntarget = \"wait_mean_h<=1\"",
-                "unknown resource \"ghosts\"; resources: servers",
+                "unknown resource \"ghosts\"; defined resources: servers",
             ),
             (
                 "kind = \"plan\"\nresource = \"servers\"\ntarget = \"wait_mean_h>1\"",
