@@ -316,6 +316,19 @@ fn sweep_grids_are_bounded() {
             "at most 10000 are allowed",
         ],
     );
+    refused(
+        &[
+            "sweep",
+            s,
+            "--set",
+            "policy.review_rate=0:0.9999:0.0001",
+            "--reps",
+            "11",
+            "--out",
+            o.to_str().unwrap(),
+        ],
+        &["10000 variants × 11 replications make 110000 runs; at most 100000"],
+    );
     let list = vec!["0.5"; 10_001].join(",");
     refused(
         &[

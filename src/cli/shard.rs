@@ -64,6 +64,27 @@ const SHARD_FORMAT: u32 = 1;
 /// sweep's grid limit and `--reps`' limit).
 const MAX_VARIANTS: usize = crate::experiment::sweep::MAX_VARIANTS;
 const MAX_REPLICATIONS: u32 = 100_000;
+/// The most (variant, replication) tasks one command runs: the limit of
+/// `--reps` for a single scenario, shared out among a grid's variants.
+pub const MAX_TASKS: usize = 100_000;
+
+/// Refuses a command of more than [`MAX_TASKS`] tasks before it builds or
+/// runs anything.
+pub fn check_tasks(variants: usize, replications: u32) -> anyhow::Result<()> {
+    let tasks = variants.saturating_mul(replications as usize);
+    if tasks > MAX_TASKS {
+        return Err(InputError(ScenarioError::single(
+            "--reps",
+            format!(
+                "{variants} variants × {replications} replications make {tasks} runs; at most \
+                 {MAX_TASKS} are allowed: use fewer variants or replications"
+            ),
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 /// The largest `shard.json` read.
 const MAX_SHARD_FILE_BYTES: u64 = 1 << 30;
 
@@ -134,6 +155,7 @@ pub fn execute(
     progress: &Progress,
 ) -> anyhow::Result<Option<Vec<Vec<ReplicationResult>>>> {
     let reps = plan.replications as usize;
+    check_tasks(models.len(), plan.replications)?;
     if let Some(merged) = &common.merged {
         let shards = merged;
         let merged = &shards.results;
@@ -500,6 +522,7 @@ pub fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<()> {
     // Bounded by check_shard_file; every task listed exactly once is
     // checked below, before anything of this size is allocated.
     let total = first.variants * reps;
+    check_tasks(first.variants, first.replications)?;
     let listed: usize = files.iter().map(|(_, f)| f.tasks.len()).sum();
     if listed != total {
         return Err(input(format!(
