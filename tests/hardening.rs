@@ -385,6 +385,9 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A way of damaging a copy of a shard directory.
+type Damage = Box<dyn Fn(&Path)>;
+
 #[test]
 fn merge_refuses_damaged_or_altered_shards_naming_the_file() {
     let tmp = tempfile::tempdir().unwrap();
@@ -410,7 +413,7 @@ fn merge_refuses_damaged_or_altered_shards_naming_the_file() {
         let t = std::fs::read_to_string(p).unwrap();
         std::fs::write(p, f(t)).unwrap();
     };
-    let cases: Vec<(&str, Box<dyn Fn(&Path)>, &str)> = vec![
+    let cases: Vec<(&str, Damage, &str)> = vec![
         (
             "truncated partial.csv",
             Box::new(move |d: &Path| {

@@ -349,7 +349,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
         });
     }
     if let (total, largest, Some((path, span))) = expected
-        && !(total <= MAX_ARRIVALS)
+        && (total.is_nan() || total > MAX_ARRIVALS)
     {
         let msg = format!(
             "about {total:.3e} consignments would arrive per replication (the sum over \
@@ -670,7 +670,7 @@ fn check_demand(
         d.error(&rate_path, Some(at_rate), msg);
         return;
     }
-    if !(candidates <= MAX_CANDIDATES) {
+    if candidates.is_nan() || candidates > MAX_CANDIDATES {
         let msg = format!(
             "the stream's largest rate (rate × volume_scale × its largest hour, day and \
              overlapping peak multipliers) is {:.3e}/h, {candidates:.3e} candidate arrivals \

@@ -303,28 +303,6 @@ pub fn hours_since(
     Some((day - start_day) as f64 * 24.0 + time)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn known_ids_are_bounded_and_suggest_the_nearest() {
-        let ids: Vec<String> = (0..30).map(|i| format!("site_{i:02}")).collect();
-        let m = known_ids("site", ids.iter().map(String::as_str), "site_7");
-        assert!(m.ends_with("and 20 more; did you mean \"site_07\"?"), "{m}");
-        assert_eq!(known_ids("site", [], "x"), "no sites are defined");
-        assert_eq!(known_ids("site", ["b", "a"], "zzzz"), "defined sites: a, b");
-    }
-
-    #[test]
-    fn civil_days_and_weekdays() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-        assert_eq!(weekday(days_from_civil(2026, 11, 11)), 2); // a Wednesday
-        assert_eq!(weekday(days_from_civil(2024, 2, 29)), 3); // a Thursday
-    }
-}
-
 /// The most ids a message lists.
 const MAX_LISTED: usize = 10;
 
@@ -380,4 +358,26 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_ids_are_bounded_and_suggest_the_nearest() {
+        let ids: Vec<String> = (0..30).map(|i| format!("site_{i:02}")).collect();
+        let m = known_ids("site", ids.iter().map(String::as_str), "site_7");
+        assert!(m.ends_with("and 20 more; did you mean \"site_07\"?"), "{m}");
+        assert_eq!(known_ids("site", [], "x"), "no sites are defined");
+        assert_eq!(known_ids("site", ["b", "a"], "zzzz"), "defined sites: a, b");
+    }
+
+    #[test]
+    fn civil_days_and_weekdays() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(weekday(days_from_civil(2026, 11, 11)), 2); // a Wednesday
+        assert_eq!(weekday(days_from_civil(2024, 2, 29)), 3); // a Thursday
+    }
 }
