@@ -103,11 +103,11 @@ pub fn validate(
     };
     let d = &mut cx.d;
     if too_many_entries(d, &raw) {
-        let mut items = cx.d.items;
-        items.sort_by_key(|i| i.location);
+        let (items, unlisted) = cx.d.into_items();
         return Err(ScenarioError {
             file: label.to_string(),
             diagnostics: items,
+            unlisted,
         });
     }
     let name = match &raw.name {
@@ -257,13 +257,13 @@ pub fn validate(
         .experiment
         .as_ref()
         .and_then(|e| experiment::experiment(&mut cx.d, e, &model));
-    let mut items = cx.d.items;
-    // Report in file order; problems of the file as a whole come first.
-    items.sort_by_key(|i| i.location);
-    if items.iter().any(|i| i.severity == Severity::Error) {
+    // In file order; problems of the file as a whole first.
+    let (items, unlisted) = cx.d.into_items();
+    if unlisted > 0 || items.iter().any(|i| i.severity == Severity::Error) {
         return Err(ScenarioError {
             file: label.to_string(),
             diagnostics: items,
+            unlisted,
         });
     }
     Ok(Scenario {

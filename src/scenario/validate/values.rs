@@ -313,12 +313,16 @@ pub fn known_ids<'a>(what: &str, ids: impl IntoIterator<Item = &'a str>, wanted:
     if known.is_empty() {
         return format!("no {what}s are defined");
     }
-    known.sort_unstable();
-    known.dedup();
-    let shown = known.len().min(MAX_LISTED);
+    // The ids are distinct; the first few in order without sorting them all.
+    let total = known.len();
+    if total > MAX_LISTED {
+        known.select_nth_unstable(MAX_LISTED);
+    }
+    let shown = total.min(MAX_LISTED);
+    known[..shown].sort_unstable();
     let mut out = format!("defined {what}s: {}", known[..shown].join(", "));
-    if known.len() > shown {
-        out.push_str(&format!(" and {} more", known.len() - shown));
+    if total > shown {
+        out.push_str(&format!(" and {} more", total - shown));
     }
     if let Some(near) = nearest(&known, wanted) {
         out.push_str(&format!("; did you mean {near:?}?"));
@@ -329,12 +333,23 @@ pub fn known_ids<'a>(what: &str, ids: impl IntoIterator<Item = &'a str>, wanted:
 /// The id closest to `wanted` by edit distance, if close enough to be a
 /// plausible typo (at most a third of its length).
 fn nearest<'a>(known: &[&'a str], wanted: &str) -> Option<&'a str> {
-    if wanted.chars().count() > 200 {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    /// Character comparisons left for suggestions in this process: a file
+    /// of thousands of unknown ids among thousands of defined ones gets
+    /// suggestions for the first of them only, never a quadratic wait.
+    static BUDGET: AtomicUsize = AtomicUsize::new(50_000_000);
+    const LONGEST: usize = 64;
+    let n = wanted.chars().count();
+    let cost = known.len() * (n + 1) * (LONGEST + 1);
+    let spend = BUDGET.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| {
+        b.checked_sub(cost)
+    });
+    if n > LONGEST || spend.is_err() {
         return None;
     }
     known
         .iter()
-        .filter(|k| k.chars().count() <= 200)
+        .filter(|k| k.chars().count() <= LONGEST)
         .map(|k| (edit_distance(k, wanted), *k))
         .min()
         .filter(|(dist, _)| *dist > 0 && *dist * 3 <= wanted.chars().count().max(3))
@@ -371,6 +386,12 @@ mod tests {
         assert!(m.ends_with("and 20 more; did you mean \"site_07\"?"), "{m}");
         assert_eq!(known_ids("site", [], "x"), "no sites are defined");
         assert_eq!(known_ids("site", ["b", "a"], "zzzz"), "defined sites: a, b");
+        let many: Vec<String> = (0..20).rev().map(|i| format!("{i:02}")).collect();
+        let m = known_ids("id", many.iter().map(String::as_str), "zzzz");
+        assert_eq!(
+            m,
+            "defined ids: 00, 01, 02, 03, 04, 05, 06, 07, 08, 09 and 10 more"
+        );
     }
 
     #[test]
