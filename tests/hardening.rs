@@ -599,3 +599,31 @@ fn plot_refuses_non_finite_numbers_naming_file_and_row() {
         ],
     );
 }
+
+/// A million bad entries in one list: located fast, the first 1,000
+/// listed, the rest counted.
+#[test]
+fn a_flood_of_problems_is_listed_briefly_and_quickly() {
+    let days = vec!["\"someday\""; 1_000_000].join(", ");
+    let text = mm1().replace(
+        "capacity = 1\n",
+        &format!(
+            "capacity = 1\ncalendar = \"office\"\n\n[calendars.office]\ndays = [{days}]\nhours = [[9, 17]]\n"
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "flood.toml", &text);
+    let r = refused(
+        &["validate", p.to_str().unwrap()],
+        &[
+            "calendars.office.days[0]: unknown day \"someday\"",
+            "... and 999000 more problems, not listed (the first 1000 are)",
+            "1000000 errors found",
+        ],
+    );
+    assert!(
+        r.stderr.lines().count() < 1_100,
+        "{} lines",
+        r.stderr.lines().count()
+    );
+}
