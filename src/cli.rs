@@ -154,8 +154,9 @@ pub struct PlanArgs {
     /// metrics, else all], e.g. channel=postal.
     #[arg(long, value_name = "GROUP")]
     pub within: Option<String>,
-    /// The largest capacity to try.
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    /// The largest capacity to try (1 to 1000000).
+    #[arg(long, value_name = "N", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max: u32,
     #[command(flatten)]
     pub common: Common,
@@ -188,7 +189,8 @@ pub struct Common {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub reps: Option<u32>,
     /// Worker threads; 0 uses every core. Results do not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    /// At most 1024.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = parse_threads)]
     pub threads: usize,
     /// Run only shard K of N of the (variant, replication) tasks and write a
     /// partial result for `clearsim merge` (for clusters).
@@ -197,6 +199,23 @@ pub struct Common {
     /// Results supplied by `merge` instead of simulating.
     #[arg(skip)]
     pub merged: Option<shard::Merged>,
+}
+
+/// The most worker threads `--threads` may ask for.
+pub const MAX_THREADS: usize = 1024;
+
+/// `--threads N`: 0 (every core) to [`MAX_THREADS`].
+fn parse_threads(s: &str) -> Result<usize, String> {
+    let n: u64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number of threads (0 uses every core)"))?;
+    if n > MAX_THREADS as u64 {
+        return Err(format!(
+            "{n} threads; at most {MAX_THREADS} are allowed (0 uses every core)"
+        ));
+    }
+    Ok(n as usize)
 }
 
 impl Common {

@@ -17,7 +17,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 pub use diagnostics::{Diagnostic, ScenarioError, Severity, format_diagnostic};
-pub use validate::Experiment;
+pub use validate::{Experiment, MAX_HORIZON_H, known_ids};
 
 /// Warnings (or any diagnostics) as lines of text, one per finding.
 pub fn diagnostics_text(file: &str, items: &[Diagnostic]) -> String {
@@ -98,10 +98,32 @@ impl Scenario {
     }
 }
 
+/// The largest scenario file read: 64 MiB.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// Reads at most `limit` bytes of the file at `path`: an error (the
+/// message) if it cannot be read or is longer, checked while reading, so
+/// that a device or a growing file is never read whole.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "the file is larger than {} MiB, the most clearsim reads",
+            limit >> 20
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Reads and validates the scenario file at `path`.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let label = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = read_limited(path, MAX_FILE_BYTES).map_err(|e| {
         ScenarioError::single(&label, format!("cannot read the scenario file: {e}"))
     })?;
     parse(&label, &bytes)
@@ -231,7 +253,7 @@ mod tests {
             ),
             (
                 "kind = \"plan\"\nresource = \"ghosts\"\ntarget = \"wait_mean_h<=1\"",
-                "unknown resource \"ghosts\"; resources: servers",
+                "unknown resource \"ghosts\"; defined resources: servers",
             ),
             (
                 "kind = \"plan\"\nresource = \"servers\"\ntarget = \"wait_mean_h>1\"",

@@ -342,6 +342,80 @@ const CASES: &[Case] = &[
             },
         ],
     },
+    Case {
+        file: "huge_horizon.toml",
+        errors: 2,
+        expect: &[
+            At {
+                at: "horizon_h = |1e15",
+                message: "error: horizon_h: got 1e15; expected at most 87600 \
+                          (87600 h, 10 years, the longest simulated time)",
+            },
+            At {
+                at: "warmup_days = |1e308",
+                message: "error: warmup_days: got 1e308; expected at most 3650 \
+                          (87600 h, 10 years, the longest simulated time)",
+            },
+        ],
+    },
+    Case {
+        file: "huge_multipliers.toml",
+        errors: 3,
+        expect: &[
+            At {
+                at: "hour_of_day = |[",
+                message: "error: streams[0].hour_of_day[12]: got 1e308; expected a number from 0 to 1000",
+            },
+            At {
+                at: "multiplier = |1e308",
+                message: "error: streams[0].peaks[0].multiplier: got 1e308; expected a number from 0 to 1000",
+            },
+            At {
+                at: "rate_per_h = |0.8",
+                message: "error: streams[0].rate_per_h: the stream's largest rate (rate × volume_scale \
+                          × its largest hour, day and overlapping peak multipliers) is 8.000e8/h, \
+                          8.000e11 candidate arrivals over the horizon; at most 1e10 are allowed: \
+                          lower the rate, volume_scale, the multipliers or the horizon",
+            },
+        ],
+    },
+    Case {
+        file: "huge_values.toml",
+        errors: 2,
+        expect: &[
+            At {
+                at: "duration = |{ dist = \"empirical\"",
+                message: "error: sites[0].steps.inspection.duration: empirical: the weights add up \
+                          to inf; give weights whose sum is a finite number (they are relative: \
+                          [1, 1] is the same as [1e300, 1e300])",
+            },
+            At {
+                at: "value = |{ dist = \"deterministic\"",
+                message: "error: streams[0].value.value: deterministic: got 1e308; expected at most \
+                          1e12 (hours for a duration, yuan for a value)",
+            },
+        ],
+    },
+    Case {
+        file: "huge_demand.toml",
+        errors: 2,
+        expect: &[
+            At {
+                at: "rate_per_h = |1e9",
+                message: "error: streams[0].rate_per_h: about 6.000e11 consignments would arrive \
+                          per replication (rate × volume_scale × horizon, with hour, day and peak \
+                          multipliers); at most 1e9 are allowed: lower the rate, volume_scale or \
+                          the horizon",
+            },
+            At {
+                at: "rate_per_day = |2.4e7",
+                message: "error: streams[1].rate_per_day: about 1.200e9 consignments would arrive \
+                          per replication (the sum over streams of rate × volume_scale × horizon, \
+                          with hour, day and peak multipliers; this stream 6.000e8); at most 1e9 \
+                          are allowed: lower the rates, volume_scale or the horizon",
+            },
+        ],
+    },
 ];
 
 /// 1-based line and column (in characters) of the `|` marker of `at` in

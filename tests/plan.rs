@@ -65,7 +65,7 @@ fn bad_plans_are_input_errors() {
     for (args, expect) in [
         (
             vec!["--resource", "nobody", "--target", "wait_mean_h<=1"],
-            "unknown resource \"nobody\"; resources: servers",
+            "unknown resource \"nobody\"; defined resources: servers",
         ),
         (
             vec!["--resource", "servers", "--target", "wait_mean_h>=1"],

@@ -117,7 +117,7 @@ fn bad_reform(s: &Scenario, reforms: &[ladder::Reform], mask: u32, e: String) ->
 }
 
 fn num(v: Option<f64>) -> String {
-    v.map_or(String::new(), |x| x.to_string())
+    crate::output::cell(v)
 }
 
 /// One metric's levels and contributions.

@@ -137,7 +137,9 @@ fn no_stream_takes(s: &Scenario, v: &Scenario, mode: Mode) -> ScenarioError {
 /// One error listing why each mode cannot run.
 fn mode_errors(file: &str, failures: Vec<(Mode, ScenarioError)>) -> ScenarioError {
     let mut diagnostics = Vec::new();
+    let mut unlisted = 0;
     for (mode, e) in failures {
+        unlisted += e.unlisted;
         for mut d in e.diagnostics {
             d.message = format!("under mode {}: {}", mode.name(), d.message);
             diagnostics.push(d);
@@ -146,5 +148,6 @@ fn mode_errors(file: &str, failures: Vec<(Mode, ScenarioError)>) -> ScenarioErro
     ScenarioError {
         file: file.to_string(),
         diagnostics,
+        unlisted,
     }
 }

@@ -29,14 +29,11 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
         |flag: &str, msg: String| anyhow::Error::from(InputError(ScenarioError::single(flag, msg)));
     let target = Target::parse(&args.target).map_err(|e| input("--target", e))?;
     let Some(pool) = s.model.pools.iter().position(|p| p.id == args.resource) else {
-        let ids: Vec<&str> = s.model.pools.iter().map(|p| p.id.as_str()).collect();
+        let ids = s.model.pools.iter().map(|p| p.id.as_str());
+        let valid = scenario::known_ids("resource", ids, &args.resource);
         return Err(input(
             "--resource",
-            format!(
-                "unknown resource {:?}; resources: {}",
-                args.resource,
-                ids.join(", ")
-            ),
+            format!("unknown resource {:?}; {valid}", args.resource),
         ));
     };
     let group = args.within.clone().unwrap_or_else(|| {
@@ -123,7 +120,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
     let mut sorted = evals.clone();
     sorted.sort_by_key(|e| e.capacity);
     for e in &sorted {
-        let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+        let f = crate::output::cell;
         w.write_record([
             e.capacity.to_string(),
             group.clone(),

@@ -25,6 +25,8 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
             values: vec!["random".into(), "risk_based".into()],
         });
     }
+    let variants = grid::grid_size(&settings).map_err(bad_set)?;
+    shard::check_tasks(variants, plan.replications)?;
     let params: Vec<String> = settings.iter().map(|x| x.path.clone()).collect();
     let mut built = Vec::new();
     let mut variants_meta = Vec::new();

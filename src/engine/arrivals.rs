@@ -50,7 +50,11 @@ impl ArrivalProcess {
             .iter()
             .map(|p| peak_factor(&peaks, p.from))
             .fold(1.0, f64::max);
-        let max_rate = base_rate * max_of(&hour_of_day) * max_of(&day_of_week) * peak_max;
+        let max_rate = if base_rate == 0.0 {
+            0.0 // not 0 × inf = NaN when multipliers overflow
+        } else {
+            base_rate * max_of(&hour_of_day) * max_of(&day_of_week) * peak_max
+        };
         let homogeneous = hour_of_day.iter().all(|m| *m == 1.0)
             && day_of_week.iter().all(|m| *m == 1.0)
             && peaks.iter().all(|p| p.multiplier == 1.0);
@@ -88,6 +92,31 @@ impl ArrivalProcess {
         self.base_rate * h * d
     }
 
+    /// Expected arrivals in `[0, horizon)`: the mean weekly rate times the
+    /// integral of the peaks' factor (exact without profiles, an estimate
+    /// with them, good when peaks last whole weeks or are short).
+    pub fn expected_count(&self, horizon: f64) -> f64 {
+        let mut cuts: Vec<f64> = vec![0.0, horizon];
+        for p in &self.peaks {
+            cuts.extend(
+                [p.from, p.until]
+                    .into_iter()
+                    .filter(|x| *x > 0.0 && *x < horizon),
+            );
+        }
+        cuts.sort_by(f64::total_cmp);
+        cuts.dedup();
+        let integral: f64 = cuts
+            .windows(2)
+            .map(|w| (w[1] - w[0]) * peak_factor(&self.peaks, w[0]))
+            .sum();
+        if self.base_rate == 0.0 {
+            0.0
+        } else {
+            self.mean_weekly_rate() * integral
+        }
+    }
+
     /// The largest rate reached at any time `[1/h]`.
     pub fn max_rate(&self) -> f64 {
         self.max_rate
@@ -97,7 +126,10 @@ impl ArrivalProcess {
     /// is zero everywhere.
     #[inline]
     pub fn next_after<R: Rng + ?Sized>(&self, mut t: f64, rng: &mut R) -> f64 {
-        if self.max_rate <= 0.0 {
+        // A rate that is zero, or not a finite number (refused by the
+        // scenario layer), never produces an arrival: thinning at an
+        // infinite rate would never advance.
+        if !(self.max_rate > 0.0 && self.max_rate.is_finite()) {
             return f64::INFINITY;
         }
         loop {
@@ -182,6 +214,32 @@ mod tests {
             let h = t.floor() as u64 % 24;
             assert!((8..12).contains(&h), "arrival at hour {h}");
         }
+    }
+
+    #[test]
+    fn expected_count_integrates_peaks() {
+        let peak = |from, until, multiplier| Peak {
+            from,
+            until,
+            multiplier,
+        };
+        let p = ArrivalProcess::new(
+            2.0,
+            [1.0; 24],
+            [1.0; 7],
+            vec![peak(10.0, 20.0, 3.0), peak(15.0, 30.0, 2.0)],
+            0,
+        );
+        // 100 h at 2/h, plus (3-1)×10 h... by pieces: 10×1 + 5×3 + 5×6 + 10×2 + 70×1.
+        assert_eq!(
+            p.expected_count(100.0),
+            2.0 * (10.0 + 15.0 + 30.0 + 20.0 + 70.0)
+        );
+        let huge = ArrivalProcess::new(0.0, [1.0; 24], [1.0; 7], vec![peak(0.0, 1.0, 1e308); 2], 0);
+        assert_eq!(huge.max_rate(), 0.0);
+        assert_eq!(huge.expected_count(10.0), 0.0);
+        let inf = ArrivalProcess::new(1.0, [1.0; 24], [1.0; 7], vec![peak(0.0, 1.0, 1e308); 2], 0);
+        assert_eq!(inf.next_after(0.0, &mut from_seed(1)), f64::INFINITY);
     }
 
     #[test]

@@ -161,6 +161,12 @@ impl Dist {
             finite_non_negative(&format!("weights[{i}]"), w)?;
         }
         let total: f64 = weights.iter().sum();
+        if !total.is_finite() {
+            return Err(format!(
+                "the weights add up to {total}; give weights whose sum is a finite number \
+                 (they are relative: [1, 1] is the same as [1e300, 1e300])"
+            ));
+        }
         if total <= 0.0 {
             return Err("weights must not all be zero".into());
         }

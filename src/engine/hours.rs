@@ -96,8 +96,17 @@ impl WorkingHours {
         let whole_weeks = ((b - a) / week).floor();
         let mut total = whole_weeks * self.open_per_week as f64;
         let mut t = a + whole_weeks * week;
-        while t < b {
+        // At most a week of hour steps remain; the bound also ends the loop
+        // where `t.floor() + 1.0 == t` (t beyond 2^53, where hours can no
+        // longer be told apart).
+        for _ in 0..=HOURS_PER_WEEK + 1 {
+            if t >= b {
+                break;
+            }
             let next = (t.floor() + 1.0).min(b);
+            if next <= t {
+                break;
+            }
             if self.is_open(t) {
                 total += next - t;
             }
@@ -142,6 +151,16 @@ mod tests {
         assert_eq!(c.open_hours_between(8.5, 9.5), 0.5);
         assert_eq!(c.open_hours_between(0.0, 3.0 * 168.0 + 10.0), 121.0);
         assert_eq!(WorkingHours::always().open_hours_between(1.0, 2.5), 1.5);
+    }
+
+    /// Beyond 2^53 h the next whole hour is the same float: the count
+    /// must still end.
+    #[test]
+    fn open_hours_between_ends_for_huge_times() {
+        let c = office(0);
+        let total = c.open_hours_between(0.0, 1e17);
+        assert!(total.is_finite() && total > 0.0);
+        let _ = c.open_hours_between(1e17, 1e17 + 1e6);
     }
 
     #[test]

@@ -78,6 +78,8 @@ where
     F: FnMut(u32) -> anyhow::Result<Evaluation>,
 {
     let mut evals = Vec::new();
+    // `max` is at least 1 (checked where it is read); never panic on 0.
+    let max = max.max(1);
     let start = start.clamp(1, max);
     let first = evaluate(start)?;
     let met = first.met;

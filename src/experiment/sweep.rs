@@ -20,6 +20,36 @@ pub struct Setting {
 /// 0.00001 would otherwise ask for millions).
 const MAX_RANGE_VALUES: usize = 10_000;
 
+/// The most variants a grid may have (the product of the settings' value
+/// counts): each is a scenario built and run.
+pub const MAX_VARIANTS: usize = 10_000;
+
+/// The number of variants of the grid of `settings`, or why it is too
+/// many (checked before the grid is built).
+pub fn grid_size(settings: &[Setting]) -> Result<usize, String> {
+    let mut n: usize = 1;
+    for s in settings {
+        n = n.saturating_mul(s.values.len());
+    }
+    if n > MAX_VARIANTS {
+        let counts: Vec<String> = settings
+            .iter()
+            .map(|s| format!("{} ({})", s.path, s.values.len()))
+            .collect();
+        return Err(format!(
+            "the grid has {} variants ({}); at most {MAX_VARIANTS} are allowed: \
+             use fewer values or a larger step",
+            if n == usize::MAX {
+                "too many".to_string()
+            } else {
+                n.to_string()
+            },
+            counts.join(" × ")
+        ));
+    }
+    Ok(n)
+}
+
 /// Parses `PATH=LIST_OR_RANGE`.
 pub fn parse_setting(arg: &str) -> Result<Setting, String> {
     let (path, values) = arg.split_once('=').ok_or_else(|| {
@@ -35,6 +65,12 @@ pub fn parse_setting(arg: &str) -> Result<Setting, String> {
     let parsed = if values.split(':').count() == 3 && !values.contains(',') {
         range(values).map_err(|e| format!("{arg:?}: {e}"))?
     } else {
+        let n = values.split(',').count();
+        if n > MAX_RANGE_VALUES {
+            return Err(format!(
+                "{path}: the list has {n} values; at most {MAX_RANGE_VALUES} are allowed"
+            ));
+        }
         values.split(',').map(|v| scalar(v.trim())).collect()
     };
     if parsed.is_empty() {
@@ -186,7 +222,10 @@ fn set_in_array(
     let item = items
         .iter_mut()
         .find(|i| i.get("id").and_then(Value::as_str) == Some(id))
-        .ok_or_else(|| format!("no {walked} entry has id {id:?}; ids: {}", ids.join(", ")))?;
+        .ok_or_else(|| {
+            let valid = crate::scenario::known_ids("id", ids.iter().map(String::as_str), id);
+            format!("no {walked} entry has id {id:?}; {valid}")
+        })?;
     let Value::Table(t) = item else {
         return Err(format!("{walked}.{id} is not a table"));
     };
@@ -232,6 +271,12 @@ mod tests {
         assert!(parse_setting("nonsense").is_err());
         assert!(parse_setting("a=1:0:1").is_err());
         assert!(parse_setting("a=0:1:0.0000001").is_err());
+        let long = format!("a={}", vec!["1"; MAX_RANGE_VALUES + 1].join(","));
+        assert!(parse_setting(&long).unwrap_err().contains("at most"));
+        let fine = parse_setting("a=0:0.9999:0.0001").unwrap();
+        assert_eq!(grid_size(std::slice::from_ref(&fine)), Ok(10_000));
+        let e = grid_size(&[fine.clone(), fine]).unwrap_err();
+        assert!(e.contains("100000000 variants"), "{e}");
     }
 
     #[test]
@@ -251,6 +296,6 @@ mod tests {
         assert_eq!(t["resources"][0]["capacity"].as_integer(), Some(5));
         assert_eq!(t["volume_scale"].as_float(), Some(2.0));
         let err = apply(text, &[("resources.b.capacity".into(), Value::Integer(1))]).unwrap_err();
-        assert!(err.contains("ids: a"), "{err}");
+        assert!(err.contains("defined ids: a"), "{err}");
     }
 }

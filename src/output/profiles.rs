@@ -53,7 +53,7 @@ fn points(results: &[ReplicationResult]) -> Vec<Point<'_>> {
 }
 
 fn num(v: Option<f64>) -> String {
-    v.map(|x| x.to_string()).unwrap_or_default()
+    crate::output::cell(v)
 }
 
 /// `timeseries.csv` and `distribution.csv`, or `None` when no replication

@@ -40,7 +40,7 @@ pub struct SweepVariant {
 }
 
 fn num(v: Option<f64>) -> String {
-    v.map(|x| x.to_string()).unwrap_or_default()
+    crate::output::cell(v)
 }
 
 /// A wide table: `variant`, the parameters, then `metric` and

@@ -28,7 +28,7 @@ pub const REPLICATIONS_HEADER: [&str; 6] =
     ["variant", "replication", "seed", "group", "metric", "value"];
 
 fn num(v: Option<f64>) -> String {
-    v.map(|x| x.to_string()).unwrap_or_default()
+    crate::output::cell(v)
 }
 
 /// `summary.csv`: `variant,group,metric,mean,ci95_half_width,reps`.

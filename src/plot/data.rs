@@ -154,7 +154,118 @@ fn read_table(path: &Path) -> anyhow::Result<Option<Table>> {
     Ok(Some(Table { header, rows }))
 }
 
+/// The largest magnitude a chart takes: far above anything a run writes
+/// (a billion consignments of 10^12 yuan), far below where the drawing's
+/// arithmetic would overflow.
+const MAX_PLOTTED: f64 = 1e30;
+
+/// A number the charts can draw: finite and of plausible size.
+fn drawable(x: f64) -> bool {
+    x.is_finite() && x.abs() <= MAX_PLOTTED
+}
+
+/// Refuses a file's row holding a number the charts cannot draw (NaN,
+/// infinite or absurdly large): bad input, naming the file, row and column.
+fn refuse_undrawable(path: &Path, row: usize, column: &str, x: f64) -> anyhow::Error {
+    crate::cli::InputError(crate::scenario::ScenarioError::single(
+        &path.display().to_string(),
+        format!(
+            "{}{column} = {x} is not a finite number of at most {MAX_PLOTTED:e} in \
+             size; charts are drawn only from finite numbers (re-run the command, or \
+             correct the row)",
+            if row == 0 {
+                String::new()
+            } else {
+                format!("row {row}: ")
+            }
+        ),
+    ))
+    .into()
+}
+
+/// Checks every number of a file's rows: `numbers(row)` lists them with
+/// their column names; row 2 is the first after the header.
+fn check_rows<T>(
+    path: &Path,
+    rows: &[T],
+    numbers: impl Fn(&T) -> Vec<(&'static str, Option<f64>)>,
+) -> anyhow::Result<()> {
+    for (i, r) in rows.iter().enumerate() {
+        for (column, x) in numbers(r) {
+            if let Some(x) = x.filter(|x| !drawable(*x)) {
+                return Err(refuse_undrawable(path, i + 2, column, x));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A wide table's cells that are numbers must be drawable.
+fn check_table(path: &Path, table: &Option<Table>) -> anyhow::Result<()> {
+    let Some(t) = table else { return Ok(()) };
+    for (i, row) in t.rows.iter().enumerate() {
+        for (k, cell) in row.iter().enumerate() {
+            if let Ok(x) = cell.trim().parse::<f64>()
+                && !drawable(x)
+            {
+                let column = t.header.get(k).map_or("?", String::as_str);
+                return Err(
+                    crate::cli::InputError(crate::scenario::ScenarioError::single(
+                        &path.display().to_string(),
+                        format!(
+                            "row {}: {column} = {cell} is not a finite number of at most \
+                         {MAX_PLOTTED:e} in size; charts are drawn only from finite numbers",
+                            i + 2
+                        ),
+                    ))
+                    .into(),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 impl RunOutputs {
+    /// Refuses NaN, infinite or absurd numbers anywhere the charts read.
+    fn check_drawable(&self) -> anyhow::Result<()> {
+        let dir = &self.dir;
+        let m = &self.manifest;
+        let manifest = dir.join("manifest.json");
+        for (column, x) in [
+            ("run.horizon_h", m.run.horizon_h),
+            ("run.warmup_h", m.run.warmup_h),
+        ]
+        .into_iter()
+        .chain(
+            m.peaks
+                .iter()
+                .flat_map(|p| [("peaks.from_h", p.from_h), ("peaks.until_h", p.until_h)]),
+        ) {
+            if !drawable(x) {
+                return Err(refuse_undrawable(&manifest, 0, column, x));
+            }
+        }
+        check_rows(&dir.join("summary.csv"), &self.summary, |r| {
+            vec![("mean", r.mean), ("ci95_half_width", r.ci95_half_width)]
+        })?;
+        check_rows(&dir.join("comparison.csv"), &self.comparison, |r| {
+            vec![
+                ("diff_mean", r.diff_mean),
+                ("diff_ci95_half_width", r.diff_ci95_half_width),
+                ("unpaired_ci95_half_width", r.unpaired_ci95_half_width),
+            ]
+        })?;
+        check_rows(&dir.join("distribution.csv"), &self.quantiles, |r| {
+            vec![("p", Some(r.p)), ("release_time_h", r.release_time_h)]
+        })?;
+        check_rows(&dir.join("timeseries.csv"), &self.series, |r| {
+            vec![("time_h", Some(r.time_h)), ("mean", r.mean)]
+        })?;
+        check_table(&dir.join("frontier.csv"), &self.frontier)?;
+        check_table(&dir.join("ladder.csv"), &self.ladder)
+    }
+
     /// Loads a run directory written by `run`, `compare` or `sweep`.
     pub fn load(dir: &Path) -> anyhow::Result<Self> {
         // `clearsim plot` checks for the manifest first and reports its
@@ -164,7 +275,7 @@ impl RunOutputs {
             .with_context(|| format!("cannot read {}", manifest_path.display()))?;
         let manifest: ManifestInfo = serde_json::from_str(&manifest_text)
             .with_context(|| format!("{} is not a clearsim manifest", manifest_path.display()))?;
-        Ok(Self {
+        let outputs = Self {
             dir: dir.to_path_buf(),
             manifest,
             manifest_text,
@@ -174,7 +285,9 @@ impl RunOutputs {
             series: read_optional(&dir.join("timeseries.csv"))?,
             frontier: read_table(&dir.join("frontier.csv"))?,
             ladder: read_table(&dir.join("ladder.csv"))?,
-        })
+        };
+        outputs.check_drawable()?;
+        Ok(outputs)
     }
 
     /// A summary value and its half-width.

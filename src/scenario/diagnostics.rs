@@ -37,10 +37,18 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The most findings listed for one file; the rest are counted.
+const MAX_DIAGNOSTICS: usize = 1_000;
+
 /// Collects findings for one file.
 pub struct Diagnostics<'a> {
     text: &'a str,
     pub items: Vec<Diagnostic>,
+    /// Byte offsets where lines start, computed at the first finding, so
+    /// that locating many findings in a large file stays fast.
+    line_starts: Option<Vec<usize>>,
+    /// Findings beyond [`MAX_DIAGNOSTICS`], not listed.
+    unlisted: usize,
 }
 
 impl<'a> Diagnostics<'a> {
@@ -48,16 +56,53 @@ impl<'a> Diagnostics<'a> {
         Self {
             text,
             items: Vec::new(),
+            line_starts: None,
+            unlisted: 0,
         }
     }
 
+    /// [`line_col`] by binary search over the line starts.
+    fn locate(&mut self, offset: usize) -> (usize, usize) {
+        let text = self.text;
+        let starts = self.line_starts.get_or_insert_with(|| {
+            std::iter::once(0)
+                .chain(
+                    text.bytes()
+                        .enumerate()
+                        .filter(|(_, b)| *b == b'\n')
+                        .map(|(i, _)| i + 1),
+                )
+                .collect()
+        });
+        let offset = offset.min(text.len());
+        let line = starts.partition_point(|&s| s <= offset);
+        let start = starts[line - 1];
+        let col = String::from_utf8_lossy(&text.as_bytes()[start..offset])
+            .chars()
+            .count()
+            + 1;
+        (line, col)
+    }
+
     fn push(&mut self, severity: Severity, path: &str, span: Option<Range<usize>>, msg: String) {
+        if self.items.len() >= MAX_DIAGNOSTICS {
+            self.unlisted += 1;
+            return;
+        }
+        let location = span.map(|s| self.locate(s.start));
         self.items.push(Diagnostic {
             severity,
             path: path.to_string(),
-            location: span.map(|s| line_col(self.text, s.start)),
+            location,
             message: msg,
         });
+    }
+
+    /// The findings in file order (those of the file as a whole first),
+    /// and how many more were found but not listed.
+    pub fn into_items(mut self) -> (Vec<Diagnostic>, usize) {
+        self.items.sort_by_key(|i| i.location);
+        (self.items, self.unlisted)
     }
 
     pub fn error(&mut self, path: &str, span: Option<Range<usize>>, msg: impl Into<String>) {
@@ -78,6 +123,8 @@ impl<'a> Diagnostics<'a> {
 pub struct ScenarioError {
     pub file: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// Problems found beyond those listed (at most [`MAX_DIAGNOSTICS`] are).
+    pub unlisted: usize,
 }
 
 impl ScenarioError {
@@ -90,6 +137,7 @@ impl ScenarioError {
                 location: None,
                 message,
             }],
+            unlisted: 0,
         }
     }
 
@@ -104,6 +152,7 @@ impl ScenarioError {
                 location: e.span().map(|s| line_col(text, s.start)),
                 message: plain_message(e.message().trim()),
             }],
+            unlisted: 0,
         }
     }
 
@@ -112,6 +161,7 @@ impl ScenarioError {
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count()
+            + self.unlisted
     }
 }
 
@@ -204,6 +254,13 @@ impl fmt::Display for ScenarioError {
         for d in &self.diagnostics {
             writeln!(f, "{}", format_diagnostic(&self.file, d))?;
         }
+        if self.unlisted > 0 {
+            writeln!(
+                f,
+                "{}: ... and {} more problems, not listed (the first {MAX_DIAGNOSTICS} are)",
+                self.file, self.unlisted
+            )?;
+        }
         let n = self.errors();
         write!(
             f,
@@ -219,6 +276,20 @@ impl std::error::Error for ScenarioError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn findings_are_located_fast_and_bounded() {
+        let t = "a = 1\nbé = 2\n";
+        let mut d = Diagnostics::new(t);
+        for offset in [0, 6, 9, 100] {
+            assert_eq!(d.locate(offset), line_col(t, offset));
+        }
+        for _ in 0..MAX_DIAGNOSTICS + 5 {
+            d.error("x", Some(9..10), "bad");
+        }
+        let (items, unlisted) = d.into_items();
+        assert_eq!((items.len(), unlisted), (MAX_DIAGNOSTICS, 5));
+    }
 
     #[test]
     fn line_and_column_are_one_based() {

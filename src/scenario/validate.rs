@@ -10,6 +10,7 @@ mod places;
 mod policy;
 mod streams;
 mod values;
+pub use values::known_ids;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -29,6 +30,21 @@ const DEFAULT_SEED: u64 = 1;
 const DEFAULT_REPLICATIONS: u32 = 10;
 const MAX_REPLICATIONS: i64 = 100_000;
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// The longest horizon (and warm-up): 10 years of 365 days `[h]`. Longer
+/// simulated times lose the resolution of an hour in `f64` and take
+/// unbounded time.
+pub const MAX_HORIZON_H: f64 = 87_600.0;
+/// The most entries of each list of a scenario file: the model's tables
+/// grow with their products.
+const MAX_ENTRIES: [(&str, usize); 6] = [
+    ("sites", 5_000),
+    ("resources", 5_000),
+    ("streams", 2_000),
+    ("regions", 1_000),
+    ("links", 20_000),
+    ("calendars", 1_000),
+];
 
 /// What validation has learnt so far, shared by the section checks, which
 /// run in dependency order: calendars, sites, resources, steps, streams.
@@ -86,6 +102,14 @@ pub fn validate(
         mode_eligibility: false,
     };
     let d = &mut cx.d;
+    if too_many_entries(d, &raw) {
+        let (items, unlisted) = cx.d.into_items();
+        return Err(ScenarioError {
+            file: label.to_string(),
+            diagnostics: items,
+            unlisted,
+        });
+    }
     let name = match &raw.name {
         Some(n) => {
             check_title(d, "name", &at(n), n.get_ref());
@@ -233,13 +257,13 @@ pub fn validate(
         .experiment
         .as_ref()
         .and_then(|e| experiment::experiment(&mut cx.d, e, &model));
-    let mut items = cx.d.items;
-    // Report in file order; problems of the file as a whole come first.
-    items.sort_by_key(|i| i.location);
-    if items.iter().any(|i| i.severity == Severity::Error) {
+    // In file order; problems of the file as a whole first.
+    let (items, unlisted) = cx.d.into_items();
+    if unlisted > 0 || items.iter().any(|i| i.severity == Severity::Error) {
         return Err(ScenarioError {
             file: label.to_string(),
             diagnostics: items,
+            unlisted,
         });
     }
     Ok(Scenario {
@@ -255,6 +279,37 @@ pub fn validate(
         experiment: study,
         kept_own_mode: cx.kept_own_mode,
     })
+}
+
+/// Lists longer than [`MAX_ENTRIES`] allows, each reported at its first
+/// entry too many; true if any (validation stops there: checking the rest
+/// would build the oversized tables).
+fn too_many_entries(d: &mut Diagnostics, raw: &RawScenario) -> bool {
+    let first_extra = |key: &str, max: usize| -> Option<(usize, Option<Range<usize>>)> {
+        let len_span = |n: usize, span: Option<Range<usize>>| (n > max).then_some((n, span));
+        match key {
+            "sites" => len_span(raw.sites.len(), raw.sites.get(max).map(at)),
+            "resources" => len_span(raw.resources.len(), raw.resources.get(max).map(at)),
+            "streams" => len_span(raw.streams.len(), raw.streams.get(max).map(at)),
+            "regions" => len_span(raw.regions.len(), raw.regions.get(max).map(at)),
+            "links" => len_span(raw.links.len(), raw.links.get(max).map(at)),
+            _ => len_span(raw.calendars.len(), raw.calendars.values().nth(max).map(at)),
+        }
+    };
+    let mut any = false;
+    for (key, max) in MAX_ENTRIES {
+        if let Some((n, span)) = first_extra(key, max) {
+            any = true;
+            d.error(
+                key,
+                span,
+                format!(
+                    "{n} entries; at most {max} are allowed (split the study into several scenarios)"
+                ),
+            );
+        }
+    }
+    any
 }
 
 /// A duration given as `<what>_days` or `<what>_h` (exactly one): the value
@@ -283,6 +338,15 @@ fn duration_field(
         }
     };
     let hours = number_in(d, &key, &at(v), *v.get_ref(), 0.0, f64::INFINITY)? * scale;
+    if hours > MAX_HORIZON_H {
+        let msg = format!(
+            "got {}; expected at most {} ({MAX_HORIZON_H} h, 10 years, the longest simulated time)",
+            values::show(*v.get_ref()),
+            MAX_HORIZON_H / scale
+        );
+        d.error(&key, Some(at(v)), msg);
+        return None;
+    }
     if required && hours <= 0.0 {
         d.error(&key, Some(at(v)), "got 0; expected a duration > 0");
         return None;

@@ -125,10 +125,15 @@ pub(super) fn experiment(
                 );
                 return None;
             };
+            let mut parsed = Vec::new();
             for (i, s) in set.get_ref().iter().enumerate() {
-                if let Err(msg) = parse_setting(s) {
-                    d.error(&format!("experiment.set[{i}]"), Some(at(set)), msg);
+                match parse_setting(s) {
+                    Ok(s) => parsed.push(s),
+                    Err(msg) => d.error(&format!("experiment.set[{i}]"), Some(at(set)), msg),
                 }
+            }
+            if let Err(msg) = crate::experiment::sweep::grid_size(&parsed) {
+                d.error("experiment.set", Some(at(set)), msg);
             }
             Some(Experiment::Sweep {
                 settings: set.get_ref().clone(),
@@ -138,12 +143,9 @@ pub(super) fn experiment(
             let resource = match &e.resource {
                 Some(r) if model.pools.iter().any(|p| &p.id == r.get_ref()) => r.get_ref().clone(),
                 Some(r) => {
-                    let ids: Vec<&str> = model.pools.iter().map(|p| p.id.as_str()).collect();
-                    let msg = format!(
-                        "unknown resource {:?}; resources: {}",
-                        r.get_ref(),
-                        ids.join(", ")
-                    );
+                    let ids = model.pools.iter().map(|p| p.id.as_str());
+                    let valid = super::values::known_ids("resource", ids, r.get_ref());
+                    let msg = format!("unknown resource {:?}; {valid}", r.get_ref());
                     d.error("experiment.resource", Some(at(r)), msg);
                     return None;
                 }

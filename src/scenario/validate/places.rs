@@ -55,14 +55,9 @@ pub(super) fn calendar_hours(
     if let Some(h) = calendars.get(c.get_ref()) {
         return h.clone();
     }
-    let mut known: Vec<&str> = calendars.keys().map(String::as_str).collect();
-    known.sort();
-    known.insert(0, ALWAYS_OPEN);
-    let msg = format!(
-        "unknown calendar {:?}; defined calendars: {}",
-        c.get_ref(),
-        known.join(", ")
-    );
+    let known = std::iter::once(ALWAYS_OPEN).chain(calendars.keys().map(String::as_str));
+    let valid = super::values::known_ids("calendar", known, c.get_ref());
+    let msg = format!("unknown calendar {:?}; {valid}", c.get_ref());
     d.error(path, Some(at(c)), msg);
     WorkingHours::always()
 }
@@ -78,13 +73,8 @@ pub(super) fn lookup<T: Copy>(
     if let Some(v) = index.get(id.get_ref()) {
         return Some(*v);
     }
-    let mut known: Vec<&str> = index.keys().map(String::as_str).collect();
-    known.sort();
-    let valid = if known.is_empty() {
-        format!("no {what}s are defined")
-    } else {
-        format!("defined {what}s: {}", known.join(", "))
-    };
+    let known = index.keys().map(String::as_str);
+    let valid = super::values::known_ids(what, known, id.get_ref());
     let msg = format!("unknown {what} {:?}; {valid}", id.get_ref());
     d.error(path, Some(at(id)), msg);
     None

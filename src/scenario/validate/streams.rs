@@ -39,6 +39,17 @@ impl Network<'_> {
     }
 }
 
+/// The largest rate multiplier (hour of day, day of week, peak).
+const MAX_MULTIPLIER: f64 = 1_000.0;
+/// The most dated peaks one stream may have.
+const MAX_PEAKS: usize = 200;
+/// The most candidate arrivals one stream's thinning may draw in a
+/// replication: its largest rate times the horizon.
+const MAX_CANDIDATES: f64 = 1e10;
+/// The most consignments expected to arrive in one replication, over all
+/// streams.
+pub(super) const MAX_ARRIVALS: f64 = 1e9;
+
 pub(super) fn unknown_mode(m: &str) -> String {
     let modes: Vec<&str> = Mode::ALL.iter().map(|(n, _)| *n).collect();
     format!(
@@ -54,6 +65,8 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
     let mut out = Vec::new();
     let mut pending = Vec::new();
     let mut pending_fallbacks = Vec::new();
+    // Expected arrivals per replication: the total and the largest stream.
+    let mut expected = (0.0, 0.0, None);
     // Whose rules screen a stream needs the whole network: set by
     // `Model::prepare_screening` once validation is done.
     let rules_not_yet_set = crate::model::Policy::basic(0.0, 0.0).rules();
@@ -207,6 +220,10 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
                 peaks.push(peak);
             }
         }
+        if s.peaks.len() > MAX_PEAKS {
+            let msg = format!("{} peaks; at most {MAX_PEAKS} are allowed", s.peaks.len());
+            d.error(&format!("{path}.peaks"), Some(at(&s.peaks[MAX_PEAKS])), msg);
+        }
         let arrivals = ArrivalProcess::new(
             rate.unwrap_or(0.0) * cx.volume_scale,
             hour_of_day,
@@ -214,6 +231,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             peaks,
             cx.start_weekday,
         );
+        check_demand(d, &path, s, &span, &arrivals, cx.horizon, &mut expected);
         let leg = port.map(|port| Leg {
             path: &path,
             span: &span,
@@ -341,6 +359,17 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
                 ..Choice::default()
             },
         });
+    }
+    if let (total, largest, Some((path, span))) = expected
+        && (total.is_nan() || total > MAX_ARRIVALS)
+    {
+        let msg = format!(
+            "about {total:.3e} consignments would arrive per replication (the sum over \
+             streams of rate × volume_scale × horizon, with hour, day and peak multipliers; \
+             this stream {largest:.3e}); at most {MAX_ARRIVALS:.0e} are allowed: lower the \
+             rates, volume_scale or the horizon"
+        );
+        cx.d.error(&path, Some(span), msg);
     }
     // Alternative ports become streams of their own after every written
     // one, so that adding an alternative shifts no other stream's random
@@ -620,6 +649,57 @@ fn route(d: &mut Diagnostics, net: &Network, mode: Mode, leg: &Leg) -> Route {
     mode.route(&ctx)
 }
 
+/// A stream's demand must stay countable: its largest rate finite and its
+/// thinning candidates bounded; adds its expected arrivals to `expected`
+/// (total, largest, and where the largest stream's rate is).
+fn check_demand(
+    d: &mut Diagnostics,
+    path: &str,
+    s: &RawStream,
+    span: &Range<usize>,
+    arrivals: &ArrivalProcess,
+    horizon: f64,
+    expected: &mut (f64, f64, Option<(String, Range<usize>)>),
+) {
+    let (key, at_rate) = match (&s.rate_per_h, &s.rate_per_day) {
+        (Some(r), _) => ("rate_per_h", at(r)),
+        (None, Some(r)) => ("rate_per_day", at(r)),
+        (None, None) => ("rate_per_h", span.clone()),
+    };
+    let rate_path = format!("{path}.{key}");
+    let candidates = arrivals.max_rate() * horizon;
+    let n = if candidates.is_finite() {
+        arrivals.expected_count(horizon)
+    } else {
+        f64::INFINITY
+    };
+    if n > MAX_ARRIVALS {
+        let msg = format!(
+            "about {n:.3e} consignments would arrive per replication (rate × volume_scale × \
+             horizon, with hour, day and peak multipliers); at most {MAX_ARRIVALS:.0e} are \
+             allowed: lower the rate, volume_scale or the horizon"
+        );
+        d.error(&rate_path, Some(at_rate), msg);
+        return;
+    }
+    if candidates.is_nan() || candidates > MAX_CANDIDATES {
+        let msg = format!(
+            "the stream's largest rate (rate × volume_scale × its largest hour, day and \
+             overlapping peak multipliers) is {:.3e}/h, {candidates:.3e} candidate arrivals \
+             over the horizon; at most {MAX_CANDIDATES:.0e} are allowed: lower the rate, \
+             volume_scale, the multipliers or the horizon",
+            arrivals.max_rate()
+        );
+        d.error(&rate_path, Some(at_rate), msg);
+        return;
+    }
+    expected.0 += n;
+    if expected.2.is_none() || n > expected.1 {
+        expected.1 = n;
+        expected.2 = Some((rate_path, at_rate));
+    }
+}
+
 /// An hour-of-day or day-of-week profile of `N` non-negative multipliers.
 fn profile<const N: usize>(
     d: &mut Diagnostics,
@@ -641,7 +721,7 @@ fn profile<const N: usize>(
     let mut out = [1.0; N];
     for (k, x) in v.iter().enumerate() {
         out[k] =
-            number_in(d, &format!("{path}[{k}]"), &span, *x, 0.0, f64::INFINITY).unwrap_or(1.0);
+            number_in(d, &format!("{path}[{k}]"), &span, *x, 0.0, MAX_MULTIPLIER).unwrap_or(1.0);
     }
     if out.iter().all(|x| *x == 0.0) {
         d.error(path, Some(span), "all multipliers are zero: nothing would ever arrive; remove the stream or give some hours a positive multiplier");
@@ -715,7 +795,7 @@ fn peak(
             &at(m),
             *m.get_ref(),
             0.0,
-            f64::INFINITY,
+            MAX_MULTIPLIER,
         ),
         None => {
             missing(

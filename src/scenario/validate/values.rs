@@ -76,9 +76,19 @@ pub fn number_in(
     d.error(
         path,
         Some(span.clone()),
-        format!("got {v}; expected {valid}"),
+        format!("got {}; expected {valid}", show(v)),
     );
     None
+}
+
+/// A number as a message quotes it: very large or very small ones in
+/// scientific notation (`1e308`, not 309 digits).
+pub fn show(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && !(1e-6..1e15).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
 }
 
 /// An optional number within `[lo, hi]`, `default` when absent (or wrong,
@@ -124,6 +134,9 @@ pub fn optional_choice<T: Copy>(
 pub fn missing(d: &mut Diagnostics, path: &str, span: &Range<usize>, what: &str) {
     d.error(path, Some(span.clone()), format!("missing; {what}"));
 }
+
+/// The largest parameter of a distribution: 10^12 hours or yuan.
+pub const MAX_DIST_VALUE: f64 = 1e12;
 
 const DISTRIBUTIONS: &str =
     "deterministic, exponential, uniform, triangular, lognormal, gamma, erlang, empirical";
@@ -200,6 +213,34 @@ pub fn distribution(
     if !ok {
         return None;
     }
+    // Durations [h] and values [yuan] alike: sums over a billion draws
+    // must stay finite.
+    let scalars = [
+        ("mean", r.mean),
+        ("sd", r.sd),
+        ("value", r.value),
+        ("min", r.min),
+        ("max", r.max),
+        ("mode", r.mode),
+    ];
+    let listed = r.values.iter().flatten().enumerate();
+    let too_large = scalars
+        .iter()
+        .filter_map(|(k, x)| x.map(|x| (k.to_string(), x)))
+        .chain(listed.map(|(i, x)| (format!("values[{i}]"), *x)))
+        .find(|(_, x)| x.abs() > MAX_DIST_VALUE);
+    if let Some((key, x)) = too_large {
+        d.error(
+            &format!("{path}.{key}"),
+            Some(span.clone()),
+            format!(
+                "{family}: got {}; expected at most {MAX_DIST_VALUE:e} (hours for a duration, \
+                 yuan for a value)",
+                show(x)
+            ),
+        );
+        return None;
+    }
     let f = |x: Option<f64>| x.unwrap_or(f64::NAN);
     let built = match family {
         "deterministic" => Dist::deterministic(f(r.value)),
@@ -262,9 +303,96 @@ pub fn hours_since(
     Some((day - start_day) as f64 * 24.0 + time)
 }
 
+/// The most ids a message lists.
+const MAX_LISTED: usize = 10;
+
+/// "defined sites: a, b, c" for an unknown `wanted` id: sorted, at most
+/// [`MAX_LISTED`] shown then "and N more", with the nearest id suggested.
+pub fn known_ids<'a>(what: &str, ids: impl IntoIterator<Item = &'a str>, wanted: &str) -> String {
+    let mut known: Vec<&str> = ids.into_iter().collect();
+    if known.is_empty() {
+        return format!("no {what}s are defined");
+    }
+    // The ids are distinct; the first few in order without sorting them all.
+    let total = known.len();
+    if total > MAX_LISTED {
+        known.select_nth_unstable(MAX_LISTED);
+    }
+    let shown = total.min(MAX_LISTED);
+    known[..shown].sort_unstable();
+    let mut out = format!("defined {what}s: {}", known[..shown].join(", "));
+    if total > shown {
+        out.push_str(&format!(" and {} more", total - shown));
+    }
+    if let Some(near) = nearest(&known, wanted) {
+        out.push_str(&format!("; did you mean {near:?}?"));
+    }
+    out
+}
+
+/// The id closest to `wanted` by edit distance, if close enough to be a
+/// plausible typo (at most a third of its length).
+fn nearest<'a>(known: &[&'a str], wanted: &str) -> Option<&'a str> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    /// Character comparisons left for suggestions in this process: a file
+    /// of thousands of unknown ids among thousands of defined ones gets
+    /// suggestions for the first of them only, never a quadratic wait.
+    static BUDGET: AtomicUsize = AtomicUsize::new(50_000_000);
+    const LONGEST: usize = 64;
+    let n = wanted.chars().count();
+    let cost = known.len() * (n + 1) * (LONGEST + 1);
+    let spend = BUDGET.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| {
+        b.checked_sub(cost)
+    });
+    if n > LONGEST || spend.is_err() {
+        return None;
+    }
+    known
+        .iter()
+        .filter(|k| k.chars().count() <= LONGEST)
+        .map(|k| (edit_distance(k, wanted), *k))
+        .min()
+        .filter(|(dist, _)| *dist > 0 && *dist * 3 <= wanted.chars().count().max(3))
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(row[j + 1])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_ids_are_bounded_and_suggest_the_nearest() {
+        let ids: Vec<String> = (0..30).map(|i| format!("site_{i:02}")).collect();
+        let m = known_ids("site", ids.iter().map(String::as_str), "site_7");
+        assert!(m.ends_with("and 20 more; did you mean \"site_07\"?"), "{m}");
+        assert_eq!(known_ids("site", [], "x"), "no sites are defined");
+        assert_eq!(known_ids("site", ["b", "a"], "zzzz"), "defined sites: a, b");
+        let many: Vec<String> = (0..20).rev().map(|i| format!("{i:02}")).collect();
+        let m = known_ids("id", many.iter().map(String::as_str), "zzzz");
+        assert_eq!(
+            m,
+            "defined ids: 00, 01, 02, 03, 04, 05, 06, 07, 08, 09 and 10 more"
+        );
+    }
 
     #[test]
     fn civil_days_and_weekdays() {
