@@ -348,13 +348,13 @@ const CASES: &[Case] = &[
         expect: &[
             At {
                 at: "horizon_h = |1e15",
-                message: "error: horizon_h: got 1e15; expected at most 87600 \
-                          (87600 h, 10 years, the longest simulated time)",
+                message: "error: horizon_h: got 1e15; expected at most 100000000 \
+                          (10^8 h, the longest simulated time)",
             },
             At {
                 at: "warmup_days = |1e308",
-                message: "error: warmup_days: got 1e308; expected at most 3650 \
-                          (87600 h, 10 years, the longest simulated time)",
+                message: "error: warmup_days: got 1e308; expected at most 4166666.6666666665 \
+                          (10^8 h, the longest simulated time)",
             },
         ],
     },

@@ -11,26 +11,26 @@ use hdrhistogram::Histogram;
 const UNITS_PER_HOUR: f64 = 1000.0;
 const SIGNIFICANT_DIGITS: u8 = 3;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct DurationHistogram {
-    hist: Histogram<u64>,
-    /// Durations that round to zero, counted apart: many are zero (a
-    /// party that plays no part in a consignment's clearance), and a
+    /// Created at the first non-zero duration: many histograms stay empty
+    /// (a party that plays no part in a stream's clearance, a cell with no
+    /// general trade), and an empty HDR histogram still holds its counts.
+    hist: Option<Histogram<u32>>,
+    /// Durations that round to zero, counted apart: many are zero, and a
     /// counter costs less than a histogram record.
     zeros: u64,
 }
 
-impl Default for DurationHistogram {
-    fn default() -> Self {
-        Self::new()
-    }
+fn new_hist() -> Histogram<u32> {
+    let mut hist = Histogram::new(SIGNIFICANT_DIGITS).expect("3 significant digits is valid");
+    hist.auto(true);
+    hist
 }
 
 impl DurationHistogram {
     pub fn new() -> Self {
-        let mut hist = Histogram::new(SIGNIFICANT_DIGITS).expect("3 significant digits is valid");
-        hist.auto(true);
-        Self { hist, zeros: 0 }
+        Self::default()
     }
 
     /// Records a duration `[h]`; negative values count as zero.
@@ -44,16 +44,27 @@ impl DurationHistogram {
             return;
         }
         // Auto-resizing histograms only fail on values beyond u64 range.
-        let _ = self.hist.record(units);
+        let _ = self.hist.get_or_insert_with(new_hist).record(units);
     }
 
     pub fn merge(&mut self, other: &DurationHistogram) {
-        let _ = self.hist.add(&other.hist);
+        if let Some(o) = &other.hist {
+            match &mut self.hist {
+                Some(h) => {
+                    let _ = h.add(o);
+                }
+                None => self.hist = Some(o.clone()),
+            }
+        }
         self.zeros += other.zeros;
     }
 
+    fn non_zero(&self) -> u64 {
+        self.hist.as_ref().map_or(0, |h| h.len())
+    }
+
     pub fn count(&self) -> u64 {
-        self.hist.len() + self.zeros
+        self.non_zero() + self.zeros
     }
 
     /// The `q`-quantile `[h]` (q in 0..=1): the smallest recorded value
@@ -65,14 +76,14 @@ impl DurationHistogram {
             return None;
         }
         let rank = ((q * n as f64).ceil() as u64).clamp(1, n);
-        if rank <= self.zeros {
+        let (Some(hist), true) = (&self.hist, rank > self.zeros) else {
             return Some(0.0);
-        }
+        };
         // The (rank − zeros)-th of the non-zero values: asking for the
         // middle of its rank interval keeps rounding from moving it by one.
         let k = rank - self.zeros;
-        let q_rest = (k as f64 - 0.5) / self.hist.len() as f64;
-        Some(self.hist.value_at_quantile(q_rest) as f64 / UNITS_PER_HOUR)
+        let q_rest = (k as f64 - 0.5) / hist.len() as f64;
+        Some(hist.value_at_quantile(q_rest) as f64 / UNITS_PER_HOUR)
     }
 }
 
