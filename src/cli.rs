@@ -309,6 +309,20 @@ fn done_line(manifest: &Manifest, out: &Path, report: &Path) -> String {
     )
 }
 
+/// The scenario with `assignment` applied, built as the variant `name` (its
+/// errors located "FILE [name]"); `on_bad` words a setting that does not
+/// fit the file.
+fn variant_of(
+    s: &Scenario,
+    name: &str,
+    assignment: &[(String, toml::Value)],
+    on_bad: impl FnOnce(String) -> anyhow::Error,
+) -> anyhow::Result<Scenario> {
+    let text = grid::apply(&s.source_text, assignment).map_err(on_bad)?;
+    let label = format!("{} [{name}]", s.source_label);
+    Ok(scenario::parse(&label, text.as_bytes()).map_err(InputError)?)
+}
+
 /// Draws the charts and writes the report of a finished run directory;
 /// returns the report's path.
 fn publish(dir: &Path) -> anyhow::Result<PathBuf> {

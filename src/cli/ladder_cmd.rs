@@ -28,10 +28,10 @@ pub(super) fn ladder(args: LadderArgs) -> anyhow::Result<()> {
     let mut names = Vec::new();
     for mask in &masks {
         let name = ladder::variant_name(reforms, *mask);
-        let text = grid::apply(&s.source_text, &ladder::assignments(reforms, *mask))
-            .map_err(|e| bad_reform(&s, reforms, *mask, e))?;
-        let label = format!("{} [{name}]", s.source_label);
-        built.push(scenario::parse(&label, text.as_bytes()).map_err(InputError)?);
+        let assignment = ladder::assignments(reforms, *mask);
+        built.push(super::variant_of(&s, &name, &assignment, |e| {
+            bad_reform(&s, reforms, *mask, e)
+        })?);
         names.push(name);
     }
     let out = args.common.out_dir(&s, Some("ladder"));

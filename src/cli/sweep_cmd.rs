@@ -32,10 +32,7 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let mut variants_meta = Vec::new();
     for assignment in grid::grid(&settings) {
         let name = grid::variant_name(&assignment);
-        let text = grid::apply(&s.source_text, &assignment)
-            .map_err(|e| bad_set(format!("{name}: {e}")))?;
-        let label = format!("{} [{name}]", s.source_label);
-        let v = scenario::parse(&label, text.as_bytes()).map_err(InputError)?;
+        let v = super::variant_of(&s, &name, &assignment, |e| bad_set(format!("{name}: {e}")))?;
         variants_meta.push(SweepVariant {
             name,
             values: assignment.iter().map(|(_, v)| grid::display(v)).collect(),

@@ -50,28 +50,8 @@ where
                 .fold(0.0, f64::max);
             let mut c = category_chart(&area, &labels, top, y_label)?;
             for (i, b) in bars.iter().enumerate() {
-                let col = colour(i);
                 let at = slot(i, bars.len());
-                c.draw_series(std::iter::once(inset(
-                    Rectangle::new(
-                        [
-                            (SegmentValue::Exact(at), 0.0),
-                            (SegmentValue::Exact(at + 1), b.value),
-                        ],
-                        col.filled(),
-                    ),
-                    18,
-                )))?;
-                if let Some(h) = b.half_width {
-                    c.draw_series(std::iter::once(ErrorBar::new_vertical(
-                        SegmentValue::CenterOf(at),
-                        b.value - h,
-                        b.value,
-                        b.value + h,
-                        BLACK.stroke_width(2),
-                        14,
-                    )))?;
-                }
+                floating_bar(&mut c, at, 0.0, b.value, colour(i), b.half_width)?;
             }
         }
         Figure::Stacked {
@@ -123,26 +103,7 @@ where
                     RGBColor(200, 60, 50)
                 };
                 let at = slot(i, bars.len());
-                c.draw_series(std::iter::once(inset(
-                    Rectangle::new(
-                        [
-                            (SegmentValue::Exact(at), b.from.min(b.to)),
-                            (SegmentValue::Exact(at + 1), b.from.max(b.to)),
-                        ],
-                        col.filled(),
-                    ),
-                    18,
-                )))?;
-                if let Some(h) = b.half_width {
-                    c.draw_series(std::iter::once(ErrorBar::new_vertical(
-                        SegmentValue::CenterOf(at),
-                        b.to - h,
-                        b.to,
-                        b.to + h,
-                        BLACK.stroke_width(2),
-                        14,
-                    )))?;
-                }
+                floating_bar(&mut c, at, b.from, b.to, col, b.half_width)?;
             }
         }
         Figure::Panels {
@@ -165,6 +126,42 @@ where
         } => heat(&area, x_label, y_label, columns, rows, values, unit)?,
     }
     root.present()?;
+    Ok(())
+}
+
+/// A bar in category slot `at` spanning `from` → `to`, with a 95% error
+/// bar around `to` when the half-width is known.
+fn floating_bar<DB: DrawingBackend>(
+    c: &mut ChartContext<'_, DB, Cartesian2d<Categories, RangedCoordf64>>,
+    at: usize,
+    from: f64,
+    to: f64,
+    col: RGBColor,
+    half_width: Option<f64>,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    c.draw_series(std::iter::once(inset(
+        Rectangle::new(
+            [
+                (SegmentValue::Exact(at), from.min(to)),
+                (SegmentValue::Exact(at + 1), from.max(to)),
+            ],
+            col.filled(),
+        ),
+        18,
+    )))?;
+    if let Some(h) = half_width {
+        c.draw_series(std::iter::once(ErrorBar::new_vertical(
+            SegmentValue::CenterOf(at),
+            to - h,
+            to,
+            to + h,
+            BLACK.stroke_width(2),
+            14,
+        )))?;
+    }
     Ok(())
 }
 
