@@ -145,3 +145,59 @@ fn merge_refuses_incomplete_or_mismatched_shards() {
     let o = clearsim(&["run", s.to_str().unwrap(), "--shard", "3/2"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Shards that differ only in options that do not change results
+/// (`--quiet`, `--threads`) or in how the scenario's path is spelt are the
+/// same run, and merge into the unsharded files.
+#[test]
+fn harmless_differences_between_shards_do_not_make_another_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let abs = repo_path("scenarios/validation/mm1.toml");
+    // The same file through another spelling: `scenarios/validation/../validation/mm1.toml`.
+    let other = abs
+        .parent()
+        .unwrap()
+        .join("../validation/mm1.toml")
+        .to_str()
+        .unwrap()
+        .to_string();
+    let abs = abs.to_str().unwrap().to_string();
+    let (s1, s2, merged, whole) = (d("s1"), d("s2"), d("merged"), d("whole"));
+    ok(&[
+        "run",
+        &abs,
+        "--reps",
+        "4",
+        "--shard",
+        "1/2",
+        "--out",
+        &s1,
+        "--quiet",
+        "--threads",
+        "1",
+    ]);
+    ok(&[
+        "run",
+        &other,
+        "--reps",
+        "4",
+        "--shard",
+        "2/2",
+        "--out",
+        &s2,
+        "--threads=2",
+    ]);
+    ok(&["merge", &s1, &s2, "--out", &merged]);
+    ok(&["run", &abs, "--reps", "4", "--out", &whole, "--quiet"]);
+    let read = |dir: &str| fs::read(Path::new(dir).join("summary.csv")).unwrap();
+    assert_eq!(read(&merged), read(&whole));
+    // A real difference is still another run.
+    let s3 = d("s3");
+    ok(&[
+        "run", &abs, "--reps", "4", "--seed", "9", "--shard", "2/2", "--out", &s3, "--quiet",
+    ]);
+    let o = clearsim(&["merge", &s1, &s3, "--out", &d("refused")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("another run"));
+}

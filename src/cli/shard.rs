@@ -144,6 +144,31 @@ fn command_argv() -> Vec<String> {
     out
 }
 
+/// A command line as a run is identified by: without the options that do
+/// not change results (`--quiet`, `--threads`), with each existing file
+/// named by its canonical path, so `./a.toml`, `a.toml` and `/abs/a.toml`
+/// are the same run.
+fn run_identity(argv: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut args = argv.iter();
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "-q" | "--quiet" => {}
+            "--threads" => {
+                args.next();
+            }
+            _ if a.starts_with("--threads=") => {}
+            _ => out.push(
+                std::fs::canonicalize(a)
+                    .ok()
+                    .filter(|p| p.is_file())
+                    .map_or_else(|| a.clone(), |p| p.display().to_string()),
+            ),
+        }
+    }
+    out
+}
+
 /// Runs a command's simulations: all of them, a shard's share (then writes
 /// the partial into `out` and returns `None`: the command stops there), or
 /// none when `merge` supplied the results.
@@ -488,7 +513,7 @@ pub fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<()> {
     }
     let (_, first) = &files[0];
     for (d, f) in &files {
-        if f.argv != first.argv
+        if run_identity(&f.argv) != run_identity(&first.argv)
             || f.of != first.of
             || f.variants != first.variants
             || f.replications != first.replications
