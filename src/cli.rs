@@ -220,15 +220,50 @@ fn parse_threads(s: &str) -> Result<usize, String> {
 
 impl Common {
     /// `--out`, or `output/<scenario name>[/<sub>]`: each command has its
-    /// own folder under the scenario's.
-    fn out_dir(&self, s: &Scenario, sub: Option<&str>) -> PathBuf {
-        self.out.clone().unwrap_or_else(|| {
+    /// own folder under the scenario's. Checked before anything is
+    /// simulated: a file in the way is bad input (exit 2), a folder that
+    /// cannot be created or written to a failure (exit 1), and neither
+    /// costs a simulation first.
+    fn out_dir(&self, s: &Scenario, sub: Option<&str>) -> anyhow::Result<PathBuf> {
+        let dir = self.out.clone().unwrap_or_else(|| {
             let dir = s.default_out_dir();
             match sub {
                 Some(sub) => dir.join(sub),
                 None => dir,
             }
-        })
+        });
+        if dir.exists() && !dir.is_dir() {
+            return Err(InputError(ScenarioError::single(
+                "--out",
+                format!(
+                    "{} is a file; give a folder for the outputs (it is created if missing)",
+                    dir.display()
+                ),
+            ))
+            .into());
+        }
+        // The folder itself, or the nearest folder above it that exists
+        // (where it would be created): a refused run leaves nothing behind.
+        let existing = dir
+            .ancestors()
+            .find(|a| a.exists())
+            .filter(|a| !a.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !existing.is_dir() {
+            return Err(InputError(ScenarioError::single(
+                "--out",
+                format!(
+                    "{} is a file, so {} cannot be a folder",
+                    existing.display(),
+                    dir.display()
+                ),
+            ))
+            .into());
+        }
+        tempfile::tempfile_in(existing)
+            .map(drop)
+            .map_err(|e| anyhow::anyhow!("cannot write outputs into {}: {e}", dir.display()))?;
+        Ok(dir)
     }
 
     /// Seeds, replications and threads: the scenario's, unless overridden.
@@ -375,7 +410,7 @@ fn run_scenario(args: RunArgs) -> anyhow::Result<()> {
         eprint!("{}", diagnostics_text(&s.source_label, &s.warnings));
     }
     let plan = args.common.plan(&s, false);
-    let out = args.common.out_dir(&s, None);
+    let out = args.common.out_dir(&s, None)?;
     let started = Instant::now();
     let progress = Progress::new(1, plan.replications, args.quiet);
     let Some(mut results) = shard::execute(&args.common, &out, &[&s.model], plan, &progress)?

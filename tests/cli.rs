@@ -268,3 +268,54 @@ fn glob_toml(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     out.sort();
     out
 }
+
+/// A file where the output folder should be is refused before anything is
+/// simulated, for every command that writes a folder.
+#[test]
+fn an_out_that_is_a_file_is_refused_before_simulating() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not_a_folder");
+    std::fs::write(&file, "x").unwrap();
+    let f = file.to_str().unwrap();
+    let national = repo_path("scenarios/national.toml");
+    let mm1 = repo_path("scenarios/validation/mm1.toml");
+    let ladder = repo_path("tests/data/ladder_small.toml");
+    let (n, m, l) = (
+        national.to_str().unwrap(),
+        mm1.to_str().unwrap(),
+        ladder.to_str().unwrap(),
+    );
+    for args in [
+        vec!["run", n, "--out", f],
+        vec!["compare", n, "--out", f],
+        vec![
+            "sweep",
+            m,
+            "--set",
+            "policy.review_rate=0.1,0.2",
+            "--out",
+            f,
+        ],
+        vec![
+            "plan",
+            m,
+            "--resource",
+            "server",
+            "--target",
+            "wait_mean_h<=1",
+            "--out",
+            f,
+        ],
+        vec!["ladder", l, "--out", f],
+    ] {
+        let o = clearsim(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("is a file; give a folder"), "{args:?}: {err}");
+        assert!(
+            !String::from_utf8_lossy(&o.stdout).contains("simulated"),
+            "{args:?} simulated first"
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+    }
+}

@@ -20,7 +20,7 @@ pub(super) fn compare(args: CompareArgs) -> anyhow::Result<()> {
         }
         None => built[0].0,
     };
-    let out = args.common.out_dir(&s, Some("compare"));
+    let out = args.common.out_dir(&s, Some("compare"))?;
     let started = Instant::now();
     let models: Vec<_> = built.iter().map(|(_, v)| &v.model).collect();
     let progress = Progress::new(models.len(), plan.replications, args.quiet);

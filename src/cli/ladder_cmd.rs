@@ -34,7 +34,7 @@ pub(super) fn ladder(args: LadderArgs) -> anyhow::Result<()> {
         })?);
         names.push(name);
     }
-    let out = args.common.out_dir(&s, Some("ladder"));
+    let out = args.common.out_dir(&s, Some("ladder"))?;
     let started = Instant::now();
     let models: Vec<_> = built.iter().map(|v| &v.model).collect();
     let progress = Progress::new(models.len(), plan.replications, args.quiet);

@@ -25,6 +25,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
     }
     let s = scenario::load(&args.scenario).map_err(InputError)?;
     let plan = args.common.plan(&s, true);
+    let out = args.common.out_dir(&s, Some("plan"))?;
     let input =
         |flag: &str, msg: String| anyhow::Error::from(InputError(ScenarioError::single(flag, msg)));
     let target = Target::parse(&args.target).map_err(|e| input("--target", e))?;
@@ -96,7 +97,6 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
     let (evals, best) = search(start, args.max, evaluate)?;
     variants.sort_by_key(|(c, _)| *c);
     let variants: Vec<Variant> = variants.into_iter().map(|(_, v)| v).collect();
-    let out = args.common.out_dir(&s, Some("plan"));
     let record = RunRecord {
         notes: &[],
         scenario: &s,

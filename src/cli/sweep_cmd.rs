@@ -39,7 +39,7 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         });
         built.push(v);
     }
-    let out = args.common.out_dir(&s, Some("sweep"));
+    let out = args.common.out_dir(&s, Some("sweep"))?;
     let started = Instant::now();
     let models: Vec<_> = built.iter().map(|v| &v.model).collect();
     let progress = Progress::new(models.len(), plan.replications, args.quiet);
