@@ -12,7 +12,7 @@ pattern). See docs/testing.md.
 import subprocess, sys
 
 M = [
- ("p90 reports p95", "src/sim/metrics.rs", 'push("release_time_p90_h", s.release_hist.quantile(0.90));', 'push("release_time_p90_h", s.release_hist.quantile(0.95));', "known_answers"),
+ ("p90 reports p95", "src/sim/metrics.rs", '            h.quantile(0.90),', '            h.quantile(0.95),', "known_answers"),
  ("no warm-up reset of pools", "src/sim/replication.rs", "            p.reset_stats(now);\n", "", "known_answers"),
  ("prohibited always found", "src/sim/replication.rs", "                let found = visible != 0\n                    && draw(cons, activity.step, DRAW_DETECTION).random::<f64>()\n                        < activity.detection;", "                let found = visible != 0;", "known_answers"),
  ("audit always finds", "src/sim/replication.rs", "let hit = rng.random::<f64>() < policy.audit_detection;", "let hit = { let _ = rng.random::<f64>(); true };", "known_answers"),

@@ -187,6 +187,16 @@ impl CellStats {
     }
 }
 
+/// Release time's statistics, in the order [`push_cell`] computes them.
+const RELEASE_METRICS: [&str; 6] = [
+    "release_time_mean_h",
+    "release_time_sd_h",
+    "release_time_p50_h",
+    "release_time_p90_h",
+    "release_time_p95_h",
+    "release_time_p99_h",
+];
+
 /// GACC's overall clearance time: the same statistics as release time.
 const OVERALL_METRICS: [&str; 6] = [
     "overall_clearance_time_mean_h",
@@ -252,17 +262,8 @@ pub fn push_cell(out: &mut Vec<Observation>, group: &str, s: &CellStats, now: f6
     push("released", Some(s.released as f64));
     push("seized", Some(s.seized as f64));
     push("in_system_end", Some(s.in_system_end as f64));
-    push("release_time_mean_h", s.release_time.mean());
-    push("release_time_sd_h", s.release_time.sd());
-    push("release_time_p50_h", s.release_hist.quantile(0.50));
-    push("release_time_p90_h", s.release_hist.quantile(0.90));
-    push("release_time_p95_h", s.release_hist.quantile(0.95));
-    push("release_time_p99_h", s.release_hist.quantile(0.99));
-    push("released_within_24h_share", of_released(s.within_24h));
-    push("released_within_48h_share", of_released(s.within_48h));
-    push("arrival_to_lodgement_mean_h", s.arrival_to_lodgement.mean());
-    push("lodgement_to_release_mean_h", s.lodgement_to_release.mean());
-    push("release_to_exit_mean_h", s.release_to_exit.mean());
+    // Release time, GACC's overall time and each party's time get the same
+    // six statistics.
     let stats = |t: &Tally, h: &DurationHistogram| {
         [
             t.mean(),
@@ -273,6 +274,17 @@ pub fn push_cell(out: &mut Vec<Observation>, group: &str, s: &CellStats, now: f6
             h.quantile(0.99),
         ]
     };
+    for (name, value) in RELEASE_METRICS
+        .iter()
+        .zip(stats(&s.release_time, &s.release_hist))
+    {
+        push(name, value);
+    }
+    push("released_within_24h_share", of_released(s.within_24h));
+    push("released_within_48h_share", of_released(s.within_48h));
+    push("arrival_to_lodgement_mean_h", s.arrival_to_lodgement.mean());
+    push("lodgement_to_release_mean_h", s.lodgement_to_release.mean());
+    push("release_to_exit_mean_h", s.release_to_exit.mean());
     for (names, value) in OVERALL_METRICS
         .iter()
         .zip(stats(&s.overall_time, &s.overall_hist))

@@ -426,8 +426,7 @@ impl<'m> Replication<'m> {
                 cons.arrived += lead.sample(&mut draw(cons, StepKind::Lodgement, DRAW_LEAD));
             }
         }
-        let discharge = self.model.site(stream.port).activities[StepKind::Discharge.index()];
-        let discharge = &self.model.activity(discharge).duration;
+        let discharge = &self.discharge_at_port(cons).duration;
         cons.ready = cons.arrived;
         if !discharge.is_zero() {
             cons.ready += discharge.sample(&mut draw(cons, StepKind::Discharge, DRAW_DURATION));
@@ -445,6 +444,14 @@ impl<'m> Replication<'m> {
         {
             cons.flags |= FLAG_CERTIFICATE;
         }
+    }
+
+    /// The discharge step of the port where a consignment's goods arrive.
+    #[inline]
+    fn discharge_at_port(&self, cons: &Consignment) -> &'m crate::model::Activity {
+        let port = self.model.streams[cons.stream as usize].port;
+        self.model
+            .activity(self.model.site(port).activities[StepKind::Discharge.index()])
     }
 
     /// Moves consignment `c` through its route from its current step until
@@ -478,11 +485,10 @@ impl<'m> Replication<'m> {
                 _ => false,
             };
             if !taken || skipped {
+                // (A lodgement skipped in advance was dated at arrival, see
+                // `arrive_goods`.)
                 if cons.has(FLAG_TRACED) {
                     self.trace_skip(c, a, step.condition, skipped);
-                }
-                if skipped && activity.step == StepKind::Lodgement && cons.lodged.is_nan() {
-                    self.slab.get_mut(c).lodged = self.now;
                 }
                 self.slab.get_mut(c).step += 1;
                 continue;
@@ -746,9 +752,7 @@ impl<'m> Replication<'m> {
     fn lift_at_ship_side(&mut self, c: u32) {
         let now = self.now;
         let cons = *self.slab.get(c);
-        let port = self.model.streams[cons.stream as usize].port;
-        let discharge = self.model.site(port).activities[StepKind::Discharge.index()];
-        let lift = match &self.model.activity(discharge).direct_pickup {
+        let lift = match &self.discharge_at_port(&cons).direct_pickup {
             Some(d) => d.sample(&mut draw(&cons, StepKind::Discharge, DRAW_LIFT)),
             None => 0.0,
         };
