@@ -251,6 +251,16 @@ pub struct Choice {
     pub alternatives: Vec<u32>,
     /// Share of non-compliant importers who seek the laxest reachable port.
     pub arbitrage_share: f64,
+    /// Share of importers (of those not arbitraging) who send their goods
+    /// to the reachable port with the shortest expected clearance time.
+    pub time_share: f64,
+    /// The weight of the newest release in the brokers' running estimate
+    /// of a port's clearance time (an exponentially weighted mean).
+    pub learning: f64,
+    /// The clearance time expected before anything has been observed `[h]`:
+    /// the route's mean step times without queueing (set by
+    /// [`Model::prepare_screening`]).
+    pub prior_h: f64,
     /// Per credit class and kind of non-compliance
     /// ([`customs::NonCompliance::index`]):
     /// the stream (self or an alternative) such an importer chooses when it

@@ -130,9 +130,20 @@ impl Model {
         self.prepare_choices();
     }
 
-    /// Where each stream's arbitraging importers go, and the expected share
-    /// of its arrivals each of its ports receives.
+    /// Where each stream's arbitraging importers go, the expected share of
+    /// its arrivals each of its ports receives, and the clearance time an
+    /// importer expects at each port before it has seen any.
     fn prepare_choices(&mut self) {
+        for i in 0..self.streams.len() {
+            let s = &self.streams[i];
+            let prior = s
+                .route
+                .steps
+                .iter()
+                .map(|st| self.step_probability(s, st) * self.activity(st.activity).duration.mean())
+                .sum();
+            self.streams[i].choice.prior_h = prior;
+        }
         for i in 0..self.streams.len() {
             let s = &self.streams[i];
             if s.choice.parent.is_some() {
@@ -176,10 +187,15 @@ impl Model {
                 }
             }
             let eligible = 1.0 - fallback_shares.iter().map(|(_, x)| x).sum::<f64>();
-            let stays = eligible - diverted[1..].iter().sum::<f64>();
+            // Importers who choose by expected clearance time go wherever it
+            // is shortest at the moment, which the run decides; for the
+            // load estimate they are spread evenly.
+            let choosing = s.choice.time_share * (eligible - diverted.iter().sum::<f64>());
+            let even = choosing / options.len() as f64;
+            let stays = eligible - diverted[1..].iter().sum::<f64>() - choosing + even;
             let shares: Vec<(u32, f64)> = options
                 .iter()
-                .zip(std::iter::once(stays).chain(diverted[1..].iter().copied()))
+                .zip(std::iter::once(stays).chain(diverted[1..].iter().map(|x| x + even)))
                 .map(|(o, share)| (*o, share))
                 .collect();
             self.streams[i].choice.laxest = laxest;

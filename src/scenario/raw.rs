@@ -235,6 +235,8 @@ pub struct RawStream {
     pub order_mismatch_share: Option<Spanned<f64>>,
     pub order_rework: Option<Spanned<RawDist>>,
     pub arbitrage_share: Option<Spanned<f64>>,
+    pub time_choice_share: Option<Spanned<f64>>,
+    pub time_learning: Option<Spanned<f64>>,
     #[serde(default)]
     pub peaks: Vec<Spanned<RawPeak>>,
 }

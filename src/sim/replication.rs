@@ -78,6 +78,10 @@ struct Replication<'m> {
     /// Per stream: the staffed review step of its route, which does its
     /// post-release reviews (when `policy.audit_by_reviewers`).
     post_release_review: Vec<Option<u32>>,
+    /// Per stream: the brokers' running estimate of its clearance time
+    /// (arrival to release) `[h]`, for importers who choose their port by
+    /// it (see [`Replication::fastest_port`]).
+    expected_h: Vec<f64>,
 }
 
 /// Runs replication `replication` of `model` with the replication seed
@@ -119,6 +123,7 @@ const DRAW_NEEDS: u64 = 6;
 const DRAW_AUDIT_LAG: u64 = 7;
 const DRAW_BOOKING: u64 = 8;
 const DRAW_LIFT: u64 = 9;
+const DRAW_CHOICE: u64 = 10;
 
 /// A generator for one purpose (`what`) at one step of one consignment,
 /// derived from the consignment's own seed. A consignment's service times
@@ -128,11 +133,17 @@ const DRAW_LIFT: u64 = 9;
 /// random numbers work across modes.
 #[inline]
 fn draw(c: &Consignment, step: StepKind, what: u64) -> Pcg64Mcg {
+    draw_seeded(c.seed, step, what)
+}
+
+/// [`draw`] from a consignment's own seed, before the consignment exists.
+#[inline]
+fn draw_seeded(seed: u64, step: StepKind, what: u64) -> Pcg64Mcg {
     // One mixing round spreads the seed; the multiplicative generator's
     // first step scrambles the rest.
     let tag = (step.draw_tag() << 8 | what).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let hi = rng::mix64(c.seed ^ tag);
-    let lo = c.seed.rotate_left(29) ^ tag;
+    let hi = rng::mix64(seed ^ tag);
+    let lo = seed.rotate_left(29) ^ tag;
     Pcg64Mcg::new(((hi as u128) << 64) | lo as u128)
 }
 
@@ -221,6 +232,7 @@ impl<'m> Replication<'m> {
                         .map(|st| st.activity.0)
                 })
                 .collect(),
+            expected_h: model.streams.iter().map(|s| s.choice.prior_h).collect(),
         }
     }
 
@@ -320,6 +332,12 @@ impl<'m> Replication<'m> {
             _ if eligible != s => eligible,
             Some(kind) if u_arbitrage < choice.arbitrage_share => {
                 choice.laxest[credit][kind.index()]
+            }
+            _ if choice.time_share > 0.0
+                && draw_seeded(own_seed, StepKind::Lodgement, DRAW_CHOICE).random::<f64>()
+                    < choice.time_share =>
+            {
+                self.fastest_port(s)
             }
             _ => s,
         };
@@ -536,6 +554,22 @@ impl<'m> Replication<'m> {
                 }
             }
         }
+    }
+
+    /// Of written stream `s` and its alternative ports, the one whose
+    /// expected clearance time is shortest now; ties keep the usual port
+    /// (moving has a cost). The estimate learns only from releases, so it
+    /// lags the queues it describes: choosers can all pile onto the port
+    /// that looked fastest, and swing back once its releases say otherwise.
+    fn fastest_port(&self, s: u32) -> u32 {
+        let choice = &self.model.streams[s as usize].choice;
+        let mut best = s;
+        for &o in &choice.alternatives {
+            if self.expected_h[o as usize] < self.expected_h[best as usize] {
+                best = o;
+            }
+        }
+        best
     }
 
     /// Consignment `c` asks for a server of activity `a`'s pool (the one
@@ -806,6 +840,23 @@ impl<'m> Replication<'m> {
         }
     }
 
+    /// Brokers hear how long a release took at its port, and update their
+    /// running estimate of the port's clearance time (warm-up included:
+    /// this is behaviour, not a statistic).
+    fn learn_clearance_time(&mut self, cons: &Consignment) {
+        let model = self.model;
+        let stream = &model.streams[cons.stream as usize];
+        let written = stream
+            .choice
+            .parent
+            .map_or(stream, |p| &model.streams[p as usize]);
+        if written.choice.time_share > 0.0 {
+            let t = cons.released_by(self.now) - cons.arrived;
+            let e = &mut self.expected_h[cons.stream as usize];
+            *e += written.choice.learning * (t - *e);
+        }
+    }
+
     fn depart(&mut self, c: u32, exit: Exit) {
         let cons = *self.slab.get(c);
         // "First release, then review" with reviewers doing the review:
@@ -836,6 +887,10 @@ impl<'m> Replication<'m> {
         if exit == Exit::Released && now >= model.warmup {
             s.releases_in_window += 1;
         }
+        if exit == Exit::Released {
+            self.learn_clearance_time(&cons);
+        }
+        let s = &mut self.cells[cell_of(&cons)];
         if cons.entered() < model.warmup {
             return;
         }

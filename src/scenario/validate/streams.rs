@@ -43,6 +43,10 @@ impl Network<'_> {
 const MAX_MULTIPLIER: f64 = 1_000.0;
 /// The most dated peaks one stream may have.
 const MAX_PEAKS: usize = 200;
+/// Default weight of the newest release in the brokers' running estimate of
+/// a port's clearance time: about the last 20 releases count (a modelling
+/// choice; no published figure says how fast brokers learn).
+const DEFAULT_TIME_LEARNING: f64 = 0.05;
 /// The most candidate arrivals one stream's thinning may draw in a
 /// replication: its largest rate times the horizon.
 const MAX_CANDIDATES: f64 = 1e10;
@@ -307,6 +311,36 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
                 "has no effect: the stream lists no alternative_ports to move to",
             );
         }
+        let time_share = values::optional_number(
+            &mut cx.d,
+            &format!("{path}.time_choice_share"),
+            &s.time_choice_share,
+            0.0,
+            1.0,
+            0.0,
+        );
+        let learning = values::optional_number(
+            &mut cx.d,
+            &format!("{path}.time_learning"),
+            &s.time_learning,
+            f64::MIN_POSITIVE,
+            1.0,
+            DEFAULT_TIME_LEARNING,
+        );
+        if alternatives.is_empty() {
+            for (key, v) in [
+                ("time_choice_share", &s.time_choice_share),
+                ("time_learning", &s.time_learning),
+            ] {
+                if let Some(v) = v {
+                    cx.d.warning(
+                        &format!("{path}.{key}"),
+                        Some(at(v)),
+                        "has no effect: the stream lists no alternative_ports to choose from",
+                    );
+                }
+            }
+        }
         let d = &mut cx.d;
         for (k, alt) in alternatives {
             let alt_path = format!("{path}.alternative_ports[{k}]");
@@ -354,6 +388,8 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             rules: rules_not_yet_set,
             choice: Choice {
                 arbitrage_share,
+                time_share,
+                learning,
                 demand_share: 1.0,
                 by_credit: [out.len() as u32; 3],
                 ..Choice::default()
