@@ -201,6 +201,9 @@ pub struct Stream {
     /// Share of consignments whose goods need a supervision certificate
     /// (licence, quarantine permit) from another agency before lodgement.
     pub certificate_share: f64,
+    /// Share of consignments whose goods need a laboratory test of samples
+    /// (ores, some foods and chemicals).
+    pub lab_test_share: f64,
     /// Share of importers who book ship-side direct pick-up (used when
     /// their declaration was lodged in advance, nothing was ordered for
     /// inspection and customs released the goods before they reach the
@@ -344,6 +347,14 @@ pub struct Policy {
     /// reviewed the declaration before release, after all pre-release work
     /// (see `docs/model.md`); false: they take no officer time.
     pub audit_by_reviewers: bool,
+    /// "First release, then inspect" (GACC, October 2018, for ores): goods
+    /// whose samples go to the laboratory are released after the on-site
+    /// inspection, and the laboratory test follows release.
+    pub lab_after_release: bool,
+    /// Share of importers who sell or use goods released under "first
+    /// release, then inspect" before the laboratory's certificate, against
+    /// the rule: a failed test can no longer recall them.
+    pub lab_release_breach: f64,
     /// Declared value of an undervalued consignment, as a share of the true.
     pub undervaluation_factor: f64,
     /// Tax rates of a misclassified consignment, as a share of the proper.
@@ -369,6 +380,8 @@ impl Policy {
             audit_delay: Dist::Deterministic { value: 720.0 },
             audit_detection: 0.8,
             audit_by_reviewers: true,
+            lab_after_release: false,
+            lab_release_breach: 0.0,
             undervaluation_factor: 0.5,
             misclassification_factor: 0.5,
         }
@@ -424,6 +437,8 @@ impl Model {
             }
             Condition::NotFlaggedForInspection => 1.0 - rules.inspection_rate,
             Condition::NeedsCertificate => stream.certificate_share,
+            Condition::NeedsLabTest if self.policy.lab_after_release => 0.0,
+            Condition::NeedsLabTest => stream.lab_test_share,
         }
     }
 

@@ -33,14 +33,23 @@ fn choosers_move_to_the_quicker_port_and_herd_when_all_choose() {
         let v = variant(share);
         let at_ningbo = values(&reps, &v, "port=ningbo_port", "arrived");
         let ningbo_own = values(&reps, &v, "stream=ningbo_importers", "arrived");
-        at_ningbo.iter().zip(ningbo_own).map(|(a, b)| a - b).collect()
+        at_ningbo
+            .iter()
+            .zip(ningbo_own)
+            .map(|(a, b)| a - b)
+            .collect()
     };
 
     // Nobody chooses: nobody moves, in any replication.
     assert!(moved("0").iter().all(|m| *m == 0.0), "{:?}", moved("0"));
 
     // A fifth choose: some move, never more than the choosers.
-    let yangshan = values(&reps, &variant("0.2"), "stream=yangshan_importers", "arrived");
+    let yangshan = values(
+        &reps,
+        &variant("0.2"),
+        "stream=yangshan_importers",
+        "arrived",
+    );
     for (m, n) in moved("0.2").iter().zip(yangshan) {
         assert!(*m > 0.0 && *m <= 0.2 * n, "moved {m} of {n} arrivals");
     }

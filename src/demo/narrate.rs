@@ -112,6 +112,9 @@ pub fn decision(t: &ConsignmentTrace, step: &StepTrace) -> String {
         Decision::TaxWithCompleteDeclaration => {
             "deferred: paid with the complete declaration (two-step, under guarantee)".to_string()
         }
+        Decision::LabTestAfterRelease => {
+            "deferred: samples tested after release (first release, then inspect)".to_string()
+        }
         Decision::NotTaken(c) => match c {
             Condition::FlaggedForReview if s.review && s.review_after_release => {
                 "skipped: review moved after release (first release, then review)".to_string()
@@ -132,6 +135,7 @@ pub fn decision(t: &ConsignmentTrace, step: &StepTrace) -> String {
                 "skipped: only for goods not ordered for inspection".to_string()
             }
             Condition::NeedsCertificate => "skipped: no certificate needed".to_string(),
+            Condition::NeedsLabTest => "skipped: no laboratory test needed".to_string(),
             Condition::Always => "skipped".to_string(),
         },
         Decision::Lodged { two_step: true } => {

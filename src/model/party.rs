@@ -54,7 +54,9 @@ impl Party {
     /// tax step is the importer paying (customs assesses at screening and
     /// review); release is the release notice reaching the terminal and the
     /// goods being picked up and gated out; discharge and transport are the
-    /// port's and the carrier's. Everything else is customs' own work.
+    /// port's and the carrier's. Everything else is customs' own work,
+    /// laboratory tests included (the inspection and quarantine
+    /// laboratories joined customs in 2018).
     pub fn default_for(step: StepKind) -> Party {
         match step {
             StepKind::Certificates => Party::OtherAgency,
@@ -66,6 +68,7 @@ impl Party {
             | StepKind::Scan
             | StepKind::Sealing
             | StepKind::ArrivalConfirmation
+            | StepKind::LabTest
             | StepKind::Coordination => Party::Customs,
         }
     }

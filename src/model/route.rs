@@ -34,6 +34,10 @@ pub enum StepKind {
     /// paperwork from arrival, and every step that needs the goods
     /// (inspection, scan, sealing, transport, release) waits for it.
     Discharge,
+    /// Laboratory test of samples drawn from the goods (ores, some foods
+    /// and chemicals): conformity assessment by a customs laboratory. Under
+    /// "first release, then inspect" it follows release (see `sim`).
+    LabTest,
     /// Supervised transport over a link from a port to an inland customs.
     Transport,
     /// Data exchange between two customs that are not integrated.
@@ -42,7 +46,7 @@ pub enum StepKind {
 
 impl StepKind {
     /// Steps performed at a site, configured under `[sites.steps.*]`.
-    pub const SITE_STEPS: usize = 11;
+    pub const SITE_STEPS: usize = 12;
     pub const AT_SITE: [StepKind; StepKind::SITE_STEPS] = [
         StepKind::Lodgement,
         StepKind::Screening,
@@ -55,6 +59,7 @@ impl StepKind {
         StepKind::ArrivalConfirmation,
         StepKind::Certificates,
         StepKind::Discharge,
+        StepKind::LabTest,
     ];
 
     /// Position among the site steps (transport and coordination are not
@@ -69,7 +74,11 @@ impl StepKind {
     pub fn has_outcome(self) -> bool {
         matches!(
             self,
-            StepKind::Lodgement | StepKind::Review | StepKind::Inspection | StepKind::Scan
+            StepKind::Lodgement
+                | StepKind::Review
+                | StepKind::Inspection
+                | StepKind::Scan
+                | StepKind::LabTest
         )
     }
 
@@ -92,6 +101,7 @@ impl StepKind {
             StepKind::Coordination => 10,
             StepKind::Certificates => 11,
             StepKind::Discharge => 12,
+            StepKind::LabTest => 13,
         }
     }
 
@@ -109,6 +119,7 @@ impl StepKind {
                 | StepKind::Sealing
                 | StepKind::Transport
                 | StepKind::ArrivalConfirmation
+                | StepKind::LabTest
         )
     }
 
@@ -126,6 +137,7 @@ impl StepKind {
             StepKind::ArrivalConfirmation => "arrival_confirmation",
             StepKind::Certificates => "certificates",
             StepKind::Discharge => "discharge",
+            StepKind::LabTest => "lab_test",
             StepKind::Transport => "transport",
             StepKind::Coordination => "coordination",
         }
@@ -149,6 +161,8 @@ pub enum Condition {
     NotFlaggedForInspection,
     /// Only if its goods need a supervision certificate.
     NeedsCertificate,
+    /// Only if its goods need a laboratory test.
+    NeedsLabTest,
 }
 
 /// The five clearance modes of China's clearance integration.
@@ -277,6 +291,7 @@ impl Mode {
                 push(coordination(Always));
                 push(Some(port(Scan, FlaggedForScan)));
                 push(Some(port(Inspection, FlaggedForManual)));
+                push(Some(port(LabTest, NeedsLabTest)));
                 push(Some(home(Tax, Always)));
                 push(Some(port(Release, Always)));
             }
@@ -288,6 +303,7 @@ impl Mode {
                 push(transport(FlaggedForInspection));
                 push(Some(home(Scan, FlaggedForScan)));
                 push(Some(home(Inspection, FlaggedForManual)));
+                push(Some(home(LabTest, NeedsLabTest)));
                 push(Some(home(Tax, Always)));
                 push(coordination(NotFlaggedForInspection));
                 push(Some(port(Release, NotFlaggedForInspection)));
@@ -309,6 +325,7 @@ impl Mode {
                 push(Some(centre(Review, FlaggedForReview)));
                 push(Some(port(Scan, FlaggedForScan)));
                 push(Some(port(Inspection, FlaggedForManual)));
+                push(Some(port(LabTest, NeedsLabTest)));
                 push(Some(home(Tax, Always)));
                 push(Some(port(Release, Always)));
             }
@@ -319,12 +336,13 @@ impl Mode {
 
 /// Full clearance at one site: what port clearance does at the port and
 /// customs transit does again at the destination.
-const FULL_CLEARANCE: [(StepKind, Condition); 7] = [
+const FULL_CLEARANCE: [(StepKind, Condition); 8] = [
     (StepKind::Lodgement, Condition::Always),
     (StepKind::Screening, Condition::Always),
     (StepKind::Review, Condition::FlaggedForReview),
     (StepKind::Scan, Condition::FlaggedForScan),
     (StepKind::Inspection, Condition::FlaggedForManual),
+    (StepKind::LabTest, Condition::NeedsLabTest),
     (StepKind::Tax, Condition::Always),
     (StepKind::Release, Condition::Always),
 ];
@@ -391,12 +409,14 @@ impl Route {
         }
     }
 
+    /// A site that gives no `lab_test` step tests nothing: its (empty) lab
+    /// step is dropped too.
     pub fn drop_empty_steps(&mut self, activities: &[super::Activity]) {
         self.steps.retain(|st| {
             let a = &activities[st.activity.0 as usize];
-            a.pool.is_some()
-                || !a.duration.is_zero()
-                || a.step.has_outcome()
+            let empty = a.pool.is_none() && a.duration.is_zero();
+            !empty
+                || (a.step.has_outcome() && a.step != StepKind::LabTest)
                 || a.step == StepKind::Release
         });
     }

@@ -52,6 +52,8 @@ pub struct RawPolicy {
     pub audit_delay: Option<Spanned<RawDist>>,
     pub audit_detection: Option<Spanned<f64>>,
     pub audit_by_reviewers: Option<Spanned<bool>>,
+    pub lab_test_timing: Option<Spanned<String>>,
+    pub lab_release_breach: Option<Spanned<f64>>,
     pub undervaluation_factor: Option<Spanned<f64>>,
     pub misclassification_factor: Option<Spanned<f64>>,
     pub credit_review: Option<Spanned<RawCredit>>,
@@ -165,6 +167,7 @@ pub struct RawSteps {
     pub arrival_confirmation: Option<Spanned<RawStep>>,
     pub certificates: Option<Spanned<RawStep>>,
     pub discharge: Option<Spanned<RawStep>>,
+    pub lab_test: Option<Spanned<RawStep>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -228,6 +231,7 @@ pub struct RawStream {
     pub advance_declaration_share: Option<Spanned<f64>>,
     pub advance_lead: Option<Spanned<RawDist>>,
     pub certificate_share: Option<Spanned<f64>>,
+    pub lab_test_share: Option<Spanned<f64>>,
     pub direct_pickup_share: Option<Spanned<f64>>,
     pub two_step_share: Option<Spanned<f64>>,
     pub two_step_factor: Option<Spanned<f64>>,

@@ -35,6 +35,14 @@ pub const FLAG_CERTIFICATE: u32 = 1 << 13;
 pub const POST_RELEASE: u32 = 1 << 14;
 /// Its importer books ship-side direct pick-up where the port offers it.
 pub const FLAG_DIRECT: u32 = 1 << 15;
+/// Its goods need a laboratory test of samples.
+pub const FLAG_LAB: u32 = 1 << 16;
+/// Released under "first release, then inspect", and now the job of its
+/// laboratory test (then, if it has one, of its post-release review): not
+/// counted in the system.
+pub const POST_RELEASE_LAB: u32 = 1 << 17;
+/// Either post-release job.
+pub const POST_RELEASE_JOB: u32 = POST_RELEASE | POST_RELEASE_LAB;
 
 pub const TRUTH_TAX: u32 = TRUTH_UNDERVALUED | TRUTH_MISCLASSIFIED;
 /// What document review can find (see [`NonCompliance::seen_by`]).

@@ -136,6 +136,10 @@ pub struct CellStats {
     /// Non-compliant consignments released with their non-compliance
     /// undetected at release.
     pub leakage: u64,
+    /// Consignments released under "first release, then inspect" in which
+    /// the laboratory then found non-compliance while the goods were still
+    /// held under the no-sale rule: customs recalled them.
+    pub recalls: u64,
     /// Tax assessed at release, tax escaping at release, and tax recovered
     /// by post-release review `[yuan]`. Reviews are followed to their
     /// outcome even when it falls after the horizon (the part that does is
@@ -175,6 +179,7 @@ impl CellStats {
         self.overall_within_24h += o.overall_within_24h;
         self.inspections += o.inspections;
         self.hits += o.hits;
+        self.recalls += o.recalls;
         self.non_compliant += o.non_compliant;
         self.leakage += o.leakage;
         self.revenue_assessed += o.revenue_assessed;
@@ -313,6 +318,7 @@ pub fn push_cell(out: &mut Vec<Observation>, group: &str, s: &CellStats, now: f6
     push("hit_rate", of_inspected(s.hits));
     push("non_compliant", Some(s.non_compliant as f64));
     push("leakage", Some(s.leakage as f64));
+    push("recalls", Some(s.recalls as f64));
     push("revenue_assessed_yuan", Some(s.revenue_assessed));
     push("revenue_evaded_yuan", Some(s.revenue_evaded));
     push("revenue_recovered_yuan", Some(s.revenue_recovered));

@@ -40,8 +40,8 @@ enum Event {
     PoolOpen(u32),
     /// A consignment waiting for its goods to be discharged can go on.
     GoodsReady(u32),
-    /// A released consignment's post-release review joins its reviewers'
-    /// queue.
+    /// A released consignment's post-release job (laboratory test or
+    /// review) joins its pool's queue.
     ReviewDue(u32),
     /// A box booked for ship-side pick-up is lifted onto its truck.
     Lifted(u32),
@@ -78,6 +78,9 @@ struct Replication<'m> {
     /// Per stream: the staffed review step of its route, which does its
     /// post-release reviews (when `policy.audit_by_reviewers`).
     post_release_review: Vec<Option<u32>>,
+    /// Per stream: its route's laboratory test, which follows release under
+    /// "first release, then inspect" (`policy.lab_after_release`).
+    post_release_lab: Vec<Option<u32>>,
     /// Per stream: the brokers' running estimate of its clearance time
     /// (arrival to release) `[h]`, for importers who choose their port by
     /// it (see [`Replication::fastest_port`]).
@@ -124,6 +127,7 @@ const DRAW_AUDIT_LAG: u64 = 7;
 const DRAW_BOOKING: u64 = 8;
 const DRAW_LIFT: u64 = 9;
 const DRAW_CHOICE: u64 = 10;
+const DRAW_BREACH: u64 = 11;
 
 /// A generator for one purpose (`what`) at one step of one consignment,
 /// derived from the consignment's own seed. A consignment's service times
@@ -186,6 +190,30 @@ fn revenue(model: &Model, cons: &Consignment) -> (f64, f64) {
     (assessed, (due - assessed).max(0.0))
 }
 
+/// What a look at the goods themselves (inspection, scan, a laboratory
+/// test of samples) can find in a consignment: nothing in a diverted load,
+/// whose goods were swapped for a clean decoy.
+#[inline]
+fn visible_in_goods(flags: u32) -> u32 {
+    if flags & DIVERTED != 0 {
+        0
+    } else {
+        flags & SEEN_BY_INSPECTION
+    }
+}
+
+/// What a laboratory test after release finds (see
+/// [`Replication::lab_outcome`]).
+#[derive(Clone, Copy, Default)]
+struct LabOutcome {
+    /// Non-compliance found while the goods were still held under the
+    /// no-sale rule: customs recalls them (prohibited goods for disposal,
+    /// misdeclared ones for correction).
+    recalled: bool,
+    /// Misclassification found: the tax is corrected.
+    recovers_tax: bool,
+}
+
 #[inline]
 fn cell_of(c: &Consignment) -> usize {
     c.stream as usize * 3 + c.credit as usize
@@ -229,6 +257,18 @@ impl<'m> Replication<'m> {
                                 && model.activity(st.activity).pool.is_some()
                         })
                         .filter(|_| model.policy.audit_by_reviewers)
+                        .map(|st| st.activity.0)
+                })
+                .collect(),
+            post_release_lab: model
+                .streams
+                .iter()
+                .map(|s| {
+                    s.route
+                        .steps
+                        .iter()
+                        .find(|st| st.condition == Condition::NeedsLabTest)
+                        .filter(|_| model.policy.lab_after_release)
                         .map(|st| st.activity.0)
                 })
                 .collect(),
@@ -462,6 +502,11 @@ impl<'m> Replication<'m> {
         {
             cons.flags |= FLAG_CERTIFICATE;
         }
+        if stream.lab_test_share > 0.0
+            && draw(cons, StepKind::LabTest, DRAW_NEEDS).random::<f64>() < stream.lab_test_share
+        {
+            cons.flags |= FLAG_LAB;
+        }
     }
 
     /// The discharge step of the port where a consignment's goods arrive.
@@ -491,15 +536,18 @@ impl<'m> Replication<'m> {
                 Condition::FlaggedForManual => inspect && !cons.has(FLAG_SCAN),
                 Condition::NotFlaggedForInspection => !inspect,
                 Condition::NeedsCertificate => cons.has(FLAG_CERTIFICATE),
+                Condition::NeedsLabTest => cons.has(FLAG_LAB),
             };
             let a = step.activity.0 as usize;
             let activity = &self.model.activities[a];
             // A declaration lodged in advance is already there on arrival;
             // a two-step declaration's tax comes with its complete
-            // declaration, after release (under guarantee).
+            // declaration, after release (under guarantee); "first release,
+            // then inspect" tests the samples after release.
             let skipped = match activity.step {
                 StepKind::Lodgement => cons.has(FLAG_ADVANCE),
                 StepKind::Tax => cons.has(FLAG_TWO_STEP),
+                StepKind::LabTest => self.model.policy.lab_after_release,
                 _ => false,
             };
             if !taken || skipped {
@@ -624,6 +672,9 @@ impl<'m> Replication<'m> {
     #[inline]
     fn current_activity(&self, c: u32) -> usize {
         let cons = self.slab.get(c);
+        if cons.has(POST_RELEASE_LAB) {
+            return self.post_release_lab[cons.stream as usize].unwrap_or(0) as usize;
+        }
         if cons.has(POST_RELEASE) {
             return self.post_release_review[cons.stream as usize].unwrap_or(0) as usize;
         }
@@ -677,14 +728,22 @@ impl<'m> Replication<'m> {
             {
                 cons.flags |= FOUND;
             }
+            StepKind::LabTest => {
+                let visible = visible_in_goods(cons.flags);
+                let found = visible != 0
+                    && draw(cons, activity.step, DRAW_DETECTION).random::<f64>()
+                        < activity.detection;
+                if found {
+                    cons.flags |= FOUND;
+                    if visible & TRUTH_PROHIBITED != 0 {
+                        self.depart(c, Exit::Seized);
+                        return false;
+                    }
+                }
+            }
             StepKind::Inspection | StepKind::Scan => {
                 cons.flags |= INSPECTED;
-                // Diverted goods were swapped: the load examined is clean.
-                let visible = if cons.has(DIVERTED) {
-                    0
-                } else {
-                    cons.flags & SEEN_BY_INSPECTION
-                };
+                let visible = visible_in_goods(cons.flags);
                 let found = visible != 0
                     && draw(cons, activity.step, DRAW_DETECTION).random::<f64>()
                         < activity.detection;
@@ -764,7 +823,14 @@ impl<'m> Replication<'m> {
                 Finish::Idle { open_at: None } => {}
             }
         }
-        if self.slab.get(c).has(POST_RELEASE) {
+        let job = self.slab.get(c).flags;
+        if job & POST_RELEASE_LAB != 0 {
+            // The laboratory test after release is done (its outcome was
+            // counted at release); a post-release review may follow.
+            self.after_lab_test(c);
+            return;
+        }
+        if job & POST_RELEASE != 0 {
             // The post-release review is done; its outcome was counted at
             // release.
             self.slab.remove(c);
@@ -807,11 +873,77 @@ impl<'m> Replication<'m> {
         self.depart(c, Exit::Released);
     }
 
-    /// A released consignment's post-release review joins the reviewers'
-    /// queue, behind all pre-release work.
+    /// A released consignment's post-release job joins its pool's queue: a
+    /// review behind all pre-release work (it holds no goods up); a
+    /// laboratory test in the usual order (the importer may not sell the
+    /// goods before its certificate).
     fn on_review_due(&mut self, c: u32) {
         let a = self.current_activity(c);
-        self.join_pool(c, a, POST_RELEASE_PRIORITY);
+        let cons = self.slab.get(c);
+        if cons.has(POST_RELEASE_LAB) && self.model.activities[a].pool.is_none() {
+            self.start_service(c, a);
+            return;
+        }
+        let class = if !cons.has(POST_RELEASE_LAB) {
+            POST_RELEASE_PRIORITY
+        } else if self.model.policy.aeo_priority && cons.credit == CreditClass::Advanced as u8 {
+            AEO_PRIORITY
+        } else {
+            NORMAL_PRIORITY
+        };
+        self.join_pool(c, a, class);
+    }
+
+    /// A laboratory test after release is done: the consignment's staffed
+    /// post-release review, if it has one, follows (no earlier than its
+    /// documents would have been called in); else it is gone.
+    fn after_lab_test(&mut self, c: u32) {
+        let cons = *self.slab.get(c);
+        if !(cons.has(FLAG_AUDIT) && self.post_release_review[cons.stream as usize].is_some()) {
+            self.slab.remove(c);
+            return;
+        }
+        let lag = self.audit_lag(&cons);
+        let job = self.slab.get_mut(c);
+        job.flags = (job.flags & !POST_RELEASE_LAB) | POST_RELEASE;
+        let due = (cons.released + lag).max(self.now);
+        self.calendar.schedule(due, Event::ReviewDue(c));
+    }
+
+    /// How long after release a post-release review's documents are called
+    /// in `[h]`.
+    fn audit_lag(&self, cons: &Consignment) -> f64 {
+        self.model
+            .policy
+            .audit_delay
+            .sample(&mut draw(cons, StepKind::Release, DRAW_AUDIT_LAG))
+    }
+
+    /// What the laboratory test of a consignment released under "first
+    /// release, then inspect" finds, from its own random numbers (the same
+    /// ones the test before release would use): what it finds is recalled
+    /// unless the importer already sold or used the goods
+    /// (`policy.lab_release_breach`); misclassification's tax is corrected
+    /// either way.
+    fn lab_outcome(&self, cons: &Consignment) -> LabOutcome {
+        let Some(a) = self.post_release_lab[cons.stream as usize] else {
+            return LabOutcome::default();
+        };
+        let visible = visible_in_goods(cons.flags);
+        let lab = &self.model.activities[a as usize];
+        if !cons.has(FLAG_LAB)
+            || cons.has(FOUND)
+            || visible == 0
+            || draw(cons, StepKind::LabTest, DRAW_DETECTION).random::<f64>() >= lab.detection
+        {
+            return LabOutcome::default();
+        }
+        let breach = draw(cons, StepKind::LabTest, DRAW_BREACH).random::<f64>()
+            < self.model.policy.lab_release_breach;
+        LabOutcome {
+            recalled: !breach,
+            recovers_tax: visible & TRUTH_MISCLASSIFIED != 0,
+        }
     }
 
     /// The goods a consignment waited for are available: the wait since its
@@ -864,12 +996,17 @@ impl<'m> Replication<'m> {
         let staffed = exit == Exit::Released
             && cons.has(FLAG_AUDIT)
             && self.post_release_review[cons.stream as usize].is_some();
-        if staffed {
-            let lag = self.model.policy.audit_delay.sample(&mut draw(
-                &cons,
-                StepKind::Release,
-                DRAW_AUDIT_LAG,
-            ));
+        // "First release, then inspect": the laboratory tests the samples
+        // now, then any review follows.
+        let lab_job = exit == Exit::Released
+            && cons.has(FLAG_LAB)
+            && self.post_release_lab[cons.stream as usize].is_some();
+        if lab_job {
+            let job = self.slab.get_mut(c);
+            job.flags = (job.flags | POST_RELEASE_LAB) & !FLAG_TRACED;
+            self.calendar.schedule(self.now, Event::ReviewDue(c));
+        } else if staffed {
+            let lag = self.audit_lag(&cons);
             let job = self.slab.get_mut(c);
             job.flags = (job.flags | POST_RELEASE) & !FLAG_TRACED;
             self.calendar.schedule(self.now + lag, Event::ReviewDue(c));
@@ -936,11 +1073,24 @@ impl<'m> Replication<'m> {
         // even past the horizon: cutting it off would count a slow review
         // as revenue lost. A review done by reviewers is past the horizon
         // if its job is still waiting or in service then (see `finish`).
-        if let Some((true, delay)) = audit_outcome(&cons, &model.policy) {
+        // "First release, then inspect": the laboratory's findings after
+        // release, likewise followed to their outcome. A recall does not undo
+        // the leakage: the goods left customs' hands with it undetected.
+        let lab = self.lab_outcome(&cons);
+        let s = &mut self.cells[cell_of(&cons)];
+        s.recalls += u64::from(lab.recalled);
+        let audit = audit_outcome(&cons, &model.policy);
+        if lab.recovers_tax || matches!(audit, Some((true, _))) {
             s.revenue_recovered += evaded;
-            if !staffed && released + delay > model.horizon {
-                s.revenue_recovered_after_horizon += evaded;
-            }
+        }
+        // A pending laboratory test that recovers the tax is counted at the
+        // horizon (see `finish`).
+        if let Some((true, delay)) = audit
+            && !staffed
+            && !(lab_job && lab.recovers_tax)
+            && released + delay > model.horizon
+        {
+            s.revenue_recovered_after_horizon += evaded;
         }
     }
 }

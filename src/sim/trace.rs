@@ -87,6 +87,9 @@ pub enum Decision {
     /// Tax skipped before release: a two-step declaration pays it with its
     /// complete declaration, after release.
     TaxWithCompleteDeclaration,
+    /// Laboratory test skipped before release: "first release, then
+    /// inspect" tests the samples after release.
+    LabTestAfterRelease,
     Lodged {
         two_step: bool,
     },
@@ -127,6 +130,7 @@ impl StepTrace {
             Decision::NotTaken(_)
                 | Decision::LodgedInAdvance
                 | Decision::TaxWithCompleteDeclaration
+                | Decision::LabTestAfterRelease
         )
     }
 

@@ -20,6 +20,7 @@ pub(super) struct Attributes {
     pub(super) advance_share: f64,
     pub(super) advance_lead: Dist,
     pub(super) certificate_share: f64,
+    pub(super) lab_test_share: f64,
     pub(super) direct_pickup_share: f64,
     pub(super) two_step_share: f64,
     pub(super) two_step_factor: f64,
@@ -97,6 +98,7 @@ pub(super) fn attributes(
     let mismatch_share = share("order_mismatch_share", &s.order_mismatch_share);
     let two_step_share = share("two_step_share", &s.two_step_share);
     let certificate_share = share("certificate_share", &s.certificate_share);
+    let lab_test_share = share("lab_test_share", &s.lab_test_share);
     let direct_pickup_share = share("direct_pickup_share", &s.direct_pickup_share);
     if truth.total() > 1.0 {
         let msg = format!(
@@ -165,6 +167,7 @@ pub(super) fn attributes(
         advance_share,
         advance_lead,
         certificate_share,
+        lab_test_share,
         direct_pickup_share,
         two_step_share,
         two_step_factor,

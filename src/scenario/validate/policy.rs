@@ -171,6 +171,21 @@ pub(super) fn policy(d: &mut Diagnostics, raw: &RawScenario) -> Policy {
         0.8,
     );
     policy.audit_by_reviewers = p.audit_by_reviewers.as_ref().is_none_or(|v| *v.get_ref());
+    policy.lab_after_release = optional_choice(
+        d,
+        "policy.lab_test_timing",
+        &p.lab_test_timing,
+        &[("before_release", false), ("after_release", true)],
+        false,
+    );
+    policy.lab_release_breach = optional_number(
+        d,
+        "policy.lab_release_breach",
+        &p.lab_release_breach,
+        0.0,
+        1.0,
+        0.0,
+    );
     policy.undervaluation_factor = optional_number(
         d,
         "policy.undervaluation_factor",

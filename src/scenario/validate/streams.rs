@@ -268,6 +268,20 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             Some(leg) => built_route(d, net, mode, leg),
             None => Route { steps: Vec::new() },
         };
+        if attrs.lab_test_share > 0.0
+            && leg.is_some()
+            && !route
+                .steps
+                .iter()
+                .any(|st| st.condition == crate::model::Condition::NeedsLabTest)
+            && let Some(v) = &s.lab_test_share
+        {
+            let msg = format!(
+                "no site on this stream's route (mode {}) tests samples: give the site that inspects its goods a [sites.steps.lab_test] with a duration (and a resource for the laboratory's analysts), or drop lab_test_share",
+                mode.name()
+            );
+            d.error(&format!("{path}.lab_test_share"), Some(at(v)), msg);
+        }
         if attrs.order_mismatch.is_some()
             && route.steps.iter().any(|st| {
                 let a = &net.activities[st.activity.0 as usize];
@@ -378,6 +392,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             advance_share: attrs.advance_share,
             advance_lead: attrs.advance_lead,
             certificate_share: attrs.certificate_share,
+            lab_test_share: attrs.lab_test_share,
             direct_pickup_share: attrs.direct_pickup_share,
             two_step_share: attrs.two_step_share,
             two_step_factor: attrs.two_step_factor,

@@ -4,27 +4,39 @@
 
 use super::{Replication, audit_outcome, cell_of, revenue};
 use crate::model::{CreditClass, Model};
-use crate::sim::consignment::POST_RELEASE;
+use crate::sim::consignment::{FLAG_AUDIT, POST_RELEASE_JOB, POST_RELEASE_LAB};
 use crate::sim::metrics::{
     CellStats, Observation, Record, ReplicationResult, push_cell, push_pool, quantile_profile,
     series_profiles,
 };
 
 impl Replication<'_> {
-    pub(super) fn finish(self, replication: u32, seed: u64, record: Record) -> ReplicationResult {
+    pub(super) fn finish(
+        mut self,
+        replication: u32,
+        seed: u64,
+        record: Record,
+    ) -> ReplicationResult {
         let model = self.model;
         let now = self.now;
         let window = model.horizon - model.warmup;
-        let mut cells = self.cells;
+        let mut cells = std::mem::take(&mut self.cells);
         for c in self.slab.live() {
             if c.entered() < model.warmup {
                 continue;
             }
             let cell = &mut cells[cell_of(c)];
-            if !c.has(POST_RELEASE) {
+            if c.flags & POST_RELEASE_JOB == 0 {
                 cell.in_system_end += 1;
-            } else if let Some((true, _)) = audit_outcome(c, &model.policy) {
-                // Its post-release review is still queued or in service.
+                continue;
+            }
+            // Its post-release laboratory test or review is still to come or
+            // under way: what either recovers falls after the horizon.
+            let audit_hit = matches!(audit_outcome(c, &model.policy), Some((true, _)));
+            let staffed_review =
+                c.has(FLAG_AUDIT) && self.post_release_review[c.stream as usize].is_some();
+            let lab_recovers = c.has(POST_RELEASE_LAB) && self.lab_outcome(c).recovers_tax;
+            if (audit_hit && staffed_review) || lab_recovers {
                 cell.revenue_recovered_after_horizon += revenue(model, c).1;
             }
         }

@@ -140,6 +140,7 @@ impl Replication<'_> {
     pub(super) fn trace_skip(&mut self, c: u32, a: usize, condition: Condition, skipped: bool) {
         let decision = match self.model.activities[a].step {
             crate::model::StepKind::Tax if skipped => Decision::TaxWithCompleteDeclaration,
+            crate::model::StepKind::LabTest if skipped => Decision::LabTestAfterRelease,
             _ if skipped => Decision::LodgedInAdvance,
             _ => Decision::NotTaken(condition),
         };

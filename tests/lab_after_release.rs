@@ -1,0 +1,164 @@
+//! "First release, then inspect" (`policy.lab_test_timing`): the
+//! laboratory test moves behind release. Checked on the study file with its
+//! arrivals stopped a month before the horizon, so every consignment has
+//! left (and every laboratory job is done) by the end under both timings;
+//! the two timings then see exactly the same consignments, and the
+//! identities below hold to the unit in every replication.
+
+mod common;
+
+use common::{ok, paired_above, read_reps, repo_path, values};
+
+const STUDY: &str = "scenarios/studies/first_release_then_inspect.toml";
+const BEFORE: &str = "policy.lab_test_timing=before_release";
+const AFTER: &str = "policy.lab_test_timing=after_release";
+
+/// The study without warm-up, with a 30-day quiet end (no arrivals): every
+/// consignment and every post-release job finishes inside the horizon.
+fn closed_study() -> String {
+    let text = std::fs::read_to_string(repo_path(STUDY)).unwrap();
+    let text = text.replace("warmup_days = 14", "warmup_days = 0");
+    assert!(text.contains("warmup_days = 0"));
+    format!(
+        "{text}\n[[streams.peaks]]\nname = \"quiet end\"\nfrom_h = {}\nuntil_h = {}\nmultiplier = 0.0\n",
+        150 * 24,
+        180 * 24
+    )
+}
+
+fn sweep(settings: &[&str]) -> (tempfile::TempDir, common::Reps) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("study.toml");
+    std::fs::write(&file, closed_study()).unwrap();
+    let out = dir.path().join("out");
+    let mut args = vec![
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    for s in settings {
+        args.extend(["--set", s]);
+    }
+    ok(&args);
+    let reps = read_reps(&out);
+    (dir, reps)
+}
+
+#[test]
+fn testing_after_release_moves_findings_to_recalls_and_the_lab_work_unchanged() {
+    let (_dir, reps) = sweep(&["policy.lab_test_timing=before_release,after_release"]);
+    let get = |variant: &str, group: &str, metric: &str| values(&reps, variant, group, metric);
+    let (before, after) = (BEFORE, AFTER);
+    // Nothing is left in the system: the identities below are exact.
+    for v in [before, after] {
+        assert!(get(v, "all", "in_system_end").iter().all(|n| *n == 0.0));
+    }
+    let recalls = get(after, "all", "recalls");
+    assert!(
+        recalls.iter().sum::<f64>() > 0.0,
+        "the study must find some"
+    );
+    for r in 0..recalls.len() {
+        // Every non-compliance the laboratory found before release, it finds
+        // after release in the same consignment (the same random numbers):
+        // it now leaves customs' hands first and is recalled.
+        let leak_before = get(before, "all", "leakage")[r];
+        let leak_after = get(after, "all", "leakage")[r];
+        assert_eq!(leak_after - recalls[r], leak_before, "replication {r}");
+        // Prohibited goods the laboratory found were seized before release;
+        // now they are among the recalls.
+        let seized_before = get(before, "all", "seizures")[r];
+        let seized_after = get(after, "all", "seizures")[r];
+        assert!(seized_after <= seized_before, "replication {r}");
+        assert!(
+            seized_before - seized_after <= recalls[r],
+            "replication {r}"
+        );
+        // The same samples reach the laboratory: its work is moved, not
+        // saved.
+        let lab = "resource=zjg_lab_benches";
+        assert_eq!(
+            get(before, lab, "entered")[r],
+            get(after, lab, "entered")[r]
+        );
+        let (h0, h1) = (
+            get(before, lab, "officer_hours")[r],
+            get(after, lab, "officer_hours")[r],
+        );
+        assert!((h0 - h1).abs() <= 1e-6 * h0, "lab hours {h0} vs {h1}");
+    }
+    // Release no longer waits for the laboratory: GACC's overall clearance
+    // time falls by at least the test's duration, less the queueing it no
+    // longer causes (the lab takes 72 h on average in the study file).
+    let saved = paired_above(
+        "overall clearance time, lab before − after release",
+        get(before, "all", "overall_clearance_time_mean_h"),
+        get(after, "all", "overall_clearance_time_mean_h"),
+    );
+    assert!(saved > 60.0, "{saved}");
+}
+
+#[test]
+fn importers_who_sell_before_the_certificate_escape_recall() {
+    let (_dir, reps) = sweep(&[AFTER, "policy.lab_release_breach=0,0.5,1"]);
+    let recalls = |breach: &str| {
+        values(
+            &reps,
+            &format!("{AFTER};policy.lab_release_breach={breach}"),
+            "all",
+            "recalls",
+        )
+    };
+    let leakage = |breach: &str| {
+        values(
+            &reps,
+            &format!("{AFTER};policy.lab_release_breach={breach}"),
+            "all",
+            "leakage",
+        )
+    };
+    // The same consignments breach at 0.5 as at any higher share (one draw
+    // each), so recalls can only fall as the share rises, replication by
+    // replication; at 1 nothing is recalled. Leakage at release is the
+    // same whatever happens afterwards.
+    for r in 0..recalls("0").len() {
+        assert!(recalls("0.5")[r] <= recalls("0")[r]);
+        assert_eq!(recalls("1")[r], 0.0);
+        assert_eq!(leakage("0")[r], leakage("1")[r]);
+    }
+    paired_above(
+        "recalls, no breach − half breach",
+        recalls("0"),
+        recalls("0.5"),
+    );
+}
+
+#[test]
+fn a_lab_test_share_without_a_laboratory_and_a_bad_timing_are_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo_path(STUDY)).unwrap();
+    // The port's laboratory step removed: the ore stream has nowhere to
+    // test its samples.
+    let (head, rest) = text.split_once("[sites.steps.lab_test]").unwrap();
+    let tail = &rest[rest.find("[sites.steps.tax]").unwrap()..];
+    let text = format!("{head}{tail}").replace(
+        "lab_test_timing = \"before_release\"",
+        "lab_test_timing = \"later\"",
+    );
+    let file = dir.path().join("bad.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = common::clearsim(&["validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("policy.lab_test_timing") && err.contains("before_release"),
+        "{err}"
+    );
+    assert!(
+        err.contains("streams[0].lab_test_share: no site on this stream's route"),
+        "{err}"
+    );
+    assert!(err.contains("bad.toml:"), "{err}");
+}
