@@ -46,12 +46,15 @@ pub enum SiteKind {
     ClearanceCentre,
     /// A special customs supervision area (bonded zone).
     BondedZone,
+    /// A tax collection and management centre: document (tax) review of
+    /// the declarations of its goods categories, whatever the port.
+    TaxCentre,
     /// A territorial (inland) customs office.
     Customs,
 }
 
 impl SiteKind {
-    pub const ALL: [(&'static str, SiteKind); 9] = [
+    pub const ALL: [(&'static str, SiteKind); 10] = [
         ("sea_port", SiteKind::SeaPort),
         ("air_port", SiteKind::AirPort),
         ("land_port", SiteKind::LandPort),
@@ -61,6 +64,7 @@ impl SiteKind {
         ("clearance_centre", SiteKind::ClearanceCentre),
         ("bonded_zone", SiteKind::BondedZone),
         ("customs", SiteKind::Customs),
+        ("tax_centre", SiteKind::TaxCentre),
     ];
 
     pub fn parse(s: &str) -> Option<SiteKind> {
@@ -69,7 +73,10 @@ impl SiteKind {
 
     /// Whether goods can enter the country here (a stream may arrive here).
     pub fn is_entry_point(self) -> bool {
-        !matches!(self, SiteKind::Customs | SiteKind::ClearanceCentre)
+        !matches!(
+            self,
+            SiteKind::Customs | SiteKind::ClearanceCentre | SiteKind::TaxCentre
+        )
     }
 }
 
@@ -90,6 +97,9 @@ pub struct Site {
     /// integration is not in force (a port's are laid over its
     /// customs').
     pub supervision: SupervisionOverride,
+    /// For a tax centre: the goods categories whose declarations it
+    /// reviews.
+    pub categories: Vec<String>,
 }
 
 /// An integrated clearance region (or, before integration, a group of
@@ -218,6 +228,11 @@ pub struct Stream {
     /// orders (order, payment, logistics) fail to match and are rejected at
     /// lodgement, and the rework before resubmission `[h]`.
     pub order_mismatch: Option<(f64, Dist)>,
+    /// The goods category (e.g. "machinery"), which decides the tax centre
+    /// that reviews its declarations under `policy.tax_review_by_category`.
+    pub category: Option<String>,
+    /// The tax centre that reviews its declarations, if any.
+    pub tax_centre: Option<SiteId>,
     pub route: Route,
     /// Screening parameters per credit class, derived from the above and the
     /// policy by [`Model::prepare_screening`].
@@ -232,6 +247,9 @@ pub struct Stream {
     /// [`Model::prepare_screening`]).
     pub decider: Decider,
     pub rules: Supervision,
+    /// The rules of its document (tax) review: its decider's, or its tax
+    /// centre's (one rulebook per goods category, nationwide).
+    pub review_rules: Supervision,
     /// Choice of entry port (see [`Choice`]).
     pub choice: Choice,
 }
@@ -355,6 +373,9 @@ pub struct Policy {
     /// release, then inspect" before the laboratory's certificate, against
     /// the rule: a failed test can no longer recall them.
     pub lab_release_breach: f64,
+    /// Document review by goods category at the tax collection and
+    /// management centres (GACC, 2017), instead of at each customs.
+    pub tax_review_by_category: bool,
     /// Declared value of an undervalued consignment, as a share of the true.
     pub undervaluation_factor: f64,
     /// Tax rates of a misclassified consignment, as a share of the proper.
@@ -382,6 +403,7 @@ impl Policy {
             audit_by_reviewers: true,
             lab_after_release: false,
             lab_release_breach: 0.0,
+            tax_review_by_category: false,
             undervaluation_factor: 0.5,
             misclassification_factor: 0.5,
         }
@@ -429,7 +451,7 @@ impl Model {
         let rules = &stream.rules;
         match step.condition {
             Condition::Always => 1.0,
-            Condition::FlaggedForReview => rules.review_rate,
+            Condition::FlaggedForReview => stream.review_rules.review_rate,
             Condition::FlaggedForInspection => rules.inspection_rate,
             Condition::FlaggedForScan => rules.inspection_rate * stream_scan_share(self, step),
             Condition::FlaggedForManual => {

@@ -59,7 +59,7 @@ const CASES: &[Case] = &[
             at: "[sites.steps.|inspektion]",
             message: "error: sites[0].steps.inspektion: unknown field `inspektion`, \
                       expected one of `lodgement`, `screening`, `review`, `inspection`, \
-                      `scan`, `tax`, `release`, `sealing`, `arrival_confirmation`, `certificates`, `discharge`; \
+                      `scan`, `tax`, `release`, `sealing`, `arrival_confirmation`, `certificates`, `discharge`, `lab_test`; \
                       did you mean `inspection`?",
         }],
     },

@@ -20,6 +20,14 @@ impl Stream {
     pub fn separation(&self) -> f64 {
         self.data_quality * self.rules.discrimination
     }
+
+    /// The separation d' of its tax score: the data's own, times the
+    /// reviewing risk model's discrimination (a tax centre's, where one
+    /// reviews the stream).
+    #[inline]
+    pub fn review_separation(&self) -> f64 {
+        self.data_quality * self.review_rules.discrimination
+    }
 }
 
 impl Model {
@@ -92,12 +100,22 @@ impl Model {
         let policy = self.policy.clone();
         let deciders: Vec<Decider> = self.streams.iter().map(|s| self.decider(s)).collect();
         let rules: Vec<Supervision> = deciders.iter().map(|d| self.rules(*d)).collect();
+        let review_rules: Vec<Supervision> = self
+            .streams
+            .iter()
+            .zip(&rules)
+            .map(|(s, r)| s.tax_centre.map_or(*r, |c| self.tax_centre_rules(c)))
+            .collect();
         for (i, s) in self.streams.iter_mut().enumerate() {
             s.decider = deciders[i];
             s.rules = rules[i];
-            let d = s.separation();
+            s.review_rules = review_rules[i];
             let truths: [_; 3] = std::array::from_fn(|c| s.truth.scaled(policy.credit_risk[c]));
             let selection = |check: Check, rate: f64, multipliers: [f64; 3]| -> [Selection; 3] {
+                let d = match check {
+                    Check::Inspection => s.separation(),
+                    Check::Review => s.review_separation(),
+                };
                 let classes: Vec<(f64, f64, f64)> = (0..3)
                     .map(|c| (s.credit_mix[c], truths[c].seen_by(check), multipliers[c]))
                     .collect();
@@ -120,7 +138,11 @@ impl Model {
                 s.rules.inspection_rate,
                 policy.credit_inspection,
             );
-            let review = selection(Check::Review, s.rules.review_rate, policy.credit_review);
+            let review = selection(
+                Check::Review,
+                s.review_rules.review_rate,
+                policy.credit_review,
+            );
             s.screening = std::array::from_fn(|c| ClassScreening {
                 truth: truths[c],
                 inspection: inspection[c],
@@ -128,6 +150,17 @@ impl Model {
             });
         }
         self.prepare_choices();
+    }
+
+    /// The rules of a tax centre's document review: `[policy]` under the
+    /// centre's own `supervision`, one rulebook for its categories
+    /// nationwide, on the whole country's pooled data.
+    fn tax_centre_rules(&self, centre: super::SiteId) -> Supervision {
+        let rules = self.site(centre).supervision.over(self.policy.rules());
+        Supervision {
+            discrimination: rules.discrimination * self.policy.pooled_data_gain,
+            ..rules
+        }
     }
 
     /// Where each stream's arbitraging importers go, the expected share of
@@ -211,14 +244,19 @@ impl Model {
     /// and found. What an informed importer weighs when it picks a port.
     pub fn catch_probability(&self, stream: &Stream, class: usize, kind: NonCompliance) -> f64 {
         let screening = &stream.screening[class];
-        let d = stream.separation();
-        let selected = |sel: &Selection, check: Check| match stream.rules.targeting {
-            Targeting::Random => sel.probability,
-            Targeting::RiskBased => customs::selection_probability(
-                sel.threshold,
-                if kind.seen_by(check) { d } else { 0.0 },
-                sel.credit_multiplier,
-            ),
+        let selected = |sel: &Selection, check: Check| {
+            let (targeting, d) = match check {
+                Check::Inspection => (stream.rules.targeting, stream.separation()),
+                Check::Review => (stream.review_rules.targeting, stream.review_separation()),
+            };
+            match targeting {
+                Targeting::Random => sel.probability,
+                Targeting::RiskBased => customs::selection_probability(
+                    sel.threshold,
+                    if kind.seen_by(check) { d } else { 0.0 },
+                    sel.credit_multiplier,
+                ),
+            }
         };
         let detection = |condition: Condition| {
             stream

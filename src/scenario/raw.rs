@@ -54,6 +54,7 @@ pub struct RawPolicy {
     pub audit_by_reviewers: Option<Spanned<bool>>,
     pub lab_test_timing: Option<Spanned<String>>,
     pub lab_release_breach: Option<Spanned<f64>>,
+    pub tax_review: Option<Spanned<String>>,
     pub undervaluation_factor: Option<Spanned<f64>>,
     pub misclassification_factor: Option<Spanned<f64>>,
     pub credit_review: Option<Spanned<RawCredit>>,
@@ -151,6 +152,7 @@ pub struct RawSite {
     pub calendar: Option<Spanned<String>>,
     pub steps: Option<RawSteps>,
     pub supervision: Option<Spanned<RawSupervision>>,
+    pub categories: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -232,6 +234,7 @@ pub struct RawStream {
     pub advance_lead: Option<Spanned<RawDist>>,
     pub certificate_share: Option<Spanned<f64>>,
     pub lab_test_share: Option<Spanned<f64>>,
+    pub category: Option<Spanned<String>>,
     pub direct_pickup_share: Option<Spanned<f64>>,
     pub two_step_share: Option<Spanned<f64>>,
     pub two_step_factor: Option<Spanned<f64>>,

@@ -9,6 +9,7 @@ mod network;
 mod places;
 mod policy;
 mod streams;
+mod tax_centres;
 mod values;
 pub use values::known_ids;
 
@@ -220,7 +221,10 @@ pub fn validate(
         regions: &regions,
         links: &links,
     };
-    let streams = streams::streams(&mut cx, &raw.streams, &net);
+    let mut streams = streams::streams(&mut cx, &raw.streams, &net);
+    if policy.tax_review_by_category {
+        tax_centres::assign(&mut cx, &raw.streams, &sites, &mut streams);
+    }
     let d = &mut cx.d;
     if raw.sites.is_empty() {
         d.error(

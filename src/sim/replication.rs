@@ -383,39 +383,53 @@ impl<'m> Replication<'m> {
         };
         let stream = &model.streams[s as usize];
         let class = &stream.screening[credit];
-        let d = stream.separation();
         // The security score decides inspection, the tax score review; each
-        // carries a signal only for what its check can find. Both noises are
-        // drawn whenever targeting is risk-based, so the draws line up
-        // across policies.
-        let (review, inspect, scores) = match stream.rules.targeting {
-            Targeting::Random => (
-                u_review < class.review.probability,
-                u_inspect < class.inspection.probability,
-                [f64::NAN; 2],
-            ),
-            Targeting::RiskBased => {
-                let risk = &mut self.risk_rngs[drawn_by];
-                let z_security: f64 = StandardNormal.sample(risk);
-                let z_tax: f64 = StandardNormal.sample(risk);
-                let security = risk_score(
-                    d,
-                    flags & SEEN_BY_INSPECTION != 0,
-                    class.inspection.credit_multiplier,
-                    z_security,
-                );
-                let tax = risk_score(
-                    d,
+        // carries a signal only for what its check can find, and each check
+        // is targeted by its decider's rules (review by a tax centre's,
+        // where one reviews the stream). Both noises are drawn whenever
+        // either check is risk-based, so the draws line up across policies.
+        let risk_based = |t: Targeting| t == Targeting::RiskBased;
+        let (inspect_by_score, review_by_score) = (
+            risk_based(stream.rules.targeting),
+            risk_based(stream.review_rules.targeting),
+        );
+        let mut scores = [f64::NAN; 2];
+        if inspect_by_score || review_by_score {
+            let risk = &mut self.risk_rngs[drawn_by];
+            let z_security: f64 = StandardNormal.sample(risk);
+            let z_tax: f64 = StandardNormal.sample(risk);
+            scores = [
+                risk_score(
+                    stream.review_separation(),
                     flags & SEEN_BY_REVIEW != 0,
                     class.review.credit_multiplier,
                     z_tax,
-                );
-                (
-                    tax > class.review.threshold,
-                    security > class.inspection.threshold,
-                    [tax, security],
-                )
-            }
+                ),
+                risk_score(
+                    stream.separation(),
+                    flags & SEEN_BY_INSPECTION != 0,
+                    class.inspection.credit_multiplier,
+                    z_security,
+                ),
+            ];
+        }
+        // A check targeted at random shows no score in a trace.
+        if !review_by_score {
+            scores[0] = f64::NAN;
+        }
+        if !inspect_by_score {
+            scores[1] = f64::NAN;
+        }
+        let [tax, security] = scores;
+        let review = if review_by_score {
+            tax > class.review.threshold
+        } else {
+            u_review < class.review.probability
+        };
+        let inspect = if inspect_by_score {
+            security > class.inspection.threshold
+        } else {
+            u_inspect < class.inspection.probability
         };
         // Two-step declaration, open to importers of general credit or
         // better: released on the summary declaration; the complete one,

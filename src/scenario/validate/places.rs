@@ -137,6 +137,7 @@ pub(super) fn site_headers(cx: &mut Context, raw: &[Spanned<RawSite>]) -> Vec<Si
         };
         let supervision =
             super::policy::supervision(d, &format!("{path}.supervision"), &s.supervision);
+        let categories = super::tax_centres::categories(d, &path, kind, &span, &s.categories);
         sites.push(Site {
             name: s.name.clone().unwrap_or_else(|| id.clone()),
             id,
@@ -145,6 +146,7 @@ pub(super) fn site_headers(cx: &mut Context, raw: &[Spanned<RawSite>]) -> Vec<Si
             customs: None,
             activities: [ActivityId(0); StepKind::SITE_STEPS],
             supervision,
+            categories,
         });
     }
     sites

@@ -178,6 +178,13 @@ pub(super) fn policy(d: &mut Diagnostics, raw: &RawScenario) -> Policy {
         &[("before_release", false), ("after_release", true)],
         false,
     );
+    policy.tax_review_by_category = optional_choice(
+        d,
+        "policy.tax_review",
+        &p.tax_review,
+        &[("local", false), ("by_category", true)],
+        false,
+    );
     policy.lab_release_breach = optional_number(
         d,
         "policy.lab_release_breach",

@@ -401,6 +401,9 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             peak_periods,
             decider: Decider::National,
             rules: rules_not_yet_set,
+            review_rules: rules_not_yet_set,
+            category: s.category.as_ref().map(|c| c.get_ref().clone()),
+            tax_centre: None,
             choice: Choice {
                 arbitrage_share,
                 time_share,
