@@ -60,13 +60,13 @@ fn testing_after_release_moves_findings_to_recalls_and_the_lab_work_unchanged() 
         recalls.iter().sum::<f64>() > 0.0,
         "the study must find some"
     );
-    for r in 0..recalls.len() {
+    for (r, recalled) in recalls.iter().enumerate() {
         // Every non-compliance the laboratory found before release, it finds
         // after release in the same consignment (the same random numbers):
         // it now leaves customs' hands first and is recalled.
         let leak_before = get(before, "all", "leakage")[r];
         let leak_after = get(after, "all", "leakage")[r];
-        assert_eq!(leak_after - recalls[r], leak_before, "replication {r}");
+        assert_eq!(leak_after - recalled, leak_before, "replication {r}");
         // Prohibited goods the laboratory found were seized before release;
         // now they are among the recalls.
         let seized_before = get(before, "all", "seizures")[r];
