@@ -233,6 +233,12 @@ pub struct Stream {
     pub category: Option<String>,
     /// The tax centre that reviews its declarations, if any.
     pub tax_centre: Option<SiteId>,
+    /// Bonded import (1210): the stock in the bonded zone its orders are
+    /// filled from (see [`BondedStock`]).
+    pub stock: Option<BondedStock>,
+    /// For a stream whose goods enter a bonded zone as stock: the stream
+    /// (as written) whose orders its releases restock.
+    pub restocks: Option<u32>,
     pub route: Route,
     /// Screening parameters per credit class, derived from the above and the
     /// policy by [`Model::prepare_screening`].
@@ -296,6 +302,18 @@ pub struct Choice {
     pub by_credit: [u32; 3],
     /// For the stream as written: its generated fallback streams.
     pub fallbacks: Vec<u32>,
+}
+
+/// Bonded import (1210) works from stock: goods enter the bonded zone in
+/// bulk, declared and cleared into it ahead of the orders they serve, and
+/// each consumer order is filled from that stock. An order that finds the
+/// shelf empty waits for the next bulk entry to clear.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BondedStock {
+    /// Units on the shelf at the start.
+    pub initial: u64,
+    /// Units each released bulk entry adds.
+    pub units_per_entry: u64,
 }
 
 /// A named period of raised demand, such as Double 11 `[h from start]`.

@@ -8,6 +8,7 @@ mod goods;
 mod network;
 mod places;
 mod policy;
+mod stock;
 mod streams;
 mod tax_centres;
 mod values;
@@ -225,6 +226,7 @@ pub fn validate(
     if policy.tax_review_by_category {
         tax_centres::assign(&mut cx, &raw.streams, &sites, &mut streams);
     }
+    stock::assign(&mut cx, &raw.streams, &mut streams);
     let d = &mut cx.d;
     if raw.sites.is_empty() {
         d.error(

@@ -140,6 +140,9 @@ pub struct CellStats {
     /// the laboratory then found non-compliance while the goods were still
     /// held under the no-sale rule: customs recalled them.
     pub recalls: u64,
+    /// Bonded (1210) orders that found their stock empty and waited for the
+    /// next bulk entry to clear into the zone.
+    pub stockouts: u64,
     /// Tax assessed at release, tax escaping at release, and tax recovered
     /// by post-release review `[yuan]`. Reviews are followed to their
     /// outcome even when it falls after the horizon (the part that does is
@@ -180,6 +183,7 @@ impl CellStats {
         self.inspections += o.inspections;
         self.hits += o.hits;
         self.recalls += o.recalls;
+        self.stockouts += o.stockouts;
         self.non_compliant += o.non_compliant;
         self.leakage += o.leakage;
         self.revenue_assessed += o.revenue_assessed;
@@ -319,6 +323,7 @@ pub fn push_cell(out: &mut Vec<Observation>, group: &str, s: &CellStats, now: f6
     push("non_compliant", Some(s.non_compliant as f64));
     push("leakage", Some(s.leakage as f64));
     push("recalls", Some(s.recalls as f64));
+    push("stockouts", Some(s.stockouts as f64));
     push("revenue_assessed_yuan", Some(s.revenue_assessed));
     push("revenue_evaded_yuan", Some(s.revenue_evaded));
     push("revenue_recovered_yuan", Some(s.revenue_recovered));

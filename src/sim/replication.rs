@@ -45,6 +45,9 @@ enum Event {
     ReviewDue(u32),
     /// A box booked for ship-side pick-up is lifted onto its truck.
     Lifted(u32),
+    /// A bulk entry cleared into a bonded zone: orders waiting on that
+    /// 1210 stream's stock can go on.
+    Restocked(u32),
     /// End of warm-up: statistics restart.
     WarmupEnd,
 }
@@ -81,6 +84,9 @@ struct Replication<'m> {
     /// Per stream: its route's laboratory test, which follows release under
     /// "first release, then inspect" (`policy.lab_after_release`).
     post_release_lab: Vec<Option<u32>>,
+    /// Per stream (as written): its bonded stock, for a 1210 stream filled
+    /// from stock.
+    shelves: Vec<Shelf>,
     /// Per stream: the brokers' running estimate of its clearance time
     /// (arrival to release) `[h]`, for importers who choose their port by
     /// it (see [`Replication::fastest_port`]).
@@ -190,6 +196,14 @@ fn revenue(model: &Model, cons: &Consignment) -> (f64, f64) {
     (assessed, (due - assessed).max(0.0))
 }
 
+/// A 1210 stream's stock in its bonded zone: units on the shelf, and the
+/// orders waiting for the next bulk entry (oldest first).
+#[derive(Default)]
+struct Shelf {
+    units: u64,
+    waiting: std::collections::VecDeque<u32>,
+}
+
 /// What a look at the goods themselves (inspection, scan, a laboratory
 /// test of samples) can find in a consignment: nothing in a diverted load,
 /// whose goods were swapped for a clean decoy.
@@ -273,6 +287,14 @@ impl<'m> Replication<'m> {
                 })
                 .collect(),
             expected_h: model.streams.iter().map(|s| s.choice.prior_h).collect(),
+            shelves: model
+                .streams
+                .iter()
+                .map(|s| Shelf {
+                    units: s.stock.map_or(0, |k| k.initial),
+                    waiting: Default::default(),
+                })
+                .collect(),
         }
     }
 
@@ -301,6 +323,7 @@ impl<'m> Replication<'m> {
                 Event::GoodsReady(c) => self.on_goods_ready(c),
                 Event::ReviewDue(c) => self.on_review_due(c),
                 Event::Lifted(c) => self.on_lifted(c),
+                Event::Restocked(s) => self.on_restocked(s),
                 Event::WarmupEnd => self.on_warmup_end(),
             }
         }
@@ -481,7 +504,44 @@ impl<'m> Replication<'m> {
         if self.trace.is_some() {
             self.trace_arrival(c, [u_review, u_inspect], scores);
         }
+        if written.stock.is_some() && !self.take_from_shelf(drawn_by, c) {
+            return;
+        }
         self.advance(c);
+    }
+
+    /// A bonded (1210) order takes a unit from its stream's stock; on an
+    /// empty shelf it waits for the next bulk entry (and returns false).
+    fn take_from_shelf(&mut self, written: usize, c: u32) -> bool {
+        let shelf = &mut self.shelves[written];
+        if shelf.units > 0 {
+            shelf.units -= 1;
+            return true;
+        }
+        shelf.waiting.push_back(c);
+        let cons = *self.slab.get(c);
+        if cons.entered() >= self.model.warmup {
+            self.cells[cell_of(&cons)].stockouts += 1;
+        }
+        false
+    }
+
+    /// A bulk entry has cleared into the zone: waiting orders take its
+    /// units, oldest first. The wait was the importer's (its stocking).
+    fn on_restocked(&mut self, written: u32) {
+        let trader = crate::model::Party::Trader.index();
+        loop {
+            let shelf = &mut self.shelves[written as usize];
+            if shelf.units == 0 {
+                return;
+            }
+            let Some(c) = shelf.waiting.pop_front() else {
+                return;
+            };
+            shelf.units -= 1;
+            self.slab.get_mut(c).charge(trader, self.now);
+            self.advance(c);
+        }
     }
 
     /// When the goods arrive and are ready, and whether they need a
@@ -1003,6 +1063,23 @@ impl<'m> Replication<'m> {
         }
     }
 
+    /// A released bulk entry into a bonded zone adds its units to the
+    /// stock of the 1210 stream it supplies.
+    fn restock(&mut self, cons: &Consignment) {
+        let model = self.model;
+        let Some(k) = model.streams[cons.stream as usize].restocks else {
+            return;
+        };
+        let Some(stock) = model.streams[k as usize].stock else {
+            return;
+        };
+        let shelf = &mut self.shelves[k as usize];
+        shelf.units += stock.units_per_entry;
+        if !shelf.waiting.is_empty() {
+            self.calendar.schedule(self.now, Event::Restocked(k));
+        }
+    }
+
     fn depart(&mut self, c: u32, exit: Exit) {
         let cons = *self.slab.get(c);
         // "First release, then review" with reviewers doing the review:
@@ -1040,6 +1117,7 @@ impl<'m> Replication<'m> {
         }
         if exit == Exit::Released {
             self.learn_clearance_time(&cons);
+            self.restock(&cons);
         }
         let s = &mut self.cells[cell_of(&cons)];
         if cons.entered() < model.warmup {

@@ -404,6 +404,8 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             review_rules: rules_not_yet_set,
             category: s.category.as_ref().map(|c| c.get_ref().clone()),
             tax_centre: None,
+            stock: None,
+            restocks: None,
             choice: Choice {
                 arbitrage_share,
                 time_share,

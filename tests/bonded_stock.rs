@@ -1,0 +1,134 @@
+//! Bonded import (1210) from stock (`stock_from`, `units_per_entry`,
+//! `initial_stock`): orders are filled from the shelf in the bonded zone,
+//! and wait for the next bulk entry when it is empty. Read off real sweeps
+//! of the study file (paired: the variants share replication seeds).
+
+mod common;
+
+use common::{clearsim, ok, paired_above, read_reps, repo_path, values};
+
+const STUDY: &str = "scenarios/studies/bonded_stock.toml";
+const ORDERS: &str = "stream=orders_1210";
+
+fn sweep(text: &str, settings: &[&str]) -> (tempfile::TempDir, common::Reps) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("study.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    let mut args = vec![
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    for s in settings {
+        args.extend(["--set", s]);
+    }
+    ok(&args);
+    let reps = read_reps(&out);
+    (dir, reps)
+}
+
+fn study() -> String {
+    std::fs::read_to_string(repo_path(STUDY)).unwrap()
+}
+
+#[test]
+fn a_shelf_that_never_runs_out_changes_nothing() {
+    // The stock draws no random numbers and holds no one up while it
+    // lasts: with more units than orders the study is, to the last digit,
+    // the same as without stock.
+    let text = study();
+    let without = text
+        .replace("stock_from = \"bulk_entries\"\n", "")
+        .replace("units_per_entry = 500\n", "")
+        .replace("initial_stock = 4000", "");
+    assert_ne!(text, without);
+    let (_a, with_stock) = sweep(&text, &["streams.orders_1210.initial_stock=1000000000"]);
+    let (_b, no_stock) = sweep(&without, &["seed=1111"]);
+    for metric in [
+        "release_time_mean_h",
+        "release_time_p90_h",
+        "leakage",
+        "trader_time_mean_h",
+    ] {
+        assert_eq!(
+            values(
+                &with_stock,
+                "streams.orders_1210.initial_stock=1000000000",
+                ORDERS,
+                metric
+            ),
+            values(&no_stock, "seed=1111", ORDERS, metric),
+            "{metric}"
+        );
+    }
+    assert!(
+        values(
+            &with_stock,
+            "streams.orders_1210.initial_stock=1000000000",
+            ORDERS,
+            "stockouts"
+        )
+        .iter()
+        .all(|n| *n == 0.0)
+    );
+}
+
+#[test]
+fn stocking_up_ahead_of_double_11_spares_the_orders_the_wait() {
+    let (_dir, reps) = sweep(&study(), &["streams.orders_1210.initial_stock=4000,20000"]);
+    let get = |stock: &str, metric: &str| {
+        values(
+            &reps,
+            &format!("streams.orders_1210.initial_stock={stock}"),
+            ORDERS,
+            metric,
+        )
+    };
+    // Two days of stock run out in the peak: orders wait, and the wait is
+    // the importer's.
+    assert!(get("4000", "stockouts").iter().all(|n| *n > 0.0));
+    paired_above(
+        "stockouts, 2 days' stock − 10 days'",
+        get("4000", "stockouts"),
+        get("20000", "stockouts"),
+    );
+    paired_above(
+        "orders' trader time, 2 days' stock − 10 days'",
+        get("4000", "trader_time_mean_h"),
+        get("20000", "trader_time_mean_h"),
+    );
+    // Ten days' stock outlasts the peak: no order waits, so the orders'
+    // trader time is nil (their lists are lodged before they arrive).
+    assert!(get("20000", "stockouts").iter().all(|n| *n == 0.0));
+}
+
+#[test]
+fn stock_mistakes_are_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = study()
+        .replace(
+            "stock_from = \"bulk_entries\"",
+            "stock_from = \"bulk_entry\"",
+        )
+        .replace("initial_stock = 4000", "initial_stock = -1")
+        .replace(
+            "undervalued_share = 0.02\n",
+            "undervalued_share = 0.02\nunits_per_entry = 10\n",
+        );
+    let file = dir.path().join("bad.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = clearsim(&["validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for expected in [
+        "streams[1].stock_from: no stream \"bulk_entry\"; stock_from names the stream of bulk entries into the bonded zone, one of bulk_entries, orders_1210",
+        "streams[1].initial_stock: got -1; expected a whole number from 0 to",
+        "streams[0].units_per_entry: applies only with stock_from",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in\n{err}");
+    }
+    assert!(err.contains("bad.toml:"), "{err}");
+}
