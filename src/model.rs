@@ -228,6 +228,9 @@ pub struct Stream {
     /// orders (order, payment, logistics) fail to match and are rejected at
     /// lodgement, and the rework before resubmission `[h]`.
     pub order_mismatch: Option<(f64, Dist)>,
+    /// Postal articles: the value limit of a personal article, where the
+    /// file applies it.
+    pub postal_limit: Option<PostalLimit>,
     /// The goods category (e.g. "machinery"), which decides the tax centre
     /// that reviews its declarations under `policy.tax_review_by_category`.
     pub category: Option<String>,
@@ -302,6 +305,21 @@ pub struct Choice {
     pub by_credit: [u32; 3],
     /// For the stream as written: its generated fallback streams.
     pub fallbacks: Vec<u32>,
+}
+
+/// The postal value limit of personal articles from abroad: over `limit`
+/// (unless a single indivisible item) an article is held until its
+/// recipient declares it formally as goods, which takes `rework`, and pays
+/// general-trade tax.
+#[derive(Clone, Debug)]
+pub struct PostalLimit {
+    /// `[yuan]`
+    pub limit: f64,
+    /// Share of over-limit articles that are a single indivisible item
+    /// (cleared as personal articles all the same).
+    pub indivisible: f64,
+    /// The recipient's time to declare the article formally `[h]`.
+    pub rework: Dist,
 }
 
 /// Bonded import (1210) works from stock: goods enter the bonded zone in

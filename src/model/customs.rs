@@ -277,14 +277,19 @@ pub struct TaxRule {
 }
 
 impl TaxRule {
+    /// General-trade tax: duty, and VAT on value plus duty. What goods
+    /// outside the personal and e-commerce allowances pay (a postal article
+    /// over the value limit, declared formally as goods).
+    pub fn goods_tax(&self, value: f64, rate_factor: f64) -> f64 {
+        let duty = value * self.duty_rate * rate_factor;
+        duty + (value + duty) * VAT
+    }
+
     /// Tax due on goods of customs value `value` `[yuan]`, with the tax
     /// rates scaled by `rate_factor` (1 for correct classification; lower
     /// for goods declared under a cheaper heading).
     pub fn tax(&self, value: f64, rate_factor: f64) -> f64 {
-        let general = |v: f64| {
-            let duty = v * self.duty_rate * rate_factor;
-            duty + (v + duty) * VAT
-        };
+        let general = |v: f64| self.goods_tax(v, rate_factor);
         match self.channel {
             Channel::GeneralTrade => general(value),
             Channel::Ecommerce9610 | Channel::Bonded1210 => {

@@ -41,6 +41,9 @@ pub const FLAG_LAB: u32 = 1 << 16;
 /// laboratory test (then, if it has one, of its post-release review): not
 /// counted in the system.
 pub const POST_RELEASE_LAB: u32 = 1 << 17;
+/// A postal article over the value limit: held until its recipient
+/// declares it formally as goods (general-trade tax).
+pub const FLAG_OVER_LIMIT: u32 = 1 << 18;
 /// Either post-release job.
 pub const POST_RELEASE_JOB: u32 = POST_RELEASE | POST_RELEASE_LAB;
 

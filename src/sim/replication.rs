@@ -134,6 +134,8 @@ const DRAW_BOOKING: u64 = 8;
 const DRAW_LIFT: u64 = 9;
 const DRAW_CHOICE: u64 = 10;
 const DRAW_BREACH: u64 = 11;
+const DRAW_INDIVISIBLE: u64 = 12;
+const DRAW_POSTAL_REWORK: u64 = 13;
 
 /// A generator for one purpose (`what`) at one step of one consignment,
 /// derived from the consignment's own seed. A consignment's service times
@@ -175,7 +177,14 @@ fn audit_outcome(cons: &Consignment, policy: &Policy) -> Option<(bool, f64)> {
 fn revenue(model: &Model, cons: &Consignment) -> (f64, f64) {
     let stream = &model.streams[cons.stream as usize];
     let policy = &model.policy;
-    let due = stream.tax.tax(cons.value, 1.0);
+    let tax = |value: f64, rate: f64| {
+        if cons.has(FLAG_OVER_LIMIT) {
+            stream.tax.goods_tax(value, rate)
+        } else {
+            stream.tax.tax(value, rate)
+        }
+    };
+    let due = tax(cons.value, 1.0);
     let assessed = if cons.has(FOUND) {
         due
     } else if cons.has(DIVERTED) {
@@ -191,7 +200,7 @@ fn revenue(model: &Model, cons: &Consignment) -> (f64, f64) {
         } else {
             1.0
         };
-        stream.tax.tax(value, rate)
+        tax(value, rate)
     };
     (assessed, (due - assessed).max(0.0))
 }
@@ -576,6 +585,13 @@ impl<'m> Replication<'m> {
         {
             cons.flags |= FLAG_CERTIFICATE;
         }
+        if let Some(limit) = &stream.postal_limit
+            && cons.value > limit.limit
+            && draw(cons, StepKind::Lodgement, DRAW_INDIVISIBLE).random::<f64>()
+                >= limit.indivisible
+        {
+            cons.flags |= FLAG_OVER_LIMIT;
+        }
         if stream.lab_test_share > 0.0
             && draw(cons, StepKind::LabTest, DRAW_NEEDS).random::<f64>() < stream.lab_test_share
         {
@@ -733,6 +749,14 @@ impl<'m> Replication<'m> {
                 if rng.random::<f64>() < *share {
                     d = 2.0 * d + rework.sample(rng);
                 }
+            }
+            // A postal article over the value limit: held, its recipient
+            // notified, and declared again, formally, as goods.
+            if cons.has(FLAG_OVER_LIMIT)
+                && let Some(limit) = &stream.postal_limit
+            {
+                let rework = &mut draw(cons, a.step, DRAW_POSTAL_REWORK);
+                d = 2.0 * d + limit.rework.sample(rework);
             }
         }
         self.calendar.schedule(self.now + d, Event::StepDone(c));

@@ -27,6 +27,7 @@ pub(super) struct Attributes {
     /// Cross-border e-commerce: the share of inventory lists whose three
     /// orders fail to match, and the rework before they are resubmitted.
     pub(super) order_mismatch: Option<(f64, Dist)>,
+    pub(super) postal_limit: Option<crate::model::PostalLimit>,
 }
 
 /// Default general-trade duty rate (a typical most-favoured-nation rate).
@@ -36,6 +37,9 @@ const POSTAL_RATE: f64 = 0.13;
 /// Default lodgement time of a two-step summary declaration, as a share of
 /// the full declaration's.
 const TWO_STEP_FACTOR: f64 = 0.25;
+/// The postal value limit of a personal article from abroad `[yuan]`
+/// (GACC Announcement 2010 No. 43; 800 from Hong Kong, Macao and Taiwan).
+const POSTAL_LIMIT_YUAN: f64 = 1000.0;
 
 /// A typical customs value by channel `[yuan]`, used as a fixed value when
 /// the stream gives no `value` distribution: a B2B consignment is worth
@@ -156,7 +160,9 @@ pub(super) fn attributes(
         .and_then(|v| distribution(d, &format!("{path}.advance_lead"), &at(v), v.get_ref()))
         .unwrap_or(Dist::Deterministic { value: 0.0 });
     let order_mismatch = order_mismatch(cx, path, s, channel, mismatch_share);
+    let postal_limit = postal_limit(cx, path, s, channel);
     Attributes {
+        postal_limit,
         order_mismatch,
         channel,
         credit_mix,
@@ -172,6 +178,81 @@ pub(super) fn attributes(
         two_step_share,
         two_step_factor,
     }
+}
+
+/// The postal value limit (GACC Announcement 2010 No. 43): a personal
+/// postal article from abroad may be worth at most 1,000 yuan (800 from
+/// Hong Kong, Macao and Taiwan), unless it is a single indivisible item;
+/// over it, the article is held until the recipient declares it formally
+/// as goods, and general-trade tax applies. Applied where the file gives
+/// the recipient's time for that (`postal_limit_rework`), which no public
+/// figure sets.
+fn postal_limit(
+    cx: &mut Context,
+    path: &str,
+    s: &RawStream,
+    channel: Channel,
+) -> Option<crate::model::PostalLimit> {
+    let d = &mut cx.d;
+    let keys = [
+        (
+            "postal_limit_rework",
+            s.postal_limit_rework.as_ref().map(at),
+        ),
+        ("postal_limit_yuan", s.postal_limit_yuan.as_ref().map(at)),
+        ("indivisible_share", s.indivisible_share.as_ref().map(at)),
+    ];
+    if channel != Channel::Postal {
+        for (key, span) in &keys {
+            if let Some(span) = span {
+                let msg = format!(
+                    "the postal value limit applies to postal articles, not to {}",
+                    channel.name()
+                );
+                d.error(&format!("{path}.{key}"), Some(span.clone()), msg);
+            }
+        }
+        return None;
+    }
+    let limit = optional_number(
+        d,
+        &format!("{path}.postal_limit_yuan"),
+        &s.postal_limit_yuan,
+        0.0,
+        1e9,
+        POSTAL_LIMIT_YUAN,
+    );
+    let indivisible = optional_number(
+        d,
+        &format!("{path}.indivisible_share"),
+        &s.indivisible_share,
+        0.0,
+        1.0,
+        0.0,
+    );
+    let Some(rework) = &s.postal_limit_rework else {
+        for (key, span) in &keys[1..] {
+            if let Some(span) = span {
+                d.error(
+                    &format!("{path}.{key}"),
+                    Some(span.clone()),
+                    "applies only with postal_limit_rework, the recipient's time to declare an over-limit article formally, e.g. postal_limit_rework = { dist = \"lognormal\", mean = 72.0, sd = 48.0 } (hours)",
+                );
+            }
+        }
+        return None;
+    };
+    let rework = distribution(
+        d,
+        &format!("{path}.postal_limit_rework"),
+        &at(rework),
+        rework.get_ref(),
+    )?;
+    Some(crate::model::PostalLimit {
+        limit,
+        indivisible,
+        rework,
+    })
 }
 
 /// The "three orders" check of cross-border e-commerce: order, payment and

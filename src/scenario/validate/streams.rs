@@ -282,18 +282,28 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             );
             d.error(&format!("{path}.lab_test_share"), Some(at(v)), msg);
         }
-        if attrs.order_mismatch.is_some()
-            && route.steps.iter().any(|st| {
-                let a = &net.activities[st.activity.0 as usize];
-                a.step == crate::model::StepKind::Lodgement && a.pool.is_some()
-            })
-        {
-            let msg = "the three-orders rework is the platform's time, not an officer's, but this stream's lodgement step holds a resource that would wait through it; give lodgement no resource, or drop order_mismatch_share";
-            d.error(
-                &format!("{path}.order_mismatch_share"),
-                Some(span.clone()),
-                msg,
-            );
+        let staffed_lodgement = route.steps.iter().any(|st| {
+            let a = &net.activities[st.activity.0 as usize];
+            a.step == crate::model::StepKind::Lodgement && a.pool.is_some()
+        });
+        for (present, key, whose) in [
+            (
+                attrs.order_mismatch.is_some(),
+                "order_mismatch_share",
+                "the three-orders rework is the platform's time",
+            ),
+            (
+                attrs.postal_limit.is_some(),
+                "postal_limit_rework",
+                "an over-limit article's formal declaration is the recipient's time",
+            ),
+        ] {
+            if present && staffed_lodgement {
+                let msg = format!(
+                    "{whose}, not an officer's, but this stream's lodgement step holds a resource that would wait through it; give lodgement no resource, or drop {key}"
+                );
+                d.error(&format!("{path}.{key}"), Some(span.clone()), msg);
+            }
         }
         if let (Some(v), Some(p)) = (&s.direct_pickup_share, port) {
             let discharge =
@@ -397,6 +407,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             two_step_share: attrs.two_step_share,
             two_step_factor: attrs.two_step_factor,
             order_mismatch: attrs.order_mismatch,
+            postal_limit: attrs.postal_limit,
             screening: Default::default(),
             peak_periods,
             decider: Decider::National,
