@@ -132,6 +132,21 @@ pub struct Link {
     pub activity: ActivityId,
 }
 
+/// The rules of goods moving under customs seal on a link, besides its
+/// diversion share.
+#[derive(Clone, Debug)]
+pub struct Transit {
+    /// The transit must arrive within this time of setting off `[h]`; an
+    /// overdue load is examined on arrival.
+    pub time_limit: f64,
+    /// The extra time a diverted load takes, to swap its goods for a decoy
+    /// `[h]`.
+    pub diversion_delay: Option<Dist>,
+    /// The guarantee lodged for the transit, as a share of the goods' tax:
+    /// forfeited when a diversion is found.
+    pub bond_share: f64,
+}
+
 /// A pool of identical servers (reviewers, inspection teams, scanners).
 #[derive(Clone, Debug)]
 pub struct PoolSpec {
@@ -163,6 +178,9 @@ pub struct Activity {
     /// For transport under seal: the share of loads whose goods are
     /// diverted en route (`links.diversion_share`).
     pub diversion: f64,
+    /// For transport under seal: its time limit, a diversion's detour and
+    /// the guarantee (see [`Transit`]).
+    pub transit: Option<Transit>,
     /// For scans: in-line X-ray that every consignment through the site
     /// passes (parcel sorting lines); screening then targets manual
     /// opening.

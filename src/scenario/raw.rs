@@ -132,6 +132,9 @@ pub struct RawLink {
     pub to: Option<Spanned<String>>,
     pub duration: Option<Spanned<RawDist>>,
     pub diversion_share: Option<Spanned<f64>>,
+    pub time_limit_h: Option<Spanned<f64>>,
+    pub diversion_delay: Option<Spanned<RawDist>>,
+    pub bond_share: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

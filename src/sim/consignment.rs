@@ -44,6 +44,11 @@ pub const POST_RELEASE_LAB: u32 = 1 << 17;
 /// A postal article over the value limit: held until its recipient
 /// declares it formally as goods (general-trade tax).
 pub const FLAG_OVER_LIMIT: u32 = 1 << 18;
+/// A transit load that arrived after its time limit: examined on arrival.
+pub const FLAG_OVERDUE: u32 = 1 << 19;
+/// A diversion found at the arrival confirmation: the decoy is seized, the
+/// real goods are gone (their tax evaded, the guarantee forfeited).
+pub const DIVERSION_FOUND: u32 = 1 << 20;
 /// Either post-release job.
 pub const POST_RELEASE_JOB: u32 = POST_RELEASE | POST_RELEASE_LAB;
 

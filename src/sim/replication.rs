@@ -136,6 +136,7 @@ const DRAW_CHOICE: u64 = 10;
 const DRAW_BREACH: u64 = 11;
 const DRAW_INDIVISIBLE: u64 = 12;
 const DRAW_POSTAL_REWORK: u64 = 13;
+const DRAW_DIVERSION_DELAY: u64 = 14;
 
 /// A generator for one purpose (`what`) at one step of one consignment,
 /// derived from the consignment's own seed. A consignment's service times
@@ -759,10 +760,38 @@ impl<'m> Replication<'m> {
                 d = 2.0 * d + limit.rework.sample(rework);
             }
         }
+        if let Some(transit) = &a.transit {
+            d += self.transit_detour(c, a, transit, d);
+        }
         self.calendar.schedule(self.now + d, Event::StepDone(c));
         if self.slab.get(c).has(FLAG_TRACED) {
             self.trace_start(c, self.now + d);
         }
+    }
+
+    /// Transport under seal with transit rules: a load about to be
+    /// diverted (the same draw its arrival will see) takes the detour to
+    /// swap its goods; a load whose journey (`journey` plus any detour)
+    /// exceeds the time limit is overdue. Returns the detour `[h]`.
+    #[cold]
+    fn transit_detour(
+        &mut self,
+        c: u32,
+        a: &crate::model::Activity,
+        transit: &crate::model::Transit,
+        journey: f64,
+    ) -> f64 {
+        let cons = self.slab.get(c);
+        let diverted =
+            a.diversion > 0.0 && draw(cons, a.step, DRAW_DIVERSION).random::<f64>() < a.diversion;
+        let detour = match &transit.diversion_delay {
+            Some(delay) if diverted => delay.sample(&mut draw(cons, a.step, DRAW_DIVERSION_DELAY)),
+            _ => 0.0,
+        };
+        if journey + detour > transit.time_limit {
+            self.slab.get_mut(c).flags |= FLAG_OVERDUE;
+        }
+        detour
     }
 
     /// The activity consignment `c` is currently at: its route's step, or
@@ -806,17 +835,24 @@ impl<'m> Replication<'m> {
             // The seal check on arrival finds a diversion with the step's
             // detection probability: the load is seized. Missed, the
             // diversion stands and later checks see nothing.
+            // An overdue load is examined: a diversion cannot pass.
             StepKind::ArrivalConfirmation
                 if cons.has(DIVERTED)
-                    && draw(cons, activity.step, DRAW_DETECTION).random::<f64>()
-                        < activity.detection =>
+                    && (cons.has(FLAG_OVERDUE)
+                        || draw(cons, activity.step, DRAW_DETECTION).random::<f64>()
+                            < activity.detection) =>
             {
-                cons.flags = (cons.flags & !DIVERTED) | FOUND;
+                cons.flags = (cons.flags & !DIVERTED) | FOUND | DIVERSION_FOUND;
                 if cons.has(FLAG_TRACED) {
                     self.trace_complete(c, a);
                 }
                 self.depart(c, Exit::Seized);
                 return false;
+            }
+            // An honest load that is overdue is opened all the same: it
+            // goes to physical inspection at the destination.
+            StepKind::ArrivalConfirmation if cons.has(FLAG_OVERDUE) => {
+                cons.flags |= FLAG_INSPECT;
             }
             StepKind::Review
                 if cons.has(SEEN_BY_REVIEW)
@@ -1087,6 +1123,25 @@ impl<'m> Replication<'m> {
         }
     }
 
+    /// A diversion found on arrival: the decoy is seized, but the real goods
+    /// were sold untaxed; the transit's guarantee recovers its share of that
+    /// tax.
+    #[cold]
+    fn forfeit_guarantee(&mut self, cons: &Consignment) {
+        let model = self.model;
+        let stream = &model.streams[cons.stream as usize];
+        let bond = stream
+            .route
+            .steps
+            .iter()
+            .find_map(|st| model.activity(st.activity).transit.as_ref())
+            .map_or(0.0, |t| t.bond_share);
+        let (due, _) = revenue(model, cons);
+        let s = &mut self.cells[cell_of(cons)];
+        s.revenue_evaded += due;
+        s.revenue_recovered += bond * due;
+    }
+
     /// A released bulk entry into a bonded zone adds its units to the
     /// stock of the 1210 stream it supplies.
     fn restock(&mut self, cons: &Consignment) {
@@ -1149,6 +1204,9 @@ impl<'m> Replication<'m> {
         }
         if exit == Exit::Seized {
             s.seized += 1;
+            if cons.has(DIVERSION_FOUND) {
+                self.forfeit_guarantee(&cons);
+            }
             return;
         }
         let released = cons.released_by(now);

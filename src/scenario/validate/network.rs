@@ -12,7 +12,7 @@ use super::values::{self, distribution, missing, number_in};
 use super::{Context, at};
 use crate::engine::Dist;
 use crate::model::{
-    Activity, ActivityId, Link, Party, Region, RegionId, Site, SiteId, SiteKind, StepKind,
+    Activity, ActivityId, Link, Party, Region, RegionId, Site, SiteId, SiteKind, StepKind, Transit,
 };
 
 /// Regions' ids, names, integration flag and centre (coordination delays
@@ -130,6 +130,7 @@ pub(super) fn region_activities(
                 scan_share: 0.0,
                 pooled_with: Vec::new(),
                 diversion: 0.0,
+                transit: None,
                 in_line: false,
             });
         }
@@ -178,6 +179,7 @@ pub(super) fn links(
             1.0,
             0.0,
         );
+        let transit = transit_rules(d, &path, l);
         let (Some(from), Some(to)) = (from, to) else {
             continue;
         };
@@ -204,10 +206,48 @@ pub(super) fn links(
             scan_share: 0.0,
             pooled_with: Vec::new(),
             diversion,
+            transit,
             in_line: false,
         });
     }
     out
+}
+
+/// A link's transit rules: its time limit, a diversion's detour and the
+/// guarantee. None when the link sets none of them (the earlier model).
+fn transit_rules(
+    d: &mut super::super::diagnostics::Diagnostics,
+    path: &str,
+    l: &RawLink,
+) -> Option<Transit> {
+    if l.time_limit_h.is_none() && l.diversion_delay.is_none() && l.bond_share.is_none() {
+        return None;
+    }
+    let time_limit = values::optional_number(
+        d,
+        &format!("{path}.time_limit_h"),
+        &l.time_limit_h,
+        f64::MIN_POSITIVE,
+        1e6,
+        f64::INFINITY,
+    );
+    let diversion_delay = l
+        .diversion_delay
+        .as_ref()
+        .and_then(|v| distribution(d, &format!("{path}.diversion_delay"), &at(v), v.get_ref()));
+    let bond_share = values::optional_number(
+        d,
+        &format!("{path}.bond_share"),
+        &l.bond_share,
+        0.0,
+        1.0,
+        0.0,
+    );
+    Some(Transit {
+        time_limit,
+        diversion_delay,
+        bond_share,
+    })
 }
 
 /// A region's `pooled_reviewers`: the review pools of its customs and ports

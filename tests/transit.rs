@@ -1,0 +1,135 @@
+//! Transit under seal with its rules (`[[links]]` `time_limit_h`,
+//! `diversion_delay`, `bond_share`): a diverted load takes a detour to swap
+//! its goods, a load past the time limit is examined on arrival, and a
+//! diversion found forfeits the transit's guarantee. Each variant runs the
+//! customs-transit teaching file with the same seed (common random
+//! numbers), so replications compare one to one.
+
+mod common;
+
+use common::{read_reps, repo_path, run_text, values};
+
+/// The teaching file with more non-compliance and `link` added to its
+/// port → Hangzhou link.
+fn transit(link: &str) -> Vec<(String, Vec<f64>)> {
+    let text = std::fs::read_to_string(repo_path("scenarios/modes/customs_transit.toml"))
+        .unwrap()
+        .replace(
+            "duration = { dist = \"lognormal\", mean = 5.0, sd = 1.5 }",
+            &format!("duration = {{ dist = \"lognormal\", mean = 5.0, sd = 1.5 }}\n{link}"),
+        )
+        .replace(
+            "prohibited_share = 0.002",
+            "prohibited_share = 0.01\nundervalued_share = 0.03",
+        );
+    assert!(link.is_empty() || text.contains(link));
+    let ran = run_text(&text);
+    let reps = read_reps(&ran.out);
+    [
+        "leakage",
+        "seized",
+        "inspections",
+        "revenue_evaded_yuan",
+        "revenue_recovered_yuan",
+        "release_time_mean_h",
+    ]
+    .iter()
+    .map(|m| (m.to_string(), values(&reps, "base", "all", m).to_vec()))
+    .collect()
+}
+
+fn metric<'a>(run: &'a [(String, Vec<f64>)], name: &str) -> &'a [f64] {
+    &run.iter().find(|(m, _)| m == name).unwrap().1
+}
+
+#[test]
+fn a_time_limit_catches_the_diversions_that_take_a_detour() {
+    let honest = transit("");
+    let diverted = transit("diversion_share = 0.5");
+    // Swapping the goods takes 12 h; the journey alone rarely passes 14 h
+    // (lognormal, mean 5 h, sd 1.5 h). With the limit every diverted load
+    // is overdue, examined, and caught.
+    let limited = transit(
+        "diversion_share = 0.5\ntime_limit_h = 14.0\ndiversion_delay = { dist = \"deterministic\", value = 12.0 }",
+    );
+    for r in 0..metric(&honest, "leakage").len() {
+        let leak = |run: &[(String, Vec<f64>)]| metric(run, "leakage")[r];
+        // Without a limit the seal check misses one diversion in five.
+        assert!(leak(&diverted) > leak(&honest), "replication {r}");
+        // With it none passes: no more leakage than with no diversion at
+        // all (less, where a diverted load would have leaked anyway).
+        assert!(leak(&limited) <= leak(&honest), "replication {r}");
+        assert!(
+            metric(&limited, "seized")[r] > metric(&diverted, "seized")[r],
+            "replication {r}"
+        );
+    }
+}
+
+#[test]
+fn a_tight_time_limit_sends_honest_loads_to_inspection() {
+    let free = transit("");
+    // Eight hours: a few honest journeys (lognormal, mean 5 h, sd 1.5 h:
+    // about one in twenty) overrun, and are opened at Hangzhou. (Four
+    // hours would send most of them to two inspection teams sized for 5%,
+    // and the queue would never clear.)
+    let tight = transit("time_limit_h = 8.0");
+    for r in 0..metric(&free, "inspections").len() {
+        assert!(
+            metric(&tight, "inspections")[r] > metric(&free, "inspections")[r],
+            "replication {r}"
+        );
+        assert!(
+            metric(&tight, "release_time_mean_h")[r] > metric(&free, "release_time_mean_h")[r],
+            "replication {r}"
+        );
+    }
+}
+
+#[test]
+fn a_diversion_found_forfeits_the_guarantee_in_proportion() {
+    let none = transit("diversion_share = 0.5\nbond_share = 0.0");
+    let half = transit("diversion_share = 0.5\nbond_share = 0.5");
+    let full = transit("diversion_share = 0.5\nbond_share = 1.0");
+    for r in 0..metric(&none, "revenue_recovered_yuan").len() {
+        let rec = |run: &[(String, Vec<f64>)]| metric(run, "revenue_recovered_yuan")[r];
+        // The guarantee changes what is recovered, not what escaped.
+        assert_eq!(
+            metric(&none, "revenue_evaded_yuan")[r],
+            metric(&full, "revenue_evaded_yuan")[r]
+        );
+        let (h, f) = (rec(&half) - rec(&none), rec(&full) - rec(&none));
+        assert!(
+            f > 0.0,
+            "replication {r}: the seal check found no diversion"
+        );
+        assert!(
+            (h - 0.5 * f).abs() <= 1e-9 * f,
+            "replication {r}: {h} vs {f}"
+        );
+    }
+}
+
+#[test]
+fn bad_transit_rules_are_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo_path("scenarios/modes/customs_transit.toml"))
+        .unwrap()
+        .replace(
+            "duration = { dist = \"lognormal\", mean = 5.0, sd = 1.5 }",
+            "duration = { dist = \"lognormal\", mean = 5.0, sd = 1.5 }\ntime_limit_h = 0\nbond_share = 2",
+        );
+    let file = dir.path().join("bad.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = common::clearsim(&["validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("links[0].time_limit_h: got 0; expected a number > 0 and <= 1000000"),
+        "{err}"
+    );
+    assert!(
+        err.contains("links[0].bond_share: got 2; expected a number from 0 to 1"),
+        "{err}"
+    );
+}
