@@ -87,6 +87,19 @@ pub enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Print a shell completion script, e.g.
+    /// `clearsim completions bash > ~/.local/share/bash-completion/completions/clearsim`.
+    Completions {
+        /// The shell: bash, elvish, fish, powershell or zsh.
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page (roff): clearsim's, or a command's, e.g.
+    /// `clearsim man run > clearsim-run.1; man ./clearsim-run.1`.
+    Man {
+        /// The command whose page to print [default: clearsim's own].
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(COMMANDS))]
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -280,6 +293,35 @@ impl Common {
     }
 }
 
+/// The commands, as `clearsim man` offers their pages (a unit test keeps
+/// the list equal to the commands clap knows).
+const COMMANDS: [&str; 11] = [
+    "run",
+    "compare",
+    "sweep",
+    "plan",
+    "ladder",
+    "merge",
+    "plot",
+    "demo",
+    "validate",
+    "completions",
+    "man",
+];
+
+/// Prints clearsim's manual page, or the page of one of its commands
+/// (named `clearsim-<command>`, as git names its pages).
+fn manual_page(command: Option<&str>) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let top = Cli::command();
+    let page = match command.and_then(|name| top.find_subcommand(name)) {
+        None => top.clone(),
+        Some(sub) => sub.clone().name(format!("clearsim-{}", sub.get_name())),
+    };
+    clap_mangen::Man::new(page).render(&mut std::io::stdout())?;
+    Ok(())
+}
+
 /// Bad input from the user (scenario or arguments): exit code 2.
 #[derive(Debug, thiserror::Error)]
 #[error(transparent)]
@@ -296,6 +338,8 @@ fn common_mut(c: &mut Command) -> Option<&mut Common> {
         | Command::Merge { .. }
         | Command::Validate { .. }
         | Command::Plot { .. }
+        | Command::Completions { .. }
+        | Command::Man { .. }
         | Command::Demo(_) => None,
     }
 }
@@ -304,6 +348,13 @@ fn common_mut(c: &mut Command) -> Option<&mut Common> {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Validate { scenario } => validate(&scenario),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "clearsim", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man { command } => manual_page(command.as_deref()),
         Command::Run(args) => run_scenario(args),
         Command::Compare(args) => compare_modes(args),
         Command::Sweep(args) => sweep(args),
@@ -503,4 +554,19 @@ fn title(s: &Scenario, plan: RunPlan) -> String {
         s.model.warmup,
         plan.seed
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_manual_offers_a_page_for_every_command() {
+        use clap::CommandFactory;
+        let known: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        assert_eq!(known, COMMANDS.map(String::from).to_vec());
+    }
 }
