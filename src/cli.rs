@@ -406,7 +406,34 @@ fn variant_of(
 ) -> anyhow::Result<Scenario> {
     let text = grid::apply(&s.source_text, assignment).map_err(on_bad)?;
     let label = format!("{} [{name}]", s.source_label);
-    Ok(scenario::parse(&label, text.as_bytes()).map_err(InputError)?)
+    Ok(scenario::parse(&label, text.as_bytes())
+        .map_err(|e| InputError(blame_the_setting(e, name, assignment)))?)
+}
+
+/// A variant's errors that are all about keys it set come from the command
+/// line, not from the file: they are labelled with the setting, without a
+/// file position.
+fn blame_the_setting(
+    mut e: ScenarioError,
+    name: &str,
+    assignment: &[(String, toml::Value)],
+) -> ScenarioError {
+    // `streams.x.rate` is reported as `streams[0].rate`: compare the table
+    // and the final key.
+    let table = |p: &str| p.split(['.', '[']).next().unwrap_or("").to_string();
+    let key = |p: &str| p.rsplit('.').next().unwrap_or("").to_string();
+    let set_here = |path: &str| {
+        assignment
+            .iter()
+            .any(|(p, _)| table(p) == table(path) && key(p) == key(path))
+    };
+    if !e.diagnostics.is_empty() && e.diagnostics.iter().all(|d| set_here(&d.path)) {
+        e.file = format!("--set {name}");
+        for d in &mut e.diagnostics {
+            d.location = None;
+        }
+    }
+    e
 }
 
 /// Draws the charts and writes the report of a finished run directory;

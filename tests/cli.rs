@@ -319,3 +319,62 @@ fn an_out_that_is_a_file_is_refused_before_simulating() {
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
     }
 }
+
+/// A mistake on the command line is reported against the argument that
+/// made it, before anything is simulated.
+#[test]
+fn command_line_mistakes_name_the_argument() {
+    let mm1 = common::repo_path("scenarios/validation/mm1.toml");
+    let mmc = common::repo_path("scenarios/validation/mmc.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let check = |args: &[&str], expected: &str| {
+        let o = common::clearsim(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.starts_with(expected), "{args:?}: {err}");
+        assert!(!out.exists(), "{args:?} wrote outputs");
+    };
+    let (mm1, mmc, o) = (
+        mm1.to_str().unwrap(),
+        mmc.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    check(
+        &[
+            "sweep",
+            mm1,
+            "--set",
+            "policy.inspection_rat=0.02,0.05",
+            "--out",
+            o,
+        ],
+        "--set policy.inspection_rat=0.02: error: policy.inspection_rat: unknown field `inspection_rat`",
+    );
+    check(
+        &[
+            "sweep",
+            mm1,
+            "--set",
+            "policy.inspection_rate=0.02:0.05",
+            "--out",
+            o,
+        ],
+        "--set: error: \"policy.inspection_rate=0.02:0.05\": a range needs three numbers, start:stop:step",
+    );
+    check(
+        &[
+            "plan",
+            mmc,
+            "--resource",
+            "servers",
+            "--target",
+            "wait_mean_h<=0.5",
+            "--within",
+            "resource=server",
+            "--out",
+            o,
+        ],
+        "--within: error: no group \"resource=server\" in this scenario;",
+    );
+}

@@ -44,6 +44,22 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
             "all".to_string()
         }
     });
+    // A group the runs will not report is a mistake on the command line:
+    // say so before simulating anything.
+    let mut groups = s.model.group_names();
+    groups.extend(s.model.pools.iter().map(|p| format!("resource={}", p.id)));
+    if !groups.contains(&group) {
+        let flag = if args.within.is_some() {
+            "--within"
+        } else {
+            "--target"
+        };
+        let valid = scenario::known_ids("group", groups.iter().map(String::as_str), &group);
+        return Err(input(
+            flag,
+            format!("no group {group:?} in this scenario; {valid}"),
+        ));
+    }
     // The smallest stable capacity: offered load below capacity × open share.
     let spec = &s.model.pools[pool];
     let load = s.model.offered_load()[pool];

@@ -62,7 +62,13 @@ pub fn parse_setting(arg: &str) -> Result<Setting, String> {
         ));
     }
     let values = values.trim();
-    let parsed = if values.split(':').count() == 3 && !values.contains(',') {
+    let colons = values.split(':').count() - 1;
+    if colons > 0 && (colons != 2 || values.contains(',')) {
+        return Err(format!(
+            "{arg:?}: a range needs three numbers, start:stop:step (e.g. {path}=0.02:0.05:0.01); a list is comma-separated (e.g. {path}=0.02,0.05)"
+        ));
+    }
+    let parsed = if colons == 2 {
         range(values).map_err(|e| format!("{arg:?}: {e}"))?
     } else {
         let n = values.split(',').count();
