@@ -571,12 +571,21 @@ fn run_study(study: Experiment, scenario: PathBuf, args: RunArgs) -> anyhow::Res
     }
 }
 
+/// `n thing` or `n things`.
+pub fn plural(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
 /// The first line of a summary: what ran, for how long, with which seed.
 fn title(s: &Scenario, plan: RunPlan) -> String {
     format!(
-        "{} — {} replications × {:.0} h observed after {:.0} h warm-up (seed {})",
+        "{} — {} × {:.0} h observed after {:.0} h warm-up (seed {})",
         s.name,
-        plan.replications,
+        plural(plan.replications as usize, "replication"),
         s.model.horizon - s.model.warmup,
         s.model.warmup,
         plan.seed

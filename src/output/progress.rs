@@ -48,10 +48,16 @@ impl Progress {
         self.bar.inc(1);
         let secs = self.bar.elapsed().as_secs_f64().max(1e-9);
         let finished = self.bar.position();
+        let per_variant = self.replications.max(1);
+        let variants = self.bar.length().unwrap_or(0) / per_variant;
+        // A plain run is one variant: count its replications instead.
+        let (done, of, what) = if variants > 1 {
+            (finished / per_variant, variants, "variants")
+        } else {
+            (finished, per_variant, "replications")
+        };
         self.bar.set_message(format!(
-            "({} of {} variants), {:.2} M consignments/s",
-            finished / self.replications.max(1),
-            self.bar.length().unwrap_or(0) / self.replications.max(1),
+            "({done} of {of} {what}), {:.2} M consignments/s",
             n as f64 / secs / 1e6
         ));
     }

@@ -35,9 +35,12 @@ const ALL_METRICS: [&str; 22] = [
     "revenue_recovered_yuan",
 ];
 
+/// A mean as the terminal shows it: whole numbers (counts, one
+/// replication's tallies, exact zeros) without decimals; others to four or
+/// five significant digits.
 fn number(x: f64) -> String {
     let a = x.abs();
-    if a >= 1000.0 {
+    if x.fract() == 0.0 || a >= 1000.0 {
         format!("{x:.0}")
     } else if a >= 10.0 {
         format!("{x:.2}")

@@ -1,0 +1,209 @@
+//! The README's sample outputs cannot drift: each block of output marked
+//! `<!-- check: clearsim ARGS -->` on the line before its fence is
+//! produced again by running the real binary with those arguments, and
+//! every line of the block must be a line of what it prints (the README
+//! may abridge, never alter). Timings and output folders are the only
+//! parts that may differ, and are masked on both sides.
+//!
+//! The commands run in a scratch folder that sees the repository's
+//! `scenarios/`, so the outputs land there, and the paths they print are
+//! the ones a user would see.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+
+/// One checked block: its command line, the README line it starts at, and
+/// its lines.
+struct Sample {
+    args: Vec<String>,
+    line: usize,
+    lines: Vec<String>,
+}
+
+/// The marked blocks of a markdown text.
+fn samples(text: &str) -> Vec<Sample> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let Some(cmd) = l
+            .trim()
+            .strip_prefix("<!-- check: clearsim ")
+            .and_then(|r| r.strip_suffix("-->"))
+        else {
+            continue;
+        };
+        assert!(
+            lines.get(i + 1).is_some_and(|f| f.starts_with("```")),
+            "README line {}: a check marker must come right before a fenced block",
+            i + 1
+        );
+        let body: Vec<String> = lines[i + 2..]
+            .iter()
+            .take_while(|b| !b.starts_with("```"))
+            .filter(|b| !b.starts_with("$ "))
+            .map(|b| b.to_string())
+            .collect();
+        out.push(Sample {
+            args: split_args(cmd.trim()),
+            line: i + 1,
+            lines: body,
+        });
+    }
+    out
+}
+
+/// Splits a command line on spaces, keeping 'single-quoted' words whole.
+fn split_args(cmd: &str) -> Vec<String> {
+    let mut args = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for ch in cmd.chars() {
+        match ch {
+            '\'' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    args.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        args.push(word);
+    }
+    args
+}
+
+/// A line with its timings masked: `in 1.16 s`, `1.23 M consignments/s`.
+fn masked(line: &str) -> String {
+    let words: Vec<&str> = line.split(' ').collect();
+    let mut out = Vec::with_capacity(words.len());
+    for (k, w) in words.iter().enumerate() {
+        let next = words.get(k + 1).copied().unwrap_or("");
+        let is_number = w.parse::<f64>().is_ok();
+        if is_number && (next.starts_with("s;") || next.starts_with("s,") || next == "s") {
+            out.push("<t>");
+        } else {
+            out.push(w);
+        }
+    }
+    out.join(" ").trim_end().to_string()
+}
+
+/// What names a sample line: its words up to the first number (a metric,
+/// a group, a variant, a ladder rung), so a rerun's line can replace it.
+fn key(line: &str) -> String {
+    line.split_whitespace()
+        .take_while(|w| w.replace(['±', ','], "").parse::<f64>().is_err() && *w != "±")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `CLEARSIM_BLESS=1 cargo test --release --test readme` rewrites each
+/// sample line with the printed line of the same key (what snapshot tools
+/// call blessing); lines with no such key are left for a person to fix.
+fn bless(readme: &str, samples: &[Sample], printed: &[String]) -> String {
+    let mut lines: Vec<String> = readme.lines().map(str::to_string).collect();
+    for (s, out) in samples.iter().zip(printed) {
+        let mut k = s.line + 1;
+        while k < lines.len() && !lines[k].starts_with("```") {
+            let wanted = key(&lines[k]);
+            if !wanted.is_empty()
+                && !lines[k].starts_with("$ ")
+                && let Some(new) = out.lines().find(|l| key(l) == wanted)
+            {
+                lines[k] = new.trim_end().to_string();
+            }
+            k += 1;
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn every_marked_readme_sample_is_what_the_command_prints() {
+    let path = common::repo_path("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let samples = samples(&readme);
+    assert!(samples.len() >= 5, "only {} marked samples", samples.len());
+    let scratch = tempfile::tempdir().unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        common::repo_path("scenarios"),
+        scratch.path().join("scenarios"),
+    )
+    .unwrap();
+    let printed: Vec<String> = samples
+        .iter()
+        .map(|s| run(scratch.path(), &s.args))
+        .collect();
+    if std::env::var_os("CLEARSIM_BLESS").is_some() {
+        std::fs::write(&path, bless(&readme, &samples, &printed)).unwrap();
+        return;
+    }
+    let mut failures = Vec::new();
+    for (s, printed) in samples.iter().zip(&printed) {
+        let mut available: HashMap<String, usize> = HashMap::new();
+        for l in printed.lines() {
+            *available.entry(masked(l)).or_default() += 1;
+        }
+        for l in &s.lines {
+            let key = masked(l);
+            match available.get_mut(&key) {
+                Some(n) if *n > 0 => *n -= 1,
+                _ => failures.push(format!(
+                    "README line {} (clearsim {}): not printed:\n  {l}",
+                    s.line,
+                    s.args.join(" ")
+                )),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} README lines differ from what the commands print; rerun them and paste, or \
+         CLEARSIM_BLESS=1 cargo test --release --test readme:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// What `clearsim ARGS` prints (stderr, then stdout), run in `dir`.
+fn run(dir: &Path, args: &[String]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_clearsim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the clearsim binary runs");
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stderr),
+        String::from_utf8_lossy(&o.stdout)
+    )
+}
+
+#[test]
+fn masking_hides_timings_only() {
+    assert_eq!(
+        masked("5820996 consignments simulated in 1.16 s; outputs in output/x"),
+        "5820996 consignments simulated in <t> s; outputs in output/x"
+    );
+    assert_eq!(
+        masked("  arrived   522595   619.76"),
+        "  arrived   522595   619.76"
+    );
+    assert_eq!(
+        split_args("plan f.toml --target 'wait_mean_h<=0.15' --max 3"),
+        [
+            "plan",
+            "f.toml",
+            "--target",
+            "wait_mean_h<=0.15",
+            "--max",
+            "3"
+        ]
+    );
+}
