@@ -46,7 +46,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a scenario (the built-in default when no file is given) and write
-    /// summary.csv, replications.csv and manifest.json.
+    /// summary.csv, replications.csv, timeseries.csv, distribution.csv,
+    /// manifest.json, the charts (plots/) and report.html.
     Run(RunArgs),
     /// Run a scenario under several clearance modes with common random
     /// numbers and report each mode and its paired difference from a baseline.
@@ -192,7 +193,7 @@ pub struct LadderArgs {
 /// Options every run-like command takes.
 #[derive(Debug, clap::Args)]
 pub struct Common {
-    /// Output directory [default: output/SCENARIO_NAME/].
+    /// Output directory [default: output/SCENARIO_NAME/ for run; output/SCENARIO_NAME/COMMAND/ for compare, sweep, plan and ladder].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Master seed, overriding the scenario's `seed`.

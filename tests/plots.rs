@@ -222,3 +222,30 @@ fn plot_on_a_directory_without_a_run_is_an_input_error() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("no manifest.json"), "{err}");
 }
+
+/// The busiest-resources caption speaks of peaks only where the run had
+/// some: the M/M/1 file has none, the default scenario its Double 11.
+#[test]
+fn the_peaks_caption_appears_only_with_peaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = |scenario: Option<&str>, out: &str| {
+        let out = dir.path().join(out);
+        let mut args = vec!["run"];
+        let file = scenario.map(repo_path);
+        if let Some(f) = &file {
+            args.push(f.to_str().unwrap());
+        }
+        args.extend(["--reps", "2", "--out", out.to_str().unwrap(), "--quiet"]);
+        ok(&args);
+        fs::read_to_string(out.join("report.html")).unwrap()
+    };
+    let plain = report(Some("scenarios/validation/mm1.toml"), "mm1");
+    assert!(plain.contains("Queue length and utilisation over the run"));
+    // (The embedded manifest lists `"peaks": []`; no caption may speak of
+    // them.)
+    for word in ["peaks (", "Double 11"] {
+        assert!(!plain.contains(word), "a run without peaks mentions {word}");
+    }
+    let peaked = report(None, "default");
+    assert!(peaked.contains("the peaks (shaded) show as queues building"));
+}

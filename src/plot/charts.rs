@@ -365,10 +365,14 @@ fn busiest_resources(out: &RunOutputs) -> Option<Chart> {
     Some(Chart {
         name: "busiest_resources",
         title: format!("Queues and utilisation of the busiest resources{whose}"),
-        caption: "Queue length and utilisation over the run for the most utilised \
-                  resources: peaks (Double 11) show as queues building faster than \
-                  the staff can clear them, and staff busy through it."
-            .into(),
+        caption: if out.manifest.peaks.is_empty() {
+            "Queue length and utilisation over the run for the most utilised resources.".into()
+        } else {
+            "Queue length and utilisation over the run for the most utilised \
+             resources: the peaks (shaded) show as queues building faster than \
+             the staff can clear them, and staff busy through it."
+                .into()
+        },
         figure: Figure::Panels {
             x_label: "time [days]".into(),
             panels,
