@@ -249,3 +249,41 @@ fn the_peaks_caption_appears_only_with_peaks() {
     let peaked = report(None, "default");
     assert!(peaked.contains("the peaks (shaded) show as queues building"));
 }
+
+/// A sweep of a setting other than the inspection rate draws the headline
+/// metrics against it (the frontier covers inspection-rate sweeps).
+#[test]
+fn a_sweep_of_any_setting_draws_its_metrics_against_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    let file = repo_path("scenarios/validation/mmc.toml");
+    ok(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--set",
+        "resources.servers.capacity=10,11,12",
+        "--reps",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let svg = out.join("plots/sweep.svg");
+    assert!(svg.is_file(), "no sweep chart");
+    assert!(!out.join("plots/frontier.svg").exists());
+    let texts = svg_texts(&svg);
+    assert_has(
+        &texts,
+        &[
+            "Headline metrics against resources.servers.capacity",
+            "mean release time [h]",
+            "throughput [per day]",
+        ],
+        "sweep.svg",
+    );
+    // One marker per variant in each of the four panels.
+    let doc = fs::read_to_string(&svg).unwrap();
+    assert_eq!(doc.matches("<circle").count(), 3 * 4, "markers");
+    let report = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("id=\"sweep\""));
+}

@@ -3,7 +3,7 @@
 //! "Modes" are the compared variants in a `compare` run, or the `mode=`
 //! groups of a plain run (each stream clears under its own mode).
 
-use super::data::RunOutputs;
+use super::data::{RunOutputs, Table};
 
 /// A named curve of (x, y) points.
 #[derive(Clone, Debug, PartialEq)]
@@ -155,6 +155,7 @@ pub fn charts(out: &RunOutputs) -> Vec<Chart> {
         trs_segments(out),
         busiest_resources(out),
         frontier(out),
+        sweep_curves(out),
         heat_map(out),
         waterfall(out),
     ]
@@ -400,39 +401,17 @@ fn frontier(out: &RunOutputs) -> Option<Chart> {
                 .copied()
                 .find(|&c| !t.header[c].ends_with("targeting"))
         })?;
-    let number = |s: &str| s.parse::<f64>().ok();
-    let panel = |metric: &str, title: &str| -> Option<(String, Vec<Curve>)> {
-        let m = t.column(metric)?;
-        let mut curves: Vec<Curve> = Vec::new();
-        for row in &t.rows {
-            let key: Vec<String> = params
-                .iter()
-                .filter(|&&c| c != x_col)
-                .map(|&c| row[c].clone())
-                .collect();
-            let name = key.join(", ");
-            let (Some(x), Some(y)) = (number(&row[x_col]), number(&row[m])) else {
-                continue;
-            };
-            match curves.iter_mut().find(|c| c.name == name) {
-                Some(c) => c.points.push((x, y)),
-                None => curves.push(Curve {
-                    name,
-                    points: vec![(x, y)],
-                }),
-            }
-        }
-        for c in &mut curves {
-            c.points.sort_by(|a, b| a.0.total_cmp(&b.0));
-        }
-        Some((title.to_string(), curves))
-    };
     let panels: Vec<(String, Vec<Curve>)> = [
-        panel("release_time_p90_h", "p90 release time [h]"),
-        panel("leakage", "leakage [non-compliant released]"),
+        ("release_time_p90_h", "p90 release time [h]"),
+        ("leakage", "leakage [non-compliant released]"),
     ]
     .into_iter()
-    .flatten()
+    .filter_map(|(metric, title)| {
+        Some((
+            title.to_string(),
+            curves_against(t, &params, x_col, metric)?,
+        ))
+    })
     .collect();
     (!panels.is_empty()).then(|| Chart {
         name: "frontier",
@@ -441,6 +420,87 @@ fn frontier(out: &RunOutputs) -> Option<Chart> {
                   for random against risk-based targeting: the lower curve is the \
                   better policy at the same rate."
             .into(),
+        figure: Figure::Panels {
+            x_label: t.header[x_col].clone(),
+            panels,
+            bands: Vec::new(),
+        },
+    })
+}
+
+/// One curve of `metric` against column `x_col` of a wide table for each
+/// combination of the other parameter columns `params` (rows whose x or
+/// value is not a number are left out).
+fn curves_against(t: &Table, params: &[usize], x_col: usize, metric: &str) -> Option<Vec<Curve>> {
+    let m = t.column(metric)?;
+    let number = |s: &str| s.parse::<f64>().ok();
+    let mut curves: Vec<Curve> = Vec::new();
+    for row in &t.rows {
+        let key: Vec<String> = params
+            .iter()
+            .filter(|&&c| c != x_col)
+            .map(|&c| row[c].clone())
+            .collect();
+        let name = key.join(", ");
+        let (Some(x), Some(y)) = (number(&row[x_col]), number(&row[m])) else {
+            continue;
+        };
+        match curves.iter_mut().find(|c| c.name == name) {
+            Some(c) => c.points.push((x, y)),
+            None => curves.push(Curve {
+                name,
+                points: vec![(x, y)],
+            }),
+        }
+    }
+    for c in &mut curves {
+        c.points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    Some(curves)
+}
+
+/// A sweep of anything but the inspection rate (which the frontier draws):
+/// the headline metrics against the first numeric swept parameter, one
+/// curve per value of the others.
+fn sweep_curves(out: &RunOutputs) -> Option<Chart> {
+    if out.frontier.is_some() {
+        return None;
+    }
+    let t = out.sweep.as_ref()?;
+    let first_metric = t.column("arrived")?;
+    let params: Vec<usize> = (1..first_metric).collect();
+    let numeric = |c: usize| {
+        let xs: Vec<f64> = t.rows.iter().filter_map(|r| r[c].parse().ok()).collect();
+        xs.len() == t.rows.len() && xs.iter().any(|x| *x != xs[0])
+    };
+    let x_col = params.iter().copied().find(|&c| numeric(c))?;
+    let panels: Vec<(String, Vec<Curve>)> = [
+        ("release_time_mean_h", "mean release time [h]"),
+        ("release_time_p90_h", "p90 release time [h]"),
+        ("leakage", "leakage [non-compliant released]"),
+        ("throughput_per_day", "throughput [per day]"),
+    ]
+    .into_iter()
+    .filter_map(|(metric, title)| {
+        Some((
+            title.to_string(),
+            curves_against(t, &params, x_col, metric)?,
+        ))
+    })
+    .collect();
+    (!panels.is_empty()).then(|| Chart {
+        name: "sweep",
+        title: format!("Headline metrics against {}", t.header[x_col]),
+        caption: format!(
+            "Each variant's mean over its replications (sweep.csv has the 95% \
+             intervals), against {}{}.",
+            t.header[x_col],
+            if params.len() > 1 {
+                ", one curve per value of the other swept settings"
+            } else {
+                ""
+            }
+        ),
         figure: Figure::Panels {
             x_label: t.header[x_col].clone(),
             panels,

@@ -119,6 +119,8 @@ pub struct RunOutputs {
     pub quantiles: Vec<QuantileRow>,
     pub series: Vec<SeriesRow>,
     pub frontier: Option<Table>,
+    /// A sweep's variants in one row each (`sweep.csv`).
+    pub sweep: Option<Table>,
     /// A reform ladder's rungs (`ladder.csv`).
     pub ladder: Option<Table>,
 }
@@ -263,6 +265,7 @@ impl RunOutputs {
             vec![("time_h", Some(r.time_h)), ("mean", r.mean)]
         })?;
         check_table(&dir.join("frontier.csv"), &self.frontier)?;
+        check_table(&dir.join("sweep.csv"), &self.sweep)?;
         check_table(&dir.join("ladder.csv"), &self.ladder)
     }
 
@@ -284,6 +287,7 @@ impl RunOutputs {
             quantiles: read_optional(&dir.join("distribution.csv"))?,
             series: read_optional(&dir.join("timeseries.csv"))?,
             frontier: read_table(&dir.join("frontier.csv"))?,
+            sweep: read_table(&dir.join("sweep.csv"))?,
             ladder: read_table(&dir.join("ladder.csv"))?,
         };
         outputs.check_drawable()?;

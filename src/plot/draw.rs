@@ -365,7 +365,10 @@ where
             c.draw_series(pts.map(|p| Circle::new(p, 3, col.filled())))?;
         }
     }
-    legend(&mut c)?;
+    // One unnamed curve (a sweep of one setting) needs no legend.
+    if curves.iter().any(|c| !c.name.is_empty()) {
+        legend(&mut c)?;
+    }
     Ok(())
 }
 
