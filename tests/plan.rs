@@ -37,20 +37,33 @@ fn plan_on_mmc_returns_the_erlang_c_capacity() {
         "{stdout}"
     );
     let plan = std::fs::read_to_string(dir.path().join("plan.csv")).unwrap();
-    assert!(
-        plan.starts_with("capacity,group,metric,mean,ci95_half_width,upper_bound,meets_target\n")
-    );
+    assert!(plan.starts_with(
+        "capacity,group,metric,mean,ci95_half_width,upper_bound,meets_target,target\n"
+    ));
     // The row of each capacity tried says whether it meets the target:
     // 11 does not, 12 (the answer) does.
     let verdict = |c: &str| {
         plan.lines()
             .find(|l| l.starts_with(&format!("{c},resource=servers,wait_mean_h,")))
-            .and_then(|l| l.rsplit(',').next())
+            .and_then(|l| l.rsplit(',').nth(1))
             .unwrap_or_else(|| panic!("no row for capacity {c}:\n{plan}"))
             .to_string()
     };
     assert_eq!(verdict("11"), "false");
     assert_eq!(verdict("12"), "true");
+    // Every row carries the target; the chart and the report show the
+    // answer.
+    assert!(plan.lines().skip(1).all(|l| l.ends_with(",0.15")), "{plan}");
+    let svg = std::fs::read_to_string(dir.path().join("plots/plan.svg")).unwrap();
+    for text in [
+        "wait_mean_h (resource=servers) against capacity",
+        "upper end of the 95% interval",
+        "target",
+    ] {
+        assert!(svg.contains(text), "plan.svg lacks {text:?}");
+    }
+    let report = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(report.contains(&format!("the smallest capacity meeting it is {expected}")));
     let evaluations = plan.lines().count() - 1;
     assert!(
         evaluations <= 6,

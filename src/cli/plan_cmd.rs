@@ -132,6 +132,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
         "ci95_half_width",
         "upper_bound",
         "meets_target",
+        "target",
     ])?;
     let mut sorted = evals.clone();
     sorted.sort_by_key(|e| e.capacity);
@@ -145,9 +146,11 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
             f(e.estimate.half_width),
             f(e.estimate.upper()),
             e.met.to_string(),
+            f(Some(target.bound)),
         ])?;
     }
     write_atomic(&out.join("plan.csv"), &w.into_inner()?)?;
+    super::publish(&out)?;
     if !args.quiet {
         println!("{}", title(&s, plan));
         println!(

@@ -156,6 +156,7 @@ pub fn charts(out: &RunOutputs) -> Vec<Chart> {
         busiest_resources(out),
         frontier(out),
         sweep_curves(out),
+        plan_chart(out),
         heat_map(out),
         waterfall(out),
     ]
@@ -457,6 +458,69 @@ fn curves_against(t: &Table, params: &[usize], x_col: usize, metric: &str) -> Op
         c.points.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
     Some(curves)
+}
+
+/// A capacity plan: the metric's mean and the upper end of its 95%
+/// interval at each capacity tried, against the target; the plan's answer
+/// is the smallest capacity whose upper end is within the target.
+fn plan_chart(out: &RunOutputs) -> Option<Chart> {
+    let t = out.plan.as_ref()?;
+    let col = |name: &str| t.column(name);
+    let (cap, mean, upper, target, met) = (
+        col("capacity")?,
+        col("mean")?,
+        col("upper_bound")?,
+        col("target")?,
+        col("meets_target")?,
+    );
+    let number = |s: &str| s.parse::<f64>().ok();
+    let series = |c: usize| -> Vec<(f64, f64)> {
+        t.rows
+            .iter()
+            .filter_map(|r| Some((number(&r[cap])?, number(&r[c])?)))
+            .collect()
+    };
+    let first = t.rows.first()?;
+    let metric = first[col("metric")?].clone();
+    let group = first[col("group")?].clone();
+    let chosen = t
+        .rows
+        .iter()
+        .filter(|r| r[met] == "true")
+        .filter_map(|r| number(&r[cap]))
+        .reduce(f64::min);
+    let mut curves = vec![
+        Curve {
+            name: "mean".into(),
+            points: series(mean),
+        },
+        Curve {
+            name: "upper end of the 95% interval".into(),
+            points: series(upper),
+        },
+        Curve {
+            name: "target".into(),
+            points: series(target),
+        },
+    ];
+    curves.retain(|c| !c.points.is_empty());
+    let answer = match chosen {
+        Some(c) => format!("the smallest capacity meeting it is {c}"),
+        None => "no capacity tried meets it".into(),
+    };
+    Some(Chart {
+        name: "plan",
+        title: format!("{metric} ({group}) against capacity"),
+        caption: format!(
+            "Each capacity tried, judged by the upper end of its 95% interval \
+             against the target: {answer}."
+        ),
+        figure: Figure::Panels {
+            x_label: "capacity [servers]".into(),
+            panels: vec![(metric, curves)],
+            bands: Vec::new(),
+        },
+    })
 }
 
 /// A sweep of anything but the inspection rate (which the frontier draws):

@@ -121,6 +121,8 @@ pub struct RunOutputs {
     pub frontier: Option<Table>,
     /// A sweep's variants in one row each (`sweep.csv`).
     pub sweep: Option<Table>,
+    /// A capacity plan's evaluations (`plan.csv`).
+    pub plan: Option<Table>,
     /// A reform ladder's rungs (`ladder.csv`).
     pub ladder: Option<Table>,
 }
@@ -266,6 +268,7 @@ impl RunOutputs {
         })?;
         check_table(&dir.join("frontier.csv"), &self.frontier)?;
         check_table(&dir.join("sweep.csv"), &self.sweep)?;
+        check_table(&dir.join("plan.csv"), &self.plan)?;
         check_table(&dir.join("ladder.csv"), &self.ladder)
     }
 
@@ -288,6 +291,7 @@ impl RunOutputs {
             series: read_optional(&dir.join("timeseries.csv"))?,
             frontier: read_table(&dir.join("frontier.csv"))?,
             sweep: read_table(&dir.join("sweep.csv"))?,
+            plan: read_table(&dir.join("plan.csv"))?,
             ladder: read_table(&dir.join("ladder.csv"))?,
         };
         outputs.check_drawable()?;
