@@ -97,4 +97,23 @@ if grep ':CONSOLE' "$work/ladder.log"; then
   fail "the ladder report logged to the console (above)"
 fi
 not_blank "$work/ladder.png"
-echo "chromium test: reports rendered, no console messages, not blank, waterfall present"
+
+# Renders the report of run directory $1 (named $2) and checks it as above.
+check_report() {
+  render "$1/report.html" "$work/$2.png" "$work/$2.log"
+  if grep ':CONSOLE' "$work/$2.log"; then
+    fail "the $2 report logged to the console (above)"
+  fi
+  not_blank "$work/$2.png"
+}
+
+echo "== a sweep of a capacity: its report carries the sweep chart"
+"$bin" sweep scenarios/validation/mmc.toml --set resources.servers.capacity=10,11,12 --reps 3 --out "$work/sweep" --quiet
+grep -q 'id="sweep"' "$work/sweep/report.html" || fail "no sweep chart in the sweep's report.html"
+check_report "$work/sweep" sweep
+
+echo "== a capacity plan: its report carries the plan chart"
+"$bin" plan scenarios/validation/mmc.toml --resource servers --target 'wait_mean_h<=0.15' --reps 3 --out "$work/plan" --quiet
+grep -q 'id="plan"' "$work/plan/report.html" || fail "no plan chart in the plan's report.html"
+check_report "$work/plan" plan
+echo "chromium test: reports rendered (compare, ladder, sweep, plan), no console messages, not blank, their charts present"
