@@ -238,6 +238,27 @@ struct LabOutcome {
     recovers_tax: bool,
 }
 
+/// Per stream: the activity of the first route step that `is_job` picks,
+/// when `enabled` (the policy moves that work after release).
+fn post_release_steps(
+    model: &Model,
+    enabled: bool,
+    is_job: impl Fn(&crate::model::RouteStep) -> bool,
+) -> Vec<Option<u32>> {
+    model
+        .streams
+        .iter()
+        .map(|s| {
+            s.route
+                .steps
+                .iter()
+                .find(|st| is_job(st))
+                .filter(|_| enabled)
+                .map(|st| st.activity.0)
+        })
+        .collect()
+}
+
 #[inline]
 fn cell_of(c: &Consignment) -> usize {
     c.stream as usize * 3 + c.credit as usize
@@ -269,33 +290,13 @@ impl<'m> Replication<'m> {
             consignments: 0,
             stop_at: model.horizon,
             trace: None,
-            post_release_review: model
-                .streams
-                .iter()
-                .map(|s| {
-                    s.route
-                        .steps
-                        .iter()
-                        .find(|st| {
-                            st.condition == Condition::FlaggedForReview
-                                && model.activity(st.activity).pool.is_some()
-                        })
-                        .filter(|_| model.policy.audit_by_reviewers)
-                        .map(|st| st.activity.0)
-                })
-                .collect(),
-            post_release_lab: model
-                .streams
-                .iter()
-                .map(|s| {
-                    s.route
-                        .steps
-                        .iter()
-                        .find(|st| st.condition == Condition::NeedsLabTest)
-                        .filter(|_| model.policy.lab_after_release)
-                        .map(|st| st.activity.0)
-                })
-                .collect(),
+            post_release_review: post_release_steps(model, model.policy.audit_by_reviewers, |st| {
+                st.condition == Condition::FlaggedForReview
+                    && model.activity(st.activity).pool.is_some()
+            }),
+            post_release_lab: post_release_steps(model, model.policy.lab_after_release, |st| {
+                st.condition == Condition::NeedsLabTest
+            }),
             expected_h: model.streams.iter().map(|s| s.choice.prior_h).collect(),
             shelves: model
                 .streams

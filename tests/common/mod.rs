@@ -223,3 +223,39 @@ pub fn run_text(text: &str) -> TextRun {
     ]);
     TextRun { _dir: dir, out }
 }
+
+/// Writes `text` as `bad.toml` in a fresh folder, runs `clearsim validate`
+/// on it, asserts the refusal (exit 2) names the file, and returns stderr.
+pub fn refused(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = clearsim(&["validate", file.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("bad.toml:"), "{err}");
+    err
+}
+
+/// Writes `text` as a scenario file, runs `clearsim sweep` on it with the
+/// `--set` `settings`, and returns its replications (the folder lives as
+/// long as the returned guard).
+pub fn sweep_text(text: &str, settings: &[&str]) -> (tempfile::TempDir, Reps) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("study.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    let mut args = vec![
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    for s in settings {
+        args.extend(["--set", s]);
+    }
+    ok(&args);
+    let reps = read_reps(&out);
+    (dir, reps)
+}
