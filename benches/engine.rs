@@ -82,12 +82,12 @@ struct Workload<'a> {
 
 impl<'a> Workload<'a> {
     /// One clearsim replication of `model` with replication seed `seed`.
-    fn replication(group: &'static str, model: &'a Model, seed: u64) -> Self {
+    fn replication(group: &'static str, name: &'static str, model: &'a Model, seed: u64) -> Self {
         let consignments = run_replication(model, 0, seed).consignments;
         assert!(consignments > 0, "{group}: no consignment arrived");
         Self {
             group,
-            name: "replication",
+            name,
             consignments,
             run: Box::new(move || {
                 black_box(run_replication(black_box(model), 0, black_box(seed)));
@@ -186,11 +186,17 @@ fn main() {
     let default = clearsim::scenario::builtin_default();
     let national = load("scenarios/national.toml");
     let workloads = [
-        Workload::replication("mmc", &mmc, replication_seed(MMC_SEED, 0)),
+        Workload::replication("mmc", "replication_1m", &mmc, replication_seed(MMC_SEED, 0)),
         Workload::reference_loop(&mmc),
-        Workload::replication("default", &default.model, replication_seed(default.seed, 0)),
+        Workload::replication(
+            "default",
+            "replication",
+            &default.model,
+            replication_seed(default.seed, 0),
+        ),
         Workload::replication(
             "national",
+            "replication",
             &national.model,
             replication_seed(national.seed, 0),
         ),
