@@ -20,7 +20,7 @@
 //! and clearsim M/M/c ÷ loop, the figure that compares across machines and
 //! days (absolute speeds on a shared machine drift).
 //!
-//! Run with `cargo bench --bench engine` (about three minutes); criterion
+//! Run with `cargo bench --bench engine` (about two minutes); criterion
 //! reports `thrpt` in consignments per second (`Melem/s` = million/s).
 //! Results are recorded in `docs/performance.md`. Speed is measured here,
 //! never asserted in a test.
