@@ -66,6 +66,7 @@ pub fn follow(model: &Model, seed: u64, max: usize) -> Vec<ConsignmentTrace> {
     let select = TraceSelect {
         after: follow_from(model),
         max,
+        crowd_until: None,
     };
     crate::sim::trace_replication(model, replication_seed(seed, 0), select)
 }
