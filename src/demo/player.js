@@ -4,8 +4,9 @@
 //
 // Test and lecture links read the URL hash: #t=H (go to H hours after the
 // window's start), #step=N (step N events), #bg=1 (background load on),
-// #modes=0,2 (panels shown), #play (start playing), #bench (measure the
-// frame rate with the background on; see the data-fps attribute).
+// #modes=0,2 (panels shown), #follow=N (follow consignment N), #play
+// (start playing), #bench (measure the frame rate with the background on;
+// see the data-fps attribute).
 "use strict";
 (function () {
   const D = JSON.parse(document.getElementById("player-data").textContent);
@@ -408,6 +409,7 @@
   }
   if (opts.get("bg") === "1" || opts.has("bench")) setBackground(true);
   if (opts.has("t")) st.now = Math.min(Math.max(+opts.get("t") || 0, 0), D.span);
+  if (opts.has("follow")) follow(+opts.get("follow"), st.shown[0]);
   render();
   if (opts.has("step")) for (let i = 0; i < +opts.get("step"); i++) step(1);
   if (opts.has("bench")) {
