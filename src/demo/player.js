@@ -4,8 +4,9 @@
 //
 // Test and lecture links read the URL hash: #t=H (go to H hours after the
 // window's start), #step=N (step N events), #bg=1 (background load on),
-// #modes=0,2 (panels shown), #follow=N (follow consignment N), #play
-// (start playing), #bench (measure the frame rate with the background on;
+// #modes=0,2 (panels shown), #follow=N (follow consignment N), #speed=K
+// (K-th speed, 0 slowest), #play (start playing; #play=H: and pause at
+// H hours), #bench (measure the frame rate with the background on;
 // see the data-fps attribute).
 "use strict";
 (function () {
@@ -21,6 +22,7 @@
   const st = {
     now: 0, playing: false, speed: 3, background: false,
     shown: D.modes.map((_, i) => i), follow: null, focus: 0, last: null,
+    until: D.span, // where playing stops
   };
 
   // ---- small helpers -------------------------------------------------------
@@ -317,13 +319,14 @@
     if (!st.playing) { lastFrame = null; return; }
     if (lastFrame !== null) st.now += (ts - lastFrame) / 1000 * SPEEDS[st.speed];
     lastFrame = ts;
-    if (st.now >= D.span) { st.now = D.span; st.playing = false; }
+    if (st.now >= st.until) { st.now = st.until; st.playing = false; }
     render();
     bench.tick(ts);
     requestAnimationFrame(frame);
   }
   function play(on) {
     st.playing = on === undefined ? !st.playing : on;
+    if (st.playing && st.now >= st.until) st.until = D.span; // a scripted stop is passed
     if (st.playing && st.now >= D.span) st.now = 0;
     render();
     if (st.playing) requestAnimationFrame(frame);
@@ -408,6 +411,7 @@
     D.modes.forEach((_, mi) => { if (!want.includes(mi)) toggleMode(mi); });
   }
   if (opts.get("bg") === "1" || opts.has("bench")) setBackground(true);
+  if (opts.has("speed")) st.speed = Math.min(Math.max(+opts.get("speed") || 0, 0), SPEEDS.length - 1);
   if (opts.has("t")) st.now = Math.min(Math.max(+opts.get("t") || 0, 0), D.span);
   if (opts.has("follow")) follow(+opts.get("follow"), st.shown[0]);
   render();
@@ -416,6 +420,9 @@
     bench.on = true;
     st.speed = 4;
     play(true);
-  } else if (opts.has("play")) play(true);
+  } else if (opts.has("play")) {
+    if (opts.get("play") !== "") st.until = Math.min(Math.max(+opts.get("play") || 0, 0), D.span);
+    play(true);
+  }
   document.body.dataset.ready = "1";
 })();
