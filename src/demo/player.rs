@@ -53,6 +53,9 @@ pub struct PlayerData {
     pub span: f64,
     /// One crowd consignment in `thinning` is drawn.
     pub thinning: u64,
+    /// The queue and busy counts include every consignment arriving from
+    /// this time on `[h]` (relative to `t0`; negative: before the window).
+    pub counted_from: f64,
     pub channels: Vec<ChannelKey>,
     /// Step names, indexed by the step column of [`Dot::steps`].
     pub steps: Vec<&'static str>,
@@ -129,16 +132,29 @@ pub struct ModeRun<'a> {
     pub crowd: Vec<ConsignmentTrace>,
 }
 
-/// Runs the crowd of one mode: every consignment arriving from
-/// [`CROWD_LEAD`] before `from` until `until` `[h]`, replication 0 of
-/// `seed` as [`super::follow`] runs it.
+/// Runs the crowd of one mode: every consignment arriving from a lead
+/// time before `from` until `until` `[h]`, replication 0 of `seed` as
+/// [`super::follow`] runs it. The lead is [`CROWD_LEAD`], or shorter when
+/// that many arrivals would fill the cap before the window opens (a
+/// national scenario).
 pub fn crowd(model: &Model, seed: u64, from: f64, until: f64) -> Vec<ConsignmentTrace> {
-    let select = TraceSelect {
-        after: (from - CROWD_LEAD).max(0.0),
-        max: MAX_CROWD,
-        crowd_until: Some(until),
+    let run = |lead: f64| {
+        let select = TraceSelect {
+            after: (from - lead).max(0.0),
+            max: MAX_CROWD,
+            crowd_until: Some(until),
+        };
+        crate::sim::trace_replication(model, replication_seed(seed, 0), select)
     };
-    crate::sim::trace_replication(model, replication_seed(seed, 0), select)
+    let mut lead = CROWD_LEAD;
+    loop {
+        let crowd = run(lead);
+        let full = crowd.len() >= MAX_CROWD;
+        if !full || lead < 0.5 || crowd.last().is_some_and(|t| t.arrived >= from) {
+            return crowd;
+        }
+        lead /= 4.0;
+    }
 }
 
 /// When a consignment leaves, if it does.
@@ -216,6 +232,11 @@ pub fn build(
         t0,
         span: t1 - t0,
         thinning,
+        counted_from: runs
+            .iter()
+            .filter_map(|r| r.crowd.first())
+            .map(|t| rel(t.arrived, t0).unwrap_or(0.0))
+            .fold(0.0, f64::min),
         channels: Channel::ALL
             .iter()
             .enumerate()

@@ -121,10 +121,11 @@ fn footer(h: &mut String, data: &PlayerData) {
     let from = clock(data.t0, data.start_weekday);
     let to = clock(data.t0 + data.span, data.start_weekday);
     let counted = data.modes.iter().map(|m| m.counted).max().unwrap_or(0);
+    let counted_from = clock(data.t0 + data.counted_from, data.start_weekday);
     let _ = write!(
         h,
         "</div>\n<div>From {from} to {to}, seed {}, scenario {}. Background load: one consignment in {} \
-         drawn; queues and busy servers count every one of the {counted} consignments arriving from a day before.</div>\n</footer>\n",
+         drawn; queues and busy servers count all {counted} arriving from {counted_from}.</div>\n</footer>\n",
         data.seed,
         escape(&data.source),
         data.thinning,

@@ -28,6 +28,8 @@ const DOTS_H: f64 = 22.0;
 const MARGIN: f64 = 8.0;
 const REGION_PAD: f64 = 6.0;
 const REGION_LABEL: f64 = 14.0;
+/// Most boxes stacked in one column of the map.
+const MAX_STACK: usize = 6;
 /// Longest pool label drawn (the full id is in its tooltip).
 const LABEL_CHARS: usize = 14;
 
@@ -182,7 +184,7 @@ impl Layout {
             _ => 2,
         };
         let mut layout = Layout {
-            width: 2.0 * MARGIN + 3.0 * BOX_W + 2.0 * COL_GAP,
+            width: 0.0,
             height: 0.0,
             places: Vec::new(),
             pools: Vec::new(),
@@ -212,26 +214,43 @@ impl Layout {
             layout.push(PlaceKey::Site(site.id.clone()), &site.name, "site", pools);
             columns[column(s)].push(place);
         }
+        // Each region's customs next to each other, so its box is compact.
+        let region = |p: &usize| {
+            let id = PlaceKey::Site(layout.places[*p].id.clone());
+            sites
+                .iter()
+                .find(|&&s| PlaceKey::Site(model.site(s).id.clone()) == id)
+                .and_then(|&s| model.site(s).region)
+                .map_or(u32::MAX, |r| r.0)
+        };
+        for col in &mut columns[1..] {
+            col.sort_by_key(|p| (region(p), *p));
+        }
         if used.contains(&PlaceKey::Data) {
             columns[1].push(layout.places.len());
             let name = "data exchange between customs that are not integrated";
             layout.push(PlaceKey::Data, name, "data", Vec::new());
         }
-        let heights: Vec<f64> = columns
+        // A long column is cut into stacks side by side, so a national
+        // scenario's map stays about as wide as it is tall.
+        let stacks: Vec<&[usize]> = columns.iter().flat_map(|c| c.chunks(MAX_STACK)).collect();
+        let heights: Vec<f64> = stacks
             .iter()
             .map(|c| c.iter().map(|&p| layout.places[p].h + ROW_GAP).sum::<f64>())
             .collect();
         let tallest = heights.iter().copied().fold(0.0, f64::max);
         let top = MARGIN + REGION_LABEL + REGION_PAD;
-        for (i, col) in columns.iter().enumerate() {
+        for (i, stack) in stacks.iter().enumerate() {
             let mut y = top + (tallest - heights[i]) / 2.0;
-            for &p in col {
+            for &p in stack.iter() {
                 let place = &mut layout.places[p];
                 place.x = MARGIN + i as f64 * (BOX_W + COL_GAP);
                 place.y = y;
                 y += place.h + ROW_GAP;
             }
         }
+        let n = stacks.len().max(1) as f64;
+        layout.width = 2.0 * MARGIN + n * BOX_W + (n - 1.0) * COL_GAP;
         layout.height = top + tallest + MARGIN;
         for key in used.iter().filter(|k| matches!(k, PlaceKey::Road(..))) {
             layout.push_road(key);
