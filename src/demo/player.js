@@ -16,7 +16,7 @@
   const L = D.layout;
   const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
   const SPEEDS = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16]; // simulated h per s
-  const DOT = 3.4, DOT_STEP = 8.5, PER_ROW = 15;
+  const DOT = 3.4, DOT_STEP = 8.5, PER_ROW = 16;
   const TITLE_H = 16, POOL_H = 13;
 
   const st = {
@@ -138,7 +138,7 @@
         const row = el("g", { class: "pool" }, g);
         el("title", {}, row).textContent = pool.id + ": busy servers / capacity; hatched when closed";
         text(row, p.x + 4, y + 9, pool.label, "pool-label");
-        const bx = p.x + 78, bw = 40;
+        const bx = p.x + 70, bw = 34;
         el("rect", { x: bx, y: y + 2, width: bw, height: 8, class: "bar" }, row);
         const fill = el("rect", { x: bx, y: y + 2, width: 0, height: 8, class: "busy" }, row);
         const shut = el("rect", { x: p.x + 1, y: y, width: p.w - 2, height: POOL_H - 1, class: "closed" }, row);

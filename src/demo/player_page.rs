@@ -108,11 +108,11 @@ fn footer(h: &mut String, data: &PlayerData) {
         );
     }
     h.push_str(
-        "<span>large dot: traced (narrated); small: background</span>\
-         <span><svg width=\"30\" height=\"12\"><rect width=\"30\" height=\"12\" fill=\"url(#closed-hatch)\"/></svg> closed (working hours)</span>\
+        "<span>large: traced (narrated); small: background</span>\
+         <span><svg width=\"30\" height=\"12\"><rect width=\"30\" height=\"12\" fill=\"url(#closed-hatch)\"/></svg> closed</span>\
          <span><svg width=\"30\" height=\"10\"><rect x=\"0.5\" y=\"0.5\" width=\"29\" height=\"9\" fill=\"#fff\" stroke=\"#555\"/>\
-         <rect x=\"0.5\" y=\"0.5\" width=\"18\" height=\"9\" fill=\"#555\"/></svg> busy servers / capacity, q: queue</span>\
-         <span>in a box, upper dots: in work; lower: queueing</span></div>\n<div class=\"keys\">Keys: ",
+         <rect x=\"0.5\" y=\"0.5\" width=\"18\" height=\"9\" fill=\"#555\"/></svg> busy / capacity, q queue</span>\
+         <span>dots in a box: in work above, queueing below</span></div>\n<div class=\"keys\">Keys: ",
     );
     for (i, (k, what)) in KEYS.iter().enumerate() {
         let sep = if i == 0 { "" } else { " · " };
@@ -124,8 +124,8 @@ fn footer(h: &mut String, data: &PlayerData) {
     let counted_from = clock(data.t0 + data.counted_from, data.start_weekday);
     let _ = write!(
         h,
-        "</div>\n<div>From {from} to {to}, seed {}, scenario {}. Background load: one consignment in {} \
-         drawn; queues and busy servers count all {counted} arriving from {counted_from}.</div>\n</footer>\n",
+        "</div>\n<div>{from} to {to} · seed {} · {} · background: 1 in {} drawn; \
+         queues count all {counted} arriving from {counted_from}</div>\n</footer>\n",
         data.seed,
         escape(&data.source),
         data.thinning,

@@ -16,7 +16,7 @@ use crate::model::{Model, SiteId, SiteKind, StepKind};
 use crate::sim::trace::StepTrace;
 
 /// A place's box width, the gap between columns and between boxes.
-const BOX_W: f64 = 140.0;
+const BOX_W: f64 = 150.0;
 const COL_GAP: f64 = 34.0;
 const ROW_GAP: f64 = 16.0;
 /// Heights inside a box: the title, one row per pool, and two rows of
@@ -31,7 +31,7 @@ const REGION_LABEL: f64 = 14.0;
 /// Most boxes stacked in one column of the map.
 const MAX_STACK: usize = 6;
 /// Longest pool label drawn (the full id is in its tooltip).
-const LABEL_CHARS: usize = 14;
+const LABEL_CHARS: usize = 13;
 
 /// What a step's place is: a site, the road of a link (from, to), or the
 /// data exchange between customs that are not integrated.
