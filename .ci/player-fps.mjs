@@ -21,7 +21,7 @@ try {
   let port = null;
   for (let i = 0; i < 100 && port === null; i++) {
     await sleep(100);
-    try { port = readFileSync(join(profile, "DevToolsActivePort"), "utf8").split("\n")[0]; } catch { /* not yet */ }
+    try { port = readFileSync(join(profile, "DevToolsActivePort"), "utf8").split("\n")[0] || null; } catch { /* not yet */ }
   }
   if (port === null) throw new Error("chromium did not open its DevTools port");
   const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();

@@ -191,3 +191,74 @@ fn timelines_are_consistent_across_modes_and_within_capacity() {
     }
     assert!(busiest >= 2.0, "someone works at some point");
 }
+
+/// The drawn dots are a subset of the crowd the counts come from: at any
+/// moment a pool has at least as many busy servers and queueing
+/// consignments as there are dots in work and in its queue.
+#[test]
+fn pool_counts_cover_the_dots_drawn() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = data(&page(&repo_path("scenarios/demo.toml"), dir.path(), &[]));
+    let span = d["span"].as_f64().unwrap();
+    let mut checked = 0;
+    for m in d["modes"].as_array().unwrap() {
+        let occupancy = m["occupancy"].as_array().unwrap();
+        // (pool, reached, start, end) of every pooled step drawn.
+        let steps: Vec<(usize, f64, f64, f64)> = m["dots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|x| x["steps"].as_array().unwrap().iter())
+            .filter(|s| s[2].as_i64().unwrap() >= 0)
+            .map(|s| {
+                let t = |v: &Value| v.as_f64().unwrap_or(f64::INFINITY);
+                (
+                    s[2].as_i64().unwrap() as usize,
+                    t(&s[3]),
+                    t(&s[4]),
+                    t(&s[5]),
+                )
+            })
+            .collect();
+        for &(pool, reached, start, end) in &steps {
+            for (t, busy_phase) in [
+                ((reached + start) / 2.0, false),
+                ((start + end) / 2.0, true),
+            ] {
+                if !(t.is_finite() && (0.0..span).contains(&t))
+                    || (busy_phase && start >= end)
+                    || (!busy_phase && reached >= start)
+                {
+                    continue;
+                }
+                let drawn = steps
+                    .iter()
+                    .filter(|s| s.0 == pool)
+                    .filter(|s| {
+                        if busy_phase {
+                            s.2 <= t && t < s.3
+                        } else {
+                            s.1 <= t && t < s.2
+                        }
+                    })
+                    .count() as f64;
+                let row = occupancy[pool]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .take_while(|r| r[0].as_f64().unwrap() <= t)
+                    .last()
+                    .unwrap();
+                let counted = row[if busy_phase { 2 } else { 1 }].as_f64().unwrap();
+                assert!(
+                    counted >= drawn,
+                    "{} pool {pool} at {t}: {counted} counted < {drawn} drawn ({})",
+                    m["name"],
+                    if busy_phase { "busy" } else { "queue" }
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 500, "only {checked} moments checked");
+}

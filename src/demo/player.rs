@@ -97,8 +97,8 @@ pub struct Dot {
     /// One of the followed consignments (with narration).
     pub followed: bool,
     pub arr: f64,
-    /// Taken steps: place, step, pool (-1: none), reached, start, end.
-    pub steps: Vec<(usize, usize, i64, f64, Option<f64>, Option<f64>)>,
+    /// The steps taken.
+    pub steps: Vec<StepRow>,
     pub released: Option<f64>,
     pub seized: Option<f64>,
     /// When it left (released goods gone, or seized).
@@ -106,6 +106,10 @@ pub struct Dot {
     /// Narration lines with the time each applies from (followed only).
     pub lines: Vec<(f64, String)>,
 }
+
+/// One step taken, as a JSON array: place, step, pool (-1: none), reached,
+/// start, end (a compact row: there are thousands).
+pub type StepRow = (usize, usize, i64, f64, Option<f64>, Option<f64>);
 
 /// Dot shapes by channel, in [`Channel::ALL`] order.
 const SHAPES: [&str; 4] = ["circle", "square", "diamond", "triangle"];
