@@ -138,7 +138,7 @@ pub struct ModeRun<'a> {
 
 /// Runs the crowd of one mode: every consignment arriving from a lead
 /// time before `from` until `until` `[h]`, replication 0 of `seed` as
-/// [`super::follow`] runs it. The lead is [`CROWD_LEAD`], or shorter when
+/// [`super::follow`] runs it. The lead is a day, or shorter when
 /// that many arrivals would fill the cap before the window opens (a
 /// national scenario).
 pub fn crowd(model: &Model, seed: u64, from: f64, until: f64) -> Vec<ConsignmentTrace> {
