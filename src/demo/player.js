@@ -143,7 +143,7 @@
         const fill = el("rect", { x: bx, y: y + 2, width: 0, height: 8, class: "busy" }, row);
         const shut = el("rect", { x: p.x + 1, y: y, width: p.w - 2, height: POOL_H - 1, class: "closed" }, row);
         const label = text(row, bx + bw + 3, y + 9, "", "pool-count");
-        pools.push({ i: pi, fill: fill, shut: shut, label: label, x: bx, w: bw, cap: pool.capacity });
+        pools.push({ i: pi, fill: fill, shut: shut, label: label, w: bw, cap: pool.capacity });
       });
       const y0 = p.y + TITLE_H + p.pools.length * POOL_H;
       text(g, p.x + p.w - 4, y0 + 20, "", "overflow");
@@ -157,7 +157,7 @@
       return { d: d, e: e, key: "-" };
     });
     panelsEl.appendChild(box);
-    return { box: box, clk: clk, counts: counts, pools: pools, dots: dots, m: m, overs: [] };
+    return { box: box, clk: clk, counts: counts, pools: pools, dots: dots, m: m };
   }
 
   // ---- drawing one frame ---------------------------------------------------
