@@ -118,7 +118,10 @@
     el("title", {}, svg).textContent = m.name + ": " + m.explain;
     for (const r of L.regions) {
       el("rect", { x: r.x, y: r.y, width: r.w, height: r.h, rx: 8, class: "region" }, svg);
-      text(svg, r.x + 6, r.y + 11, r.name, "region-label");
+      // The name, cut to the box (the full name in its tooltip).
+      const room = Math.max(4, Math.floor((r.w - 12) / 5.3));
+      const label = r.name.length > room ? r.name.slice(0, room - 1) + "…" : r.name;
+      el("title", {}, text(svg, r.x + 6, r.y + 11, label, "region-label")).textContent = r.name;
     }
     const pools = [];
     for (const p of L.places) {
@@ -146,6 +149,8 @@
         pools.push({ i: pi, fill: fill, shut: shut, label: label, w: bw, cap: pool.capacity });
       });
       const y0 = p.y + TITLE_H + p.pools.length * POOL_H;
+      // "+N" where a row of dots overflows: in work, queueing.
+      text(g, p.x + p.w - 4, y0 + 9, "", "overflow");
       text(g, p.x + p.w - 4, y0 + 20, "", "overflow");
     }
     const dotLayer = el("g", { class: "dots" }, svg);
@@ -213,15 +218,15 @@
         for (const [pi, list] of rows) {
           const p = L.places[pi];
           const y = p.y + TITLE_H + p.pools.length * POOL_H + (queued ? 17 : 6);
-          // The queue's row leaves room for its "+N".
-          const room = queued ? PER_ROW - 2 : PER_ROW;
+          // Each row leaves room for its "+N".
+          const room = PER_ROW - 2;
           list.forEach((o, k) => {
             if (k >= room) { o.e.style.display = "none"; return; }
             o.e.setAttribute("transform", "translate(" + (p.x + 6 + k * DOT_STEP) + "," + y + ")");
           });
         }
       }
-      drawOverflow(P, queue);
+      drawOverflow(P, work, queue);
       // Pools: busy servers against capacity, hatched while closed.
       for (const q of P.pools) {
         const rows = P.m.occupancy[q.i];
@@ -244,16 +249,18 @@
     st.last = st.now;
     narrate();
   }
-  // "+N" at the end of a queue that overflows its box (one text per box,
-  // in the order of the places).
-  function drawOverflow(P, queue) {
+  // "+N" at the end of a row of dots that overflows its box (two texts per
+  // box, in the order of the places: in work, queueing).
+  function drawOverflow(P, work, queue) {
     const texts = P.box.querySelectorAll("text.overflow");
     let k = 0;
     L.places.forEach((p, pi) => {
       if (p.kind === "road") return;
-      const list = queue.get(pi);
-      const n = list ? list.length - (PER_ROW - 2) : 0;
-      texts[k++].textContent = n > 0 ? "+" + n : "";
+      for (const rows of [work, queue]) {
+        const list = rows.get(pi);
+        const n = list ? list.length - (PER_ROW - 2) : 0;
+        texts[k++].textContent = n > 0 ? "+" + n : "";
+      }
     });
   }
 

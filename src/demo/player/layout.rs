@@ -1,7 +1,7 @@
 //! Where the player draws each place: entry points (ports, e-commerce
 //! sites, bonded zones, postal hubs) in the left column; the customs that
-//! supervise them, the regional clearance centres and the data exchange in
-//! the middle; inland (territorial) customs on the right; roads as lines
+//! supervise them, the regional clearance and tax centres and the data
+//! exchange in the middle; inland (territorial) customs on the right; roads as lines
 //! between a port and the customs it leads to; each integrated region as a
 //! box around its customs and centre. Only places some consignment uses
 //! (and the customs and centres they belong to) are drawn, so a national
@@ -179,7 +179,7 @@ impl Layout {
             .collect();
         let column = |s: SiteId| match model.site(s).kind {
             k if k.is_entry_point() => 0,
-            SiteKind::ClearanceCentre => 1,
+            SiteKind::ClearanceCentre | SiteKind::TaxCentre => 1,
             _ if supervising.contains(&s) => 1,
             _ => 2,
         };
