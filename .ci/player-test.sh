@@ -11,7 +11,9 @@
 #     compared between N-1 and N steps;
 #   - a hostile scenario name (a <script> that would log) is shown as text.
 # The page reads its test controls from the URL hash; Chromium's
-# --virtual-time-budget lets the scripted play run before the dump.
+# --virtual-time-budget lets the scripted play run before the dump (a
+# scripted play ticks on the page's timers, which virtual time drives
+# deterministically, not on animation frames, which it does not).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

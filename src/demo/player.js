@@ -23,6 +23,7 @@
     now: 0, playing: false, speed: 3, background: false,
     shown: D.modes.map((_, i) => i), follow: null, focus: 0, last: null,
     until: D.span, // where playing stops
+    scripted: false, // playing on timer ticks (see schedule)
   };
 
   // ---- small helpers -------------------------------------------------------
@@ -329,17 +330,24 @@
     if (!st.playing) { lastFrame = null; return; }
     if (lastFrame !== null) st.now += (ts - lastFrame) / 1000 * SPEEDS[st.speed];
     lastFrame = ts;
-    if (st.now >= st.until) { st.now = st.until; st.playing = false; }
+    if (st.now >= st.until) { st.now = st.until; st.playing = false; st.scripted = false; }
     render();
     bench.tick(ts);
-    requestAnimationFrame(frame);
+    schedule();
+  }
+  // The next frame: at the display's rate, or, for a scripted play (#play),
+  // every 33 ms of the page's clock, so that Chromium's virtual time (tests)
+  // plays the same frames however busy the machine is.
+  function schedule() {
+    if (st.scripted) setTimeout(() => frame(performance.now()), 33);
+    else requestAnimationFrame(frame);
   }
   function play(on) {
     st.playing = on === undefined ? !st.playing : on;
     if (st.playing && st.now >= st.until) st.until = D.span; // a scripted stop is passed
     if (st.playing && st.now >= D.span) st.now = 0;
     render();
-    if (st.playing) requestAnimationFrame(frame);
+    if (st.playing) schedule();
   }
   function speed(by) { st.speed = Math.min(Math.max(st.speed + by, 0), SPEEDS.length - 1); render(); }
   function setBackground(on) {
@@ -447,6 +455,7 @@
   if (opts.has("bench")) bench.start();
   else if (opts.has("play")) {
     if (opts.get("play") !== "") st.until = Math.min(Math.max(+opts.get("play") || 0, 0), D.span);
+    st.scripted = true;
     play(true);
   }
   document.body.dataset.ready = "1";
