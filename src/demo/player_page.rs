@@ -108,7 +108,7 @@ fn footer(h: &mut String, data: &PlayerData) {
         );
     }
     h.push_str(
-        "<span>large: traced (narrated); small: background</span>\
+        "<span>large: traced (narrated); small: background; red ring: followed</span>\
          <span><svg width=\"30\" height=\"12\"><rect width=\"30\" height=\"12\" fill=\"url(#closed-hatch)\"/></svg> closed</span>\
          <span><svg width=\"30\" height=\"10\"><rect x=\"0.5\" y=\"0.5\" width=\"29\" height=\"9\" fill=\"#fff\" stroke=\"#555\"/>\
          <rect x=\"0.5\" y=\"0.5\" width=\"18\" height=\"9\" fill=\"#555\"/></svg> busy / capacity, q queue</span>\

@@ -367,7 +367,7 @@ mod tests {
         assert_eq!(pool_label("officers", "x"), "officers");
         assert_eq!(
             pool_label("hangzhou_inspection_teams", "hangzhou_customs"),
-            "inspection_te…"
+            "inspection_t…"
         );
     }
 }
