@@ -108,11 +108,11 @@ fn footer(h: &mut String, data: &PlayerData) {
         );
     }
     h.push_str(
-        "<span>large: traced (narrated); small: background; red ring: followed</span>\
+        "<span>large: traced; small: background; red ring: followed</span>\
          <span><svg width=\"30\" height=\"12\"><rect width=\"30\" height=\"12\" fill=\"url(#closed-hatch)\"/></svg> closed</span>\
          <span><svg width=\"30\" height=\"10\"><rect x=\"0.5\" y=\"0.5\" width=\"29\" height=\"9\" fill=\"#fff\" stroke=\"#555\"/>\
          <rect x=\"0.5\" y=\"0.5\" width=\"18\" height=\"9\" fill=\"#555\"/></svg> busy / capacity, q queue</span>\
-         <span>dots in a box: in work above, queueing below</span></div>\n<div class=\"keys\">Keys: ",
+         <span>box dots: working above, queueing below</span></div>\n<div class=\"keys\">Keys: ",
     );
     for (i, (k, what)) in KEYS.iter().enumerate() {
         let sep = if i == 0 { "" } else { " · " };
