@@ -1,7 +1,10 @@
 //! The trainers' demonstration (`clearsim demo`): a few consignments, one
 //! per channel, followed step by step through each clearance mode, told as
 //! a narrated timeline ([`narrate`]) and drawn as a swimlane chart of sites
-//! against time ([`swimlane`]).
+//! against time ([`swimlane`]), and, with `--html`, played as an animated
+//! page: the same consignments and a thinned crowd moving over a map of
+//! places, one panel per mode ([`player`] for the data, [`player_page`]
+//! for the page).
 //!
 //! The simulation side is [`crate::sim::trace_replication`]; this module only
 //! chooses whom to follow and presents what the trace recorded. Every mode
@@ -10,6 +13,8 @@
 //! every mode and only the route and the queues differ.
 
 pub mod narrate;
+pub mod player;
+pub mod player_page;
 pub mod swimlane;
 
 use crate::engine::rng::replication_seed;
@@ -66,6 +71,7 @@ pub fn follow(model: &Model, seed: u64, max: usize) -> Vec<ConsignmentTrace> {
     let select = TraceSelect {
         after: follow_from(model),
         max,
+        crowd_until: None,
     };
     crate::sim::trace_replication(model, replication_seed(seed, 0), select)
 }

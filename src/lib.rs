@@ -30,7 +30,8 @@
 //! - [`experiment`]: replications in parallel, ordered, deterministic.
 //! - [`output`]: tidy CSV, the manifest, atomic writes, the terminal table.
 //! - [`demo`]: the trainers' demonstration: a few consignments followed
-//!   through each mode, narrated and drawn as swimlanes.
+//!   through each mode, narrated and drawn as swimlanes, and played with a
+//!   thinned crowd around them in `demo.html` (`--html`).
 
 pub mod cli;
 pub mod demo;

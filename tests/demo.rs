@@ -122,6 +122,7 @@ fn swimlane_svg_is_xml_with_title_and_lanes() {
         .descendants()
         .filter(|n| n.has_tag_name("text"))
         .filter_map(|n| n.text())
+        .map(str::trim)
         .collect();
     let has = |s: &str| texts.iter().any(|t| t.contains(s));
     assert!(
@@ -130,7 +131,15 @@ fn swimlane_svg_is_xml_with_title_and_lanes() {
     );
     assert!(has("hangzhou_customs"), "{texts:?}");
     assert!(has("road → hangzhou_customs"), "{texts:?}");
-    assert!(has("time since the start of the scenario [h]"), "{texts:?}");
+    // Calendar time on the axis, as the narration writes it.
+    assert!(has("calendar time"), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.starts_with("day 3 Wed ")),
+        "{texts:?}"
+    );
+    assert!(!has("since the start"), "{texts:?}");
+    // Step names on bars wide enough (transport takes hours).
+    assert!(texts.contains(&"transport"), "{texts:?}");
 }
 
 #[test]

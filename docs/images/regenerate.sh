@@ -3,7 +3,9 @@
 #   bash docs/images/regenerate.sh
 # Each image is a chart clearsim writes into DIR/plots/ (or, for the demo,
 # into its --out directory); this script only runs the commands and copies
-# the PNGs here.
+# the PNGs here. The demo player's frame is a screenshot of demo.html taken
+# by headless Chromium at 1280x720 (the page's #t=, #bg= and #follow= set
+# the moment shown).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cargo build --release --quiet
@@ -15,6 +17,10 @@ trap 'rm -rf "$tmp"' EXIT
 "$bin" run scenarios/national.toml --reps 4 --out "$tmp/national" --quiet
 "$bin" demo --mode customs_transit,regional_integration --out "$tmp/demo" > /dev/null
 "$bin" ladder scenarios/calibration/reforms_2017_2022.toml --out "$tmp/ladder" --quiet
+"$bin" demo --mode all --html --out "$tmp/player" > /dev/null
+chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$tmp/profile" \
+  --window-size=1280,720 --virtual-time-budget=3000 --screenshot="$tmp/player.png" \
+  "file://$tmp/player/demo.html#t=5.5&bg=1&follow=2575" 2> /dev/null
 cp "$tmp/compare/plots/release_time_cdf.png" docs/images/compare_release_time_cdf.png
 cp "$tmp/compare/plots/trs_segments.png" docs/images/compare_trs_segments.png
 cp "$tmp/sweep/plots/frontier.png" docs/images/sweep_frontier.png
@@ -23,4 +29,5 @@ cp "$tmp/national/plots/region_mode_heatmap.png" docs/images/national_region_mod
 cp "$tmp/demo/demo_customs_transit.png" docs/images/demo_customs_transit.png
 cp "$tmp/demo/demo_regional_integration.png" docs/images/demo_regional_integration.png
 cp "$tmp/ladder/plots/ladder_waterfall.png" docs/images/ladder_waterfall.png
+cp "$tmp/player.png" docs/images/demo_player.png
 ls -l docs/images/*.png

@@ -3,7 +3,7 @@
 use anyhow::Context;
 
 use super::*;
-use crate::demo::{self, narrate, swimlane};
+use crate::demo::{self, narrate, player, player_page, swimlane};
 use crate::model::{Mode, Model};
 
 #[derive(Debug, clap::Args)]
@@ -23,9 +23,13 @@ pub struct DemoArgs {
     /// replication 0 of `clearsim run --seed N`).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
-    /// Where the swimlane charts go.
+    /// Where the swimlane charts (and demo.html) go.
     #[arg(long, value_name = "DIR", default_value = "output/demo")]
     pub out: PathBuf,
+    /// Also write DIR/demo.html: an animated, self-contained player of the
+    /// modes side by side (for a lecture room; no network needed).
+    #[arg(long)]
+    pub html: bool,
 }
 
 pub(super) fn demo(args: DemoArgs) -> anyhow::Result<()> {
@@ -51,12 +55,19 @@ pub(super) fn demo(args: DemoArgs) -> anyhow::Result<()> {
     // early (`| head`) still gets every chart.
     let mut text = String::new();
     let mut charts = Vec::new();
+    let mut followed = Vec::new();
     for (mode, model) in &built {
         let traces = demo::follow(model, seed, n);
         text.push('\n');
         text.push_str(&narrate::narrate(*mode, model, &traces));
         charts.push(swimlane::write(&args.out, *mode, model, &traces)?);
+        followed.push(traces);
     }
+    let page = if args.html {
+        Some(write_player(&s, &built, seed, from, followed, &args.out)?)
+    } else {
+        None
+    };
     println!(
         "clearsim demo: scenario {} ({}), seed {seed}",
         s.name, s.source_label
@@ -76,5 +87,37 @@ pub(super) fn demo(args: DemoArgs) -> anyhow::Result<()> {
     for c in charts {
         println!("  {}", c.display());
     }
+    if let Some(p) = page {
+        println!(
+            "Player (open in a browser; keys listed on the page):\n  {}",
+            p.display()
+        );
+    }
     Ok(())
+}
+
+/// Runs each mode's crowd over the followed consignments' window and
+/// writes the player page.
+fn write_player(
+    s: &scenario::Scenario,
+    built: &[(Mode, Model)],
+    seed: u64,
+    from: f64,
+    followed: Vec<Vec<crate::sim::trace::ConsignmentTrace>>,
+    out: &Path,
+) -> anyhow::Result<PathBuf> {
+    let all: Vec<&[_]> = followed.iter().map(Vec::as_slice).collect();
+    let (t0, t1) = player::window(from, &all, built[0].1.horizon);
+    let runs: Vec<player::ModeRun> = built
+        .iter()
+        .zip(followed)
+        .map(|((mode, model), followed)| player::ModeRun {
+            mode: *mode,
+            model,
+            crowd: player::crowd(model, seed, t0, t1),
+            followed,
+        })
+        .collect();
+    let data = player::build(&s.name, &s.source_label, seed, &runs, t0, t1);
+    player_page::write(out, &data)
 }

@@ -196,7 +196,7 @@ pub fn decision(t: &ConsignmentTrace, step: &StepTrace) -> String {
 }
 
 /// How the consignment left, and what its release took.
-fn outcome_line(model: &Model, t: &ConsignmentTrace) -> String {
+pub fn outcome_line(model: &Model, t: &ConsignmentTrace) -> String {
     let wd = model.start_weekday;
     match t.outcome {
         Outcome::Released {
@@ -237,9 +237,50 @@ fn outcome_line(model: &Model, t: &ConsignmentTrace) -> String {
     }
 }
 
+/// Who a followed consignment is and what screening decided: the lines
+/// that open its part of the timeline.
+pub fn header(model: &Model, t: &ConsignmentTrace) -> [String; 3] {
+    let wd = model.start_weekday;
+    let stream = &model.streams[t.stream];
+    [
+        format!(
+            "{} #{} (stream {}) arrived {} (t = {} h) at {}",
+            t.channel.name(),
+            t.number,
+            stream.id,
+            clock(t.arrived, wd),
+            hours(t.arrived),
+            model.site(stream.port).id,
+        ),
+        format!(
+            "  importer of {} credit; value {:.0} yuan; hidden truth: {} (customs does not know)",
+            t.credit.name(),
+            t.value,
+            hidden_name(t.hidden)
+        ),
+        format!("  screening: {}", screening_line(&t.screening)),
+    ]
+}
+
+/// One step's row of the timeline: site, step, start, end, wait, work (the
+/// four times empty for a step not taken) and the decision.
+pub fn step_cells(model: &Model, t: &ConsignmentTrace, s: &StepTrace) -> [String; 7] {
+    let wd = model.start_weekday;
+    let taken = s.taken();
+    let when = |text: String| if taken { text } else { String::new() };
+    [
+        place(model, s),
+        s.step.name().to_string(),
+        when(clock(s.start, wd)),
+        when(clock(s.end, wd)),
+        when(hours(s.wait())),
+        when(hours(s.end - s.start)),
+        decision(t, s),
+    ]
+}
+
 /// The narrated timeline of one mode.
 pub fn narrate(mode: Mode, model: &Model, traces: &[ConsignmentTrace]) -> String {
-    let wd = model.start_weekday;
     let mut out = String::new();
     let title = format!("== Mode: {} ", mode.name());
     let _ = writeln!(out, "{title:=<100}");
@@ -248,57 +289,11 @@ pub fn narrate(mode: Mode, model: &Model, traces: &[ConsignmentTrace]) -> String
         let _ = writeln!(out, "\n(no consignment arrived in the time followed)");
     }
     for t in traces {
-        let stream = &model.streams[t.stream];
-        let _ = writeln!(
-            out,
-            "\n{} #{} (stream {}) arrived {} (t = {} h) at {}",
-            t.channel.name(),
-            t.number,
-            stream.id,
-            clock(t.arrived, wd),
-            hours(t.arrived),
-            model.site(stream.port).id,
-        );
-        let _ = writeln!(
-            out,
-            "  importer of {} credit; value {:.0} yuan; hidden truth: {} (customs does not know)",
-            t.credit.name(),
-            t.value,
-            hidden_name(t.hidden)
-        );
-        let _ = writeln!(out, "  screening: {}", screening_line(&t.screening));
-        let rows: Vec<[String; 7]> = t
-            .steps
-            .iter()
-            .map(|s| {
-                let taken = s.taken();
-                [
-                    place(model, s),
-                    s.step.name().to_string(),
-                    if taken {
-                        clock(s.start, wd)
-                    } else {
-                        String::new()
-                    },
-                    if taken {
-                        clock(s.end, wd)
-                    } else {
-                        String::new()
-                    },
-                    if taken {
-                        hours(s.wait())
-                    } else {
-                        String::new()
-                    },
-                    if taken {
-                        hours(s.end - s.start)
-                    } else {
-                        String::new()
-                    },
-                    decision(t, s),
-                ]
-            })
-            .collect();
+        out.push('\n');
+        for line in header(model, t) {
+            let _ = writeln!(out, "{line}");
+        }
+        let rows: Vec<[String; 7]> = t.steps.iter().map(|s| step_cells(model, t, s)).collect();
         let head = [
             "site",
             "step",

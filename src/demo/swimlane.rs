@@ -1,7 +1,9 @@
 //! The demo's swimlane chart: one lane per site touched, time across, each
 //! followed consignment a coloured row of bars (pale while it waits for
 //! officers or equipment, solid while it is being served), so a trainer can
-//! see at a glance where a mode sends the goods and where they wait.
+//! see at a glance where a mode sends the goods and where they wait. Time
+//! runs in calendar time (day, weekday, hh:mm) as in the narration, and a
+//! bar wide enough carries its step's name.
 
 use std::path::Path;
 
@@ -10,6 +12,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::narrate::clock;
 use crate::model::{Mode, Model, SiteKind, StepKind};
 use crate::output::write_atomic;
 use crate::plot::font::{FAMILY, ensure_registered};
@@ -18,6 +21,10 @@ use crate::sim::trace::{ConsignmentTrace, Outcome, StepTrace};
 const WIDTH: u32 = 1200;
 const LANE_HEIGHT: u32 = 64;
 const LEGEND_ROW: u32 = 22;
+/// Font size of the step names written inside bars.
+const STEP_LABEL_SIZE: u32 = 10;
+/// The time axis: calendar time as the narration writes it.
+const X_DESC: &str = "calendar time (day 1 is the scenario's first day; as in the narration)";
 
 /// The colour of consignment `i`.
 fn colour(i: usize) -> RGBColor {
@@ -100,11 +107,15 @@ fn draw<DB: DrawingBackend>(
         .x_label_area_size(44)
         .y_label_area_size(250)
         .build_cartesian_2d(x0..x1, 0.0..n_lanes)?;
+    let weekday = model.start_weekday;
+    let calendar = |t: &f64| clock(*t, weekday);
     chart
         .configure_mesh()
         .disable_y_mesh()
         .y_labels(0)
-        .x_desc("time since the start of the scenario [h]")
+        .x_labels(7)
+        .x_label_formatter(&calendar)
+        .x_desc(X_DESC)
         .y_desc("site (one lane each)")
         .label_style((FAMILY, 13))
         .axis_desc_style((FAMILY, 14))
@@ -143,10 +154,10 @@ fn draw<DB: DrawingBackend>(
                 )))?;
             }
             let end = if s.end.is_finite() { s.end } else { x1 };
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(s.start, top), (end.max(s.start + min_width), bottom)],
-                c.filled(),
-            )))?;
+            let bar = [(s.start, top), (end.max(s.start + min_width), bottom)];
+            chart.draw_series(std::iter::once(Rectangle::new(bar, c.filled())))?;
+            let (a, b) = (chart.backend_coord(&bar[0]), chart.backend_coord(&bar[1]));
+            step_label(&root, s.step.name(), c, a, b)?;
             let mid = (top + bottom) / 2.0;
             path.push((s.reached, mid));
             path.push((end, mid));
@@ -202,6 +213,36 @@ fn draw<DB: DrawingBackend>(
         font,
     ))?;
     root.present()
+}
+
+/// Writes the step's name inside its bar (corners `a`, `b` in pixels) if
+/// it fits, white on dark colours and black on light ones.
+fn step_label<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    name: &str,
+    bar: RGBColor,
+    a: (i32, i32),
+    b: (i32, i32),
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let ink = if luminance(bar) < 0.5 { WHITE } else { BLACK };
+    let style = TextStyle::from((FAMILY, STEP_LABEL_SIZE).into_font())
+        .pos(Pos::new(HPos::Center, VPos::Center))
+        .color(&ink);
+    let (w, h) = root.estimate_text_size(name, &style)?;
+    let (bw, bh) = ((b.0 - a.0).unsigned_abs(), (b.1 - a.1).unsigned_abs());
+    if bw >= w + 4 && bh + 2 >= h {
+        root.draw(&Text::new(
+            name.to_string(),
+            ((a.0 + b.0) / 2, (a.1 + b.1) / 2),
+            style,
+        ))?;
+    }
+    Ok(())
+}
+
+/// Relative luminance of a colour, 0 (black) to 1 (white).
+fn luminance(c: RGBColor) -> f64 {
+    (0.2126 * f64::from(c.0) + 0.7152 * f64::from(c.1) + 0.0722 * f64::from(c.2)) / 255.0
 }
 
 /// The chart's size in pixels: taller with more lanes and consignments.

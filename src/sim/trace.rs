@@ -19,6 +19,10 @@ pub struct TraceSelect {
     pub after: f64,
     /// How many consignments to follow.
     pub max: usize,
+    /// `Some(until)`: follow the whole crowd instead, every consignment
+    /// arriving in `[after, until)` whatever its channel, up to `max` (the
+    /// player counts queues and busy servers from it).
+    pub crowd_until: Option<f64>,
 }
 
 /// What a consignment really is (hidden from customs until found).
@@ -229,6 +233,9 @@ impl Tracer {
         let Some(k) = self.channels.iter().position(|c| *c == channel) else {
             return false;
         };
+        if let Some(until) = self.select.crowd_until {
+            return t < until;
+        }
         // Keep a place for each channel still without one.
         let waiting = (0..self.counts.len())
             .filter(|&j| j != k && self.counts[j] == 0)
@@ -243,14 +250,17 @@ impl Tracer {
         true
     }
 
-    /// Whether every consignment to follow has been picked and has left.
-    pub(super) fn finished(&self) -> bool {
+    /// Whether every consignment to follow has been picked and has left
+    /// (at time `now` `[h]`).
+    pub(super) fn finished(&self, now: f64) -> bool {
         let target = if self.channels.is_empty() {
             0
         } else {
             self.select.max
         };
-        self.traces.len() >= target && self.active.is_empty()
+        let picked =
+            self.traces.len() >= target || self.select.crowd_until.is_some_and(|u| now >= u);
+        picked && self.active.is_empty()
     }
 
     /// The trace of the consignment with slab handle `c`, if followed, and
@@ -271,7 +281,14 @@ mod tests {
             Channel::Ecommerce9610,
             Channel::Postal,
         ];
-        Tracer::for_channels(channels, TraceSelect { after: 10.0, max })
+        Tracer::for_channels(
+            channels,
+            TraceSelect {
+                after: 10.0,
+                max,
+                crowd_until: None,
+            },
+        )
     }
 
     /// Picks a consignment as the replication would: counted, and its trace
@@ -322,7 +339,7 @@ mod tests {
         assert!(offer(&mut t, Postal, 10.3));
         assert!(offer(&mut t, GeneralTrade, 10.4));
         assert!(!offer(&mut t, GeneralTrade, 10.5), "all three taken");
-        assert!(t.finished());
+        assert!(t.finished(12.0));
     }
 
     #[test]
@@ -342,6 +359,29 @@ mod tests {
     }
 
     #[test]
+    fn a_crowd_is_every_arrival_in_its_window_up_to_max() {
+        use Channel::*;
+        let mut t = Tracer::for_channels(
+            vec![GeneralTrade, Postal],
+            TraceSelect {
+                after: 10.0,
+                max: 3,
+                crowd_until: Some(20.0),
+            },
+        );
+        assert!(!offer(&mut t, Postal, 9.0), "before the window");
+        assert!(offer(&mut t, Postal, 10.0));
+        assert!(offer(&mut t, Postal, 11.0), "no balancing of channels");
+        assert!(!offer(&mut t, Bonded1210, 12.0), "channel not in the model");
+        assert!(!offer(&mut t, GeneralTrade, 20.0), "after the window");
+        assert!(!t.finished(19.0), "the window is still open");
+        assert!(t.finished(20.0), "window over, none in flight");
+        assert!(offer(&mut t, GeneralTrade, 19.0));
+        assert!(!offer(&mut t, GeneralTrade, 19.5), "max reached");
+        assert!(t.finished(19.5));
+    }
+
+    #[test]
     fn fewer_than_the_channels_takes_the_first_arrivals() {
         use Channel::*;
         let mut t = tracer(2);
@@ -349,9 +389,12 @@ mod tests {
         assert!(!offer(&mut t, Postal, 11.1));
         assert!(offer(&mut t, GeneralTrade, 11.2));
         assert!(!offer(&mut t, Ecommerce9610, 11.3));
-        assert!(t.finished());
+        assert!(t.finished(12.0));
         t.active.push((7, 0, 0));
-        assert!(!t.finished(), "a followed consignment is still in flight");
+        assert!(
+            !t.finished(12.0),
+            "a followed consignment is still in flight"
+        );
         assert!(t.of(7).is_some() && t.of(8).is_none());
     }
 }

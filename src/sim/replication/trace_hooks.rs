@@ -263,7 +263,7 @@ impl Replication<'_> {
                 }
             }
         };
-        if tr.finished() {
+        if tr.finished(now) {
             self.stop_at = now;
         }
     }
