@@ -1154,7 +1154,7 @@ impl<'m> Replication<'m> {
             return;
         };
         let shelf = &mut self.shelves[k as usize];
-        shelf.units += stock.units_per_entry;
+        shelf.units = shelf.units.saturating_add(stock.units_per_entry);
         if !shelf.waiting.is_empty() {
             self.calendar.schedule(self.now, Event::Restocked(k));
         }
