@@ -402,18 +402,15 @@ fn frontier(out: &RunOutputs) -> Option<Chart> {
                 .copied()
                 .find(|&c| !t.header[c].ends_with("targeting"))
         })?;
-    let panels: Vec<(String, Vec<Curve>)> = [
-        ("release_time_p90_h", "p90 release time [h]"),
-        ("leakage", "leakage [non-compliant released]"),
-    ]
-    .into_iter()
-    .filter_map(|(metric, title)| {
-        Some((
-            title.to_string(),
-            curves_against(t, &params, x_col, metric)?,
-        ))
-    })
-    .collect();
+    let panels = panels_against(
+        t,
+        &params,
+        x_col,
+        &[
+            ("release_time_p90_h", "p90 release time [h]"),
+            ("leakage", "leakage [non-compliant released]"),
+        ],
+    );
     (!panels.is_empty()).then(|| Chart {
         name: "frontier",
         title: "Inspection-intensity frontier".into(),
@@ -427,6 +424,22 @@ fn frontier(out: &RunOutputs) -> Option<Chart> {
             bands: Vec::new(),
         },
     })
+}
+
+/// One titled panel per `(metric, title)` that the table has, each with
+/// [`curves_against`] `x_col`.
+fn panels_against(
+    t: &Table,
+    params: &[usize],
+    x_col: usize,
+    metrics: &[(&str, &str)],
+) -> Vec<(String, Vec<Curve>)> {
+    metrics
+        .iter()
+        .filter_map(|(metric, title)| {
+            Some((title.to_string(), curves_against(t, params, x_col, metric)?))
+        })
+        .collect()
 }
 
 /// One curve of `metric` against column `x_col` of a wide table for each
@@ -538,20 +551,17 @@ fn sweep_curves(out: &RunOutputs) -> Option<Chart> {
         xs.len() == t.rows.len() && xs.iter().any(|x| *x != xs[0])
     };
     let x_col = params.iter().copied().find(|&c| numeric(c))?;
-    let panels: Vec<(String, Vec<Curve>)> = [
-        ("release_time_mean_h", "mean release time [h]"),
-        ("release_time_p90_h", "p90 release time [h]"),
-        ("leakage", "leakage [non-compliant released]"),
-        ("throughput_per_day", "throughput [per day]"),
-    ]
-    .into_iter()
-    .filter_map(|(metric, title)| {
-        Some((
-            title.to_string(),
-            curves_against(t, &params, x_col, metric)?,
-        ))
-    })
-    .collect();
+    let panels = panels_against(
+        t,
+        &params,
+        x_col,
+        &[
+            ("release_time_mean_h", "mean release time [h]"),
+            ("release_time_p90_h", "p90 release time [h]"),
+            ("leakage", "leakage [non-compliant released]"),
+            ("throughput_per_day", "throughput [per day]"),
+        ],
+    );
     (!panels.is_empty()).then(|| Chart {
         name: "sweep",
         title: format!("Headline metrics against {}", t.header[x_col]),
