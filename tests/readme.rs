@@ -1,4 +1,4 @@
-//! The README's sample outputs cannot drift: each block of output marked
+//! The README's (and docs/model.md's) sample outputs cannot drift: each block of output marked
 //! `<!-- check: clearsim ARGS -->` on the line before its fence is
 //! produced again by running the real binary with those arguments, and
 //! every line of the block must be a line of what it prints (the README
@@ -123,12 +123,11 @@ fn bless(readme: &str, samples: &[Sample], printed: &[String]) -> String {
     lines.join("\n") + "\n"
 }
 
+/// The files whose marked samples are checked.
+const DOCUMENTS: [&str; 2] = ["README.md", "docs/model.md"];
+
 #[test]
 fn every_marked_readme_sample_is_what_the_command_prints() {
-    let path = common::repo_path("README.md");
-    let readme = std::fs::read_to_string(&path).unwrap();
-    let samples = samples(&readme);
-    assert!(samples.len() >= 5, "only {} marked samples", samples.len());
     let scratch = tempfile::tempdir().unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink(
@@ -136,35 +135,43 @@ fn every_marked_readme_sample_is_what_the_command_prints() {
         scratch.path().join("scenarios"),
     )
     .unwrap();
-    let printed: Vec<String> = samples
-        .iter()
-        .map(|s| run(scratch.path(), &s.args))
-        .collect();
-    if std::env::var_os("CLEARSIM_BLESS").is_some() {
-        std::fs::write(&path, bless(&readme, &samples, &printed)).unwrap();
-        return;
-    }
     let mut failures = Vec::new();
-    for (s, printed) in samples.iter().zip(&printed) {
-        let mut available: HashMap<String, usize> = HashMap::new();
-        for l in printed.lines() {
-            *available.entry(masked(l)).or_default() += 1;
+    let mut checked = 0;
+    for doc in DOCUMENTS {
+        let path = common::repo_path(doc);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let samples = samples(&text);
+        checked += samples.len();
+        let printed: Vec<String> = samples
+            .iter()
+            .map(|s| run(scratch.path(), &s.args))
+            .collect();
+        if std::env::var_os("CLEARSIM_BLESS").is_some() {
+            std::fs::write(&path, bless(&text, &samples, &printed)).unwrap();
+            continue;
         }
-        for l in &s.lines {
-            let key = masked(l);
-            match available.get_mut(&key) {
-                Some(n) if *n > 0 => *n -= 1,
-                _ => failures.push(format!(
-                    "README line {} (clearsim {}): not printed:\n  {l}",
-                    s.line,
-                    s.args.join(" ")
-                )),
+        for (s, printed) in samples.iter().zip(&printed) {
+            let mut available: HashMap<String, usize> = HashMap::new();
+            for l in printed.lines() {
+                *available.entry(masked(l)).or_default() += 1;
+            }
+            for l in &s.lines {
+                let key = masked(l);
+                match available.get_mut(&key) {
+                    Some(n) if *n > 0 => *n -= 1,
+                    _ => failures.push(format!(
+                        "{doc} line {} (clearsim {}): not printed:\n  {l}",
+                        s.line,
+                        s.args.join(" ")
+                    )),
+                }
             }
         }
     }
+    assert!(checked >= 7, "only {checked} marked samples");
     assert!(
         failures.is_empty(),
-        "{} README lines differ from what the commands print; rerun them and paste, or \
+        "{} sample lines differ from what the commands print; rerun them and paste, or \
          CLEARSIM_BLESS=1 cargo test --release --test readme:\n{}",
         failures.len(),
         failures.join("\n")
