@@ -455,19 +455,39 @@ fn validate(path: &Path) -> anyhow::Result<()> {
         .iter()
         .filter(|st| st.choice.parent.is_none())
         .count();
-    let alternatives = s.model.streams.len() - written;
-    let alternatives = if alternatives > 0 {
-        format!(" (with {alternatives} alternative ports)")
-    } else {
+    // Generated streams: other ports or modes importers may choose, and
+    // the modes credit classes not eligible for a stream's fall back to.
+    let (mut options, mut fallbacks) = (0, 0);
+    for st in s
+        .model
+        .streams
+        .iter()
+        .filter(|st| st.choice.parent.is_none())
+    {
+        options += st.choice.alternatives.len();
+        fallbacks += st.choice.fallbacks.len();
+    }
+    let generated: Vec<String> = [
+        (options, "alternative routes"),
+        (fallbacks, "credit fallbacks"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    let alternatives = if generated.is_empty() {
         String::new()
+    } else {
+        format!(" (with {})", generated.join(" and "))
     };
     println!(
-        "{}: ok: scenario {:?}, {} sites, {} resources, {written} streams{alternatives}, {} replications of {} h",
+        "{}: ok: scenario {:?}, {}, {}, {}{alternatives}, {} of {} h",
         s.source_label,
         s.name,
-        s.model.sites.len(),
-        s.model.pools.len(),
-        s.replications,
+        plural(s.model.sites.len(), "site"),
+        plural(s.model.pools.len(), "resource"),
+        plural(written, "stream"),
+        plural(s.replications as usize, "replication"),
         s.model.horizon
     );
     Ok(())

@@ -281,21 +281,26 @@ pub struct Stream {
     pub choice: Choice,
 }
 
-/// Where an importer who could reach several entry ports sends its goods.
+/// Where an importer who could reach several entry ports, or use several
+/// clearance modes, sends its goods.
 ///
-/// A stream with `alternative_ports` is split into one model stream per
-/// reachable port: the first (the stream as written) draws the arrivals;
-/// the others, generated at validation, share its id and attributes, have
-/// their own port and route, and receive only the consignments diverted to
-/// them. Compliant importers keep to their usual port (where their
-/// logistics are); a share `arbitrage_share` of the non-compliant ones go
+/// A stream with `alternative_ports` or `alternative_modes` is split into
+/// one model stream per reachable (port, mode) option: the first (the
+/// stream as written) draws the arrivals; the others, generated at
+/// validation, share its id and attributes, have their own port, mode and
+/// route, and receive only the consignments sent to them. Compliant
+/// importers keep to their usual option (where their logistics and
+/// habits are); a share `arbitrage_share` of the non-compliant ones go
 /// where their kind of non-compliance is least likely to be caught:
 /// regulatory arbitrage, the "blind spots" of uneven local supervision.
+/// An importer only ever considers the options whose mode is open to its
+/// credit class (see [`Model::options_for`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Choice {
     /// For a generated alternative: the stream that draws its arrivals.
     pub parent: Option<u32>,
-    /// For the stream as written: its generated alternatives.
+    /// For the stream as written: its generated alternatives (other ports
+    /// under its mode first, then its alternative modes at every port).
     pub alternatives: Vec<u32>,
     /// Share of non-compliant importers who seek the laxest reachable port.
     pub arbitrage_share: f64,
@@ -495,6 +500,20 @@ pub struct Model {
 }
 
 impl Model {
+    /// The streams an importer of credit class `class` of written stream
+    /// `s` can send its goods to: first its usual one (the stream itself,
+    /// or the fallback its class uses where the mode is not open to it),
+    /// then each alternative whose mode is open to the class.
+    pub fn options_for(&self, s: u32, class: usize) -> impl Iterator<Item = u32> + '_ {
+        let choice = &self.streams[s as usize].choice;
+        let credit = CreditClass::ALL[class];
+        std::iter::once(choice.by_credit[class]).chain(choice.alternatives.iter().copied().filter(
+            move |&o| {
+                !self.policy.mode_eligibility || self.streams[o as usize].mode.open_to(credit)
+            },
+        ))
+    }
+
     pub fn activity(&self, id: ActivityId) -> &Activity {
         &self.activities[id.0 as usize]
     }

@@ -164,8 +164,8 @@ impl Model {
     }
 
     /// Where each stream's arbitraging importers go, the expected share of
-    /// its arrivals each of its ports receives, and the clearance time an
-    /// importer expects at each port before it has seen any.
+    /// its arrivals each of its options (port and mode) receives, and the
+    /// clearance time an importer expects of each before it has seen any.
     fn prepare_choices(&mut self) {
         for i in 0..self.streams.len() {
             let s = &self.streams[i];
@@ -183,56 +183,45 @@ impl Model {
                 // A generated stream: its parent sets its share.
                 continue;
             }
-            let mut options = vec![i as u32];
-            options.extend(s.choice.alternatives.iter().copied());
+            let (arbitrage, time_share) = (s.choice.arbitrage_share, s.choice.time_share);
             let mut laxest = [[i as u32; 3]; 3];
-            let mut diverted = vec![0.0; options.len()];
+            let mut shares: Vec<(u32, f64)> = Vec::new();
+            let mut add = |o: u32, x: f64| match shares.iter_mut().find(|(k, _)| *k == o) {
+                Some((_, share)) => *share += x,
+                None => shares.push((o, x)),
+            };
             for (c, row) in laxest.iter_mut().enumerate() {
+                let options: Vec<u32> = self.options_for(i as u32, c).collect();
+                let mix = s.credit_mix[c];
+                let mut diverted = vec![0.0; options.len()];
                 for kind in NonCompliance::ALL {
                     let catch = |o: u32| self.catch_probability(&self.streams[o as usize], c, kind);
-                    let mut best = (options[0], catch(options[0]));
-                    for &o in &options[1..] {
+                    let mut best = (0, catch(options[0]));
+                    for (k, &o) in options.iter().enumerate().skip(1) {
                         let p = catch(o);
-                        // Ties keep the usual port: moving has a cost.
+                        // Ties keep the usual option: moving has a cost.
                         if p < best.1 - 1e-12 {
-                            best = (o, p);
+                            best = (k, p);
                         }
                     }
-                    row[kind.index()] = best.0;
-                    // Only importers the mode is open to arbitrage.
-                    if s.choice.by_credit[c] != i as u32 {
-                        continue;
-                    }
-                    let k = options.iter().position(|o| *o == best.0).unwrap_or(0);
-                    diverted[k] +=
-                        s.credit_mix[c] * s.screening[c].truth.of(kind) * s.choice.arbitrage_share;
+                    row[kind.index()] = options[best.0];
+                    diverted[best.0] += mix * s.screening[c].truth.of(kind) * arbitrage;
+                }
+                // Importers who choose by expected clearance time go
+                // wherever it is shortest at the moment, which the run
+                // decides; for the load estimate they are spread evenly.
+                let choosing = time_share * (mix - diverted.iter().sum::<f64>());
+                let even = choosing / options.len() as f64;
+                add(
+                    options[0],
+                    mix - diverted[1..].iter().sum::<f64>() - choosing + even,
+                );
+                for (k, &o) in options.iter().enumerate().skip(1) {
+                    add(o, diverted[k] + even);
                 }
             }
-            // Importers of other credit classes use their fallback streams.
-            let mut fallback_shares: Vec<(u32, f64)> = Vec::new();
-            for c in 0..3 {
-                let f = s.choice.by_credit[c];
-                if f != i as u32 {
-                    match fallback_shares.iter_mut().find(|(o, _)| *o == f) {
-                        Some((_, share)) => *share += s.credit_mix[c],
-                        None => fallback_shares.push((f, s.credit_mix[c])),
-                    }
-                }
-            }
-            let eligible = 1.0 - fallback_shares.iter().map(|(_, x)| x).sum::<f64>();
-            // Importers who choose by expected clearance time go wherever it
-            // is shortest at the moment, which the run decides; for the
-            // load estimate they are spread evenly.
-            let choosing = s.choice.time_share * (eligible - diverted.iter().sum::<f64>());
-            let even = choosing / options.len() as f64;
-            let stays = eligible - diverted[1..].iter().sum::<f64>() - choosing + even;
-            let shares: Vec<(u32, f64)> = options
-                .iter()
-                .zip(std::iter::once(stays).chain(diverted[1..].iter().map(|x| x + even)))
-                .map(|(o, share)| (*o, share))
-                .collect();
             self.streams[i].choice.laxest = laxest;
-            for (o, share) in shares.into_iter().chain(fallback_shares) {
+            for (o, share) in shares {
                 self.streams[o as usize].choice.demand_share = share;
             }
         }

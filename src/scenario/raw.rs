@@ -248,6 +248,7 @@ pub struct RawStream {
     pub two_step_share: Option<Spanned<f64>>,
     pub two_step_factor: Option<Spanned<f64>>,
     pub alternative_ports: Option<Spanned<Vec<String>>>,
+    pub alternative_modes: Option<Spanned<Vec<String>>>,
     pub order_mismatch_share: Option<Spanned<f64>>,
     pub order_rework: Option<Spanned<RawDist>>,
     pub arbitrage_share: Option<Spanned<f64>>,

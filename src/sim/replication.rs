@@ -395,15 +395,14 @@ impl<'m> Replication<'m> {
         } else {
             0
         };
-        // An importer who could use several ports and has something to hide
-        // may pick the one least likely to catch it.
+        // An importer who could use several ports or modes and has
+        // something to hide may pick the one least likely to catch it;
+        // one who minds time, the one that looks quickest. Either chooses
+        // only among the options open to its credit class (its usual one
+        // being the fallback mode where the stream's is not).
         let choice = &written.choice;
         let drawn_by = s as usize;
-        // An importer whose credit class the mode is not open to uses the
-        // mode it falls back to; the others may arbitrage between ports.
-        let eligible = choice.by_credit[credit];
         let s = match kind_of(flags) {
-            _ if eligible != s => eligible,
             Some(kind) if u_arbitrage < choice.arbitrage_share => {
                 choice.laxest[credit][kind.index()]
             }
@@ -411,9 +410,9 @@ impl<'m> Replication<'m> {
                 && draw_seeded(own_seed, StepKind::Lodgement, DRAW_CHOICE).random::<f64>()
                     < choice.time_share =>
             {
-                self.fastest_port(s)
+                self.fastest_option(s, credit)
             }
-            _ => s,
+            _ => choice.by_credit[credit],
         };
         let stream = &model.streams[s as usize];
         let class = &stream.screening[credit];
@@ -696,15 +695,16 @@ impl<'m> Replication<'m> {
         }
     }
 
-    /// Of written stream `s` and its alternative ports, the one whose
-    /// expected clearance time is shortest now; ties keep the usual port
-    /// (moving has a cost). The estimate learns only from releases, so it
-    /// lags the queues it describes: choosers can all pile onto the port
-    /// that looked fastest, and swing back once its releases say otherwise.
-    fn fastest_port(&self, s: u32) -> u32 {
-        let choice = &self.model.streams[s as usize].choice;
-        let mut best = s;
-        for &o in &choice.alternatives {
+    /// Of the options open to credit class `class` of written stream `s`,
+    /// the one whose expected clearance time is shortest now; ties keep
+    /// the usual option (moving has a cost). The estimate learns only from
+    /// releases, so it lags the queues it describes: choosers can all pile
+    /// onto the port or mode that looked fastest, and swing back once its
+    /// releases say otherwise.
+    fn fastest_option(&self, s: u32, class: usize) -> u32 {
+        let mut options = self.model.options_for(s, class);
+        let mut best = options.next().expect("the usual option comes first");
+        for o in options {
             if self.expected_h[o as usize] < self.expected_h[best as usize] {
                 best = o;
             }

@@ -7,6 +7,7 @@ use toml::Spanned;
 
 use super::super::diagnostics::Diagnostics;
 use super::super::raw::{RawPeak, RawStream};
+use super::choice;
 use super::goods::attributes;
 use super::places::{lookup, unique_id};
 use super::values::{self, missing, number_in};
@@ -316,7 +317,17 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
                 cx.d.error(&format!("{path}.direct_pickup_share"), Some(at(v)), msg);
             }
         }
-        let alternatives = alternative_ports(cx, &path, s, port, sites);
+        let mut ports = choice::alternative_ports(cx, &path, s, port, sites);
+        let usual = choice::Usual {
+            mode,
+            channel: attrs.channel,
+            has_home: home.is_some(),
+        };
+        let mut modes = choice::alternative_modes(cx, &path, s, &usual);
+        if choice::check_option_count(cx, &path, s, ports.len(), modes.len()).is_err() {
+            (ports, modes) = (Vec::new(), Vec::new());
+        }
+        let no_choice = ports.is_empty() && modes.is_empty();
         let arbitrage_share = values::optional_number(
             &mut cx.d,
             &format!("{path}.arbitrage_share"),
@@ -326,13 +337,13 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             0.0,
         );
         if arbitrage_share > 0.0
-            && alternatives.is_empty()
+            && no_choice
             && let Some(a) = &s.arbitrage_share
         {
             cx.d.warning(
                 &format!("{path}.arbitrage_share"),
                 Some(at(a)),
-                "has no effect: the stream lists no alternative_ports to move to",
+                "has no effect: the stream lists no alternative_ports or alternative_modes to move to",
             );
         }
         let time_share = values::optional_number(
@@ -351,7 +362,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             1.0,
             DEFAULT_TIME_LEARNING,
         );
-        if alternatives.is_empty() {
+        if no_choice {
             for (key, v) in [
                 ("time_choice_share", &s.time_choice_share),
                 ("time_learning", &s.time_learning),
@@ -360,13 +371,13 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
                     cx.d.warning(
                         &format!("{path}.{key}"),
                         Some(at(v)),
-                        "has no effect: the stream lists no alternative_ports to choose from",
+                        "has no effect: the stream lists no alternative_ports or alternative_modes to choose from",
                     );
                 }
             }
         }
         let d = &mut cx.d;
-        for (k, alt) in alternatives {
+        for &(k, alt) in &ports {
             let alt_path = format!("{path}.alternative_ports[{k}]");
             let leg = Leg {
                 path: &alt_path,
@@ -375,7 +386,32 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
                 home,
             };
             let r = built_route(d, net, mode, &leg);
-            pending.push((out.len(), alt, r));
+            pending.push((out.len(), alt, mode, r));
+        }
+        // Each alternative mode at the usual port, then at every
+        // alternative port: an importer weighs every pair it can reach.
+        if let Some(usual_port) = port {
+            for &(k, m) in &modes {
+                let key = format!("{path}.alternative_modes[{k}]");
+                for p in std::iter::once(usual_port).chain(ports.iter().map(|(_, p)| *p)) {
+                    let leg = Leg {
+                        path: &key,
+                        span: &span,
+                        port: p,
+                        home,
+                    };
+                    if let Some(why) = route_refusal(d, net, m, &leg) {
+                        let msg = format!(
+                            "mode {} cannot route this stream from port {:?}: {why}",
+                            m.name(),
+                            sites[p.0 as usize].id
+                        );
+                        d.error(&key, s.alternative_modes.as_ref().map(at), msg);
+                        continue;
+                    }
+                    pending.push((out.len(), p, m, built_route(d, net, m, &leg)));
+                }
+            }
         }
         if cx.mode_eligibility
             && let Some(leg) = &leg
@@ -438,14 +474,14 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
         );
         cx.d.error(&path, Some(span), msg);
     }
-    // Alternative ports become streams of their own after every written
-    // one, so that adding an alternative shifts no other stream's random
-    // numbers.
-    for (parent, port, route) in pending {
+    // Alternative ports and modes become streams of their own after every
+    // written one, so that adding an alternative shifts no other stream's
+    // random numbers.
+    for (parent, port, mode, route) in pending {
         let index = out.len() as u32;
         let p = &mut out[parent];
         p.choice.alternatives.push(index);
-        let alt = generated(p, parent, index, port, p.mode, route, net);
+        let alt = generated(p, parent, index, port, mode, route, net);
         out.push(alt);
     }
     // Likewise the streams of importers whose credit class the mode is not
@@ -517,58 +553,6 @@ fn fallback_modes(
         match out.iter_mut().find(|(_, f)| *f == m) {
             Some((classes, _)) => classes.push(class),
             None => out.push((vec![class], m)),
-        }
-    }
-    out
-}
-
-/// Most alternative ports one stream may list: importers weigh a handful
-/// of ports, and each becomes a model stream of its own.
-const MAX_ALTERNATIVE_PORTS: usize = 32;
-
-/// The other entry ports a stream's importers can reach: known entry
-/// points, neither the stream's own port nor listed twice.
-fn alternative_ports(
-    cx: &mut Context,
-    path: &str,
-    s: &RawStream,
-    port: Option<SiteId>,
-    sites: &[Site],
-) -> Vec<(usize, SiteId)> {
-    let Some(list) = &s.alternative_ports else {
-        return Vec::new();
-    };
-    if list.get_ref().len() > MAX_ALTERNATIVE_PORTS {
-        let msg = format!(
-            "lists {} ports; at most {MAX_ALTERNATIVE_PORTS} are allowed (each becomes a route of its own)",
-            list.get_ref().len()
-        );
-        cx.d.error(&format!("{path}.alternative_ports"), Some(at(list)), msg);
-        return Vec::new();
-    }
-    let mut out: Vec<(usize, SiteId)> = Vec::new();
-    for (k, name) in list.get_ref().iter().enumerate() {
-        let key = format!("{path}.alternative_ports[{k}]");
-        let spanned = Spanned::new(at(list), name.clone());
-        let Some(id) = lookup(&mut cx.d, &cx.site_index, &key, &spanned, "site") else {
-            continue;
-        };
-        let problem = if !sites[id.0 as usize].kind.is_entry_point() {
-            Some(format!(
-                "site {name:?} is not an entry port; list ports, postal hubs, e-commerce sites or bonded zones"
-            ))
-        } else if Some(id) == port {
-            Some(format!(
-                "{name:?} is the stream's own port; list only the other ports its importers could use"
-            ))
-        } else if out.iter().any(|(_, o)| *o == id) {
-            Some(format!("{name:?} is listed twice"))
-        } else {
-            None
-        };
-        match problem {
-            Some(msg) => cx.d.error(&key, Some(at(list)), msg),
-            None => out.push((k, id)),
         }
     }
     out
