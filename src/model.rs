@@ -249,6 +249,9 @@ pub struct Stream {
     /// Postal articles: the value limit of a personal article, where the
     /// file applies it.
     pub postal_limit: Option<PostalLimit>,
+    /// Cross-border e-commerce retail: each buyer's yearly limit, where
+    /// the file applies it.
+    pub annual_limit: Option<AnnualLimit>,
     /// The goods category (e.g. "machinery"), which decides the tax centre
     /// that reviews its declarations under `policy.tax_review_by_category`.
     pub category: Option<String>,
@@ -343,6 +346,30 @@ pub struct PostalLimit {
     pub indivisible: f64,
     /// The recipient's time to declare the article formally `[h]`.
     pub rework: Dist,
+}
+
+/// The yearly limit on a buyer's cross-border e-commerce retail purchases
+/// (26,000 yuan since 1 January 2019). The customs system keeps each
+/// buyer's running total for the calendar year; an order that would take
+/// it over the limit cannot clear as e-commerce retail: it is held, its
+/// buyer re-declares it as general trade (`rework`), and general-trade tax
+/// applies. Orders within the limit add their value to the total.
+#[derive(Clone, Debug)]
+pub struct AnnualLimit {
+    /// `[yuan]`
+    pub limit: f64,
+    /// Distinct buyers of the stream; each order is placed by one of them,
+    /// drawn uniformly.
+    pub buyers: u32,
+    /// A buyer's purchases earlier in the year, before the run starts
+    /// `[yuan]` (drawn when the buyer first orders; `None` for none).
+    pub spent_before: Option<Dist>,
+    /// The buyer's time to re-declare an over-limit order as general trade
+    /// `[h]`.
+    pub rework: Dist,
+    /// When each new calendar year begins within the horizon `[h from
+    /// start]`: every buyer's total starts again from zero.
+    pub new_years: Vec<f64>,
 }
 
 /// Bonded import (1210) works from stock: goods enter the bonded zone in

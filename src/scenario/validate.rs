@@ -2,6 +2,7 @@
 //! validation carries on, so one run of `clearsim validate` lists them all,
 //! in the order they appear in the file.
 
+mod annual_limit;
 mod choice;
 mod experiment;
 pub use experiment::Experiment;

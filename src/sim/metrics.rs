@@ -143,6 +143,9 @@ pub struct CellStats {
     /// Bonded (1210) orders that found their stock empty and waited for the
     /// next bulk entry to clear into the zone.
     pub stockouts: u64,
+    /// Arrivals over a value limit (a postal article's, or an e-commerce
+    /// buyer's yearly one), declared again as general trade.
+    pub over_limit: u64,
     /// Tax assessed at release, tax escaping at release, and tax recovered
     /// by post-release review `[yuan]`. Reviews are followed to their
     /// outcome even when it falls after the horizon (the part that does is
@@ -184,6 +187,7 @@ impl CellStats {
         self.hits += o.hits;
         self.recalls += o.recalls;
         self.stockouts += o.stockouts;
+        self.over_limit += o.over_limit;
         self.non_compliant += o.non_compliant;
         self.leakage += o.leakage;
         self.revenue_assessed += o.revenue_assessed;
@@ -324,6 +328,7 @@ pub fn push_cell(out: &mut Vec<Observation>, group: &str, s: &CellStats, now: f6
     push("leakage", Some(s.leakage as f64));
     push("recalls", Some(s.recalls as f64));
     push("stockouts", Some(s.stockouts as f64));
+    push("over_limit", Some(s.over_limit as f64));
     push("revenue_assessed_yuan", Some(s.revenue_assessed));
     push("revenue_evaded_yuan", Some(s.revenue_evaded));
     push("revenue_recovered_yuan", Some(s.revenue_recovered));

@@ -1,5 +1,6 @@
 //! One replication: the event loop and its handlers.
 
+mod annual_limit;
 mod finish;
 mod trace_hooks;
 pub use trace_hooks::trace_replication;
@@ -29,6 +30,8 @@ const SOURCE_ARRIVALS: u32 = 1;
 const SOURCE_SCREENING: u32 = 2;
 const SOURCE_RISK: u32 = 5;
 const SOURCE_VALUE: u32 = 6;
+/// Each buyer's purchases before the run (yearly e-commerce limit).
+const SOURCE_BUYERS: u32 = 7;
 
 #[derive(Clone, Copy, Debug)]
 enum Event {
@@ -91,6 +94,9 @@ struct Replication<'m> {
     /// (arrival to release) `[h]`, for importers who choose their port by
     /// it (see [`Replication::fastest_port`]).
     expected_h: Vec<f64>,
+    /// Per stream (as written): its buyers' totals against the yearly
+    /// e-commerce limit.
+    buyer_books: Vec<annual_limit::BuyerBook>,
 }
 
 /// Runs replication `replication` of `model` with the replication seed
@@ -135,8 +141,10 @@ const DRAW_LIFT: u64 = 9;
 const DRAW_CHOICE: u64 = 10;
 const DRAW_BREACH: u64 = 11;
 const DRAW_INDIVISIBLE: u64 = 12;
-const DRAW_POSTAL_REWORK: u64 = 13;
+const DRAW_LIMIT_REWORK: u64 = 13;
 const DRAW_DIVERSION_DELAY: u64 = 14;
+const DRAW_BUYER: u64 = 15;
+const DRAW_SPENT: u64 = 16;
 
 /// A generator for one purpose (`what`) at one step of one consignment,
 /// derived from the consignment's own seed. A consignment's service times
@@ -298,6 +306,7 @@ impl<'m> Replication<'m> {
                 st.condition == Condition::NeedsLabTest
             }),
             expected_h: model.streams.iter().map(|s| s.choice.prior_h).collect(),
+            buyer_books: annual_limit::books(model, seed),
             shelves: model
                 .streams
                 .iter()
@@ -487,6 +496,10 @@ impl<'m> Replication<'m> {
         if u_advance < stream.advance_share {
             flags |= FLAG_ADVANCE;
         }
+        // Over its buyer's yearly limit: re-declared as general trade.
+        if written.annual_limit.is_some() && self.over_annual_limit(drawn_by, own_seed, value) {
+            flags |= FLAG_OVER_LIMIT;
+        }
         let mut cons = Consignment {
             stream: s,
             step: 0,
@@ -507,6 +520,7 @@ impl<'m> Replication<'m> {
         if self.now >= model.warmup {
             cell.arrived += 1;
             cell.non_compliant += u64::from(flags & NON_COMPLIANT != 0);
+            cell.over_limit += u64::from(cons.has(FLAG_OVER_LIMIT));
         }
         let n = cell.in_system.value() + 1.0;
         cell.in_system.set(self.now, n);
@@ -752,13 +766,19 @@ impl<'m> Replication<'m> {
                     d = 2.0 * d + rework.sample(rng);
                 }
             }
-            // A postal article over the value limit: held, its recipient
-            // notified, and declared again, formally, as goods.
-            if cons.has(FLAG_OVER_LIMIT)
-                && let Some(limit) = &stream.postal_limit
-            {
-                let rework = &mut draw(cons, a.step, DRAW_POSTAL_REWORK);
-                d = 2.0 * d + limit.rework.sample(rework);
+            // A postal article over the value limit, or an e-commerce
+            // order over its buyer's yearly limit: held, and declared
+            // again, formally, as goods.
+            if cons.has(FLAG_OVER_LIMIT) {
+                let rework = stream
+                    .postal_limit
+                    .as_ref()
+                    .map(|l| &l.rework)
+                    .or(stream.annual_limit.as_ref().map(|l| &l.rework));
+                if let Some(rework) = rework {
+                    let rng = &mut draw(cons, a.step, DRAW_LIMIT_REWORK);
+                    d = 2.0 * d + rework.sample(rng);
+                }
             }
         }
         if let Some(transit) = &a.transit {

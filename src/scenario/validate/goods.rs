@@ -28,6 +28,7 @@ pub(super) struct Attributes {
     /// orders fail to match, and the rework before they are resubmitted.
     pub(super) order_mismatch: Option<(f64, Dist)>,
     pub(super) postal_limit: Option<crate::model::PostalLimit>,
+    pub(super) annual_limit: Option<crate::model::AnnualLimit>,
 }
 
 /// Default general-trade duty rate (a typical most-favoured-nation rate).
@@ -161,8 +162,10 @@ pub(super) fn attributes(
         .unwrap_or(Dist::Deterministic { value: 0.0 });
     let order_mismatch = order_mismatch(cx, path, s, channel, mismatch_share);
     let postal_limit = postal_limit(cx, path, s, channel);
+    let annual_limit = super::annual_limit::annual_limit(cx, path, s, channel);
     Attributes {
         postal_limit,
+        annual_limit,
         order_mismatch,
         channel,
         credit_mix,

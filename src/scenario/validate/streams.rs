@@ -298,6 +298,11 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
                 "postal_limit_rework",
                 "an over-limit article's formal declaration is the recipient's time",
             ),
+            (
+                attrs.annual_limit.is_some(),
+                "annual_limit_rework",
+                "an over-limit order's re-declaration is the buyer's time",
+            ),
         ] {
             if present && staffed_lodgement {
                 let msg = format!(
@@ -444,6 +449,7 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
             two_step_factor: attrs.two_step_factor,
             order_mismatch: attrs.order_mismatch,
             postal_limit: attrs.postal_limit,
+            annual_limit: attrs.annual_limit,
             screening: Default::default(),
             peak_periods,
             decider: Decider::National,
