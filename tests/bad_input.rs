@@ -48,7 +48,7 @@ const CASES: &[Case] = &[
         expect: &[At {
             at: "|capacty = 2",
             message: "error: resources[0].capacty: unknown field `capacty`, \
-                      expected one of `id`, `site`, `capacity`, `calendar`; \
+                      expected one of `id`, `site`, `capacity`, `full_scale_capacity`, `calendar`; \
                       did you mean `capacity`?",
         }],
     },

@@ -210,6 +210,7 @@ pub struct RawResource {
     pub id: Option<Spanned<String>>,
     pub site: Option<Spanned<String>>,
     pub capacity: Option<Spanned<i64>>,
+    pub full_scale_capacity: Option<Spanned<i64>>,
     pub calendar: Option<Spanned<String>>,
 }
 

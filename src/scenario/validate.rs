@@ -3,6 +3,7 @@
 //! in the order they appear in the file.
 
 mod annual_limit;
+mod capacity;
 mod choice;
 mod experiment;
 pub use experiment::Experiment;

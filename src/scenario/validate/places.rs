@@ -155,6 +155,7 @@ pub(super) fn site_headers(cx: &mut Context, raw: &[Spanned<RawSite>]) -> Vec<Si
 pub(super) fn resources(cx: &mut Context, raw: &[Spanned<RawResource>]) -> Vec<PoolSpec> {
     let mut first = HashMap::new();
     let mut pools = Vec::new();
+    let mut rounded = Vec::new();
     for (i, r) in raw.iter().enumerate() {
         let path = format!("resources[{i}]");
         let span = at(r);
@@ -192,26 +193,7 @@ pub(super) fn resources(cx: &mut Context, raw: &[Spanned<RawResource>]) -> Vec<P
                 None
             }
         };
-        let capacity = match &r.capacity {
-            Some(c) if (0..=u32::MAX as i64).contains(c.get_ref()) => *c.get_ref() as u32,
-            Some(c) => {
-                let msg = format!(
-                    "got {}; expected a whole number of servers >= 0",
-                    c.get_ref()
-                );
-                d.error(&format!("{path}.capacity"), Some(at(c)), msg);
-                0
-            }
-            None => {
-                missing(
-                    d,
-                    &format!("{path}.capacity"),
-                    &span,
-                    "give the number of servers (officers, teams or scanners)",
-                );
-                0
-            }
-        };
+        let capacity = super::capacity::servers(d, &path, &span, r, cx.volume_scale, &mut rounded);
         let site_calendar = site.and_then(|s| cx.site_hours.get(s.0 as usize).cloned().flatten());
         let hours = match &r.calendar {
             None => site_calendar.unwrap_or_else(WorkingHours::always),
@@ -224,6 +206,7 @@ pub(super) fn resources(cx: &mut Context, raw: &[Spanned<RawResource>]) -> Vec<P
             hours,
         });
     }
+    super::capacity::warn_rounding(&mut cx.d, rounded, cx.volume_scale);
     pools
 }
 
@@ -470,7 +453,7 @@ pub(super) fn check_capacity(d: &mut Diagnostics, raw: &[Spanned<RawResource>], 
             );
             d.error(
                 &format!("{path}.capacity"),
-                field_span(raw[i].get_ref().capacity.as_ref().map(at)),
+                field_span(capacity_span(raw[i].get_ref())),
                 msg,
             );
             continue;
@@ -499,9 +482,17 @@ pub(super) fn check_capacity(d: &mut Diagnostics, raw: &[Spanned<RawResource>], 
             );
             d.warning(
                 &format!("{path}.capacity"),
-                field_span(raw[i].get_ref().capacity.as_ref().map(at)),
+                field_span(capacity_span(raw[i].get_ref())),
                 msg,
             );
         }
     }
+}
+
+/// Where a resource's server count is written, for messages about it.
+fn capacity_span(r: &RawResource) -> Option<Range<usize>> {
+    r.capacity
+        .as_ref()
+        .or(r.full_scale_capacity.as_ref())
+        .map(at)
 }
