@@ -100,8 +100,7 @@ fn a_capacity_sweep_changes_only_that_resource() {
     // capacity scenarios/channels.toml gives it, and no resource is added
     // or dropped.
     let file: toml::Value =
-        toml::from_str(&fs::read_to_string(repo_path("scenarios/channels.toml")).unwrap())
-            .unwrap();
+        toml::from_str(&fs::read_to_string(repo_path("scenarios/channels.toml")).unwrap()).unwrap();
     let mut in_file: Vec<(String, String)> = file["resources"]
         .as_array()
         .unwrap()
@@ -125,7 +124,10 @@ fn a_capacity_sweep_changes_only_that_resource() {
             .map(|r| (r[1].clone(), r[3].clone()))
             .collect();
         capacities.sort();
-        assert_eq!(capacities, in_file, "{variant}: other resources' capacities");
+        assert_eq!(
+            capacities, in_file,
+            "{variant}: other resources' capacities"
+        );
     }
     // And the demand is the same: with common random numbers every variant
     // sees the same arrivals, replication by replication.
