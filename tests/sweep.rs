@@ -96,22 +96,52 @@ fn a_capacity_sweep_changes_only_that_resource() {
             format!("resources.port_reviewers.capacity={c},resource=port_reviewers,capacity,{c},");
         assert!(summary.contains(&line), "{line}");
     }
-    // Only that resource: every other resource keeps its capacity in every
-    // variant.
+    // Only that resource: in every variant every other resource has the
+    // capacity scenarios/channels.toml gives it, and no resource is added
+    // or dropped.
+    let file: toml::Value =
+        toml::from_str(&fs::read_to_string(repo_path("scenarios/channels.toml")).unwrap()).unwrap();
+    let mut in_file: Vec<(String, String)> = file["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["id"].as_str() != Some("port_reviewers"))
+        .map(|r| {
+            (
+                format!("resource={}", r["id"].as_str().unwrap()),
+                r["capacity"].as_integer().unwrap().to_string(),
+            )
+        })
+        .collect();
+    in_file.sort();
+    assert!(in_file.len() >= 5, "{in_file:?}");
     let (_, rows) = records(&dir.path().join("summary.csv"));
-    let capacities = |variant: &str| -> Vec<(String, String)> {
-        rows.iter()
+    for c in 3..=5 {
+        let variant = format!("resources.port_reviewers.capacity={c}");
+        let mut capacities: Vec<(String, String)> = rows
+            .iter()
             .filter(|r| r[0] == variant && r[2] == "capacity" && r[1] != "resource=port_reviewers")
             .map(|r| (r[1].clone(), r[3].clone()))
+            .collect();
+        capacities.sort();
+        assert_eq!(
+            capacities, in_file,
+            "{variant}: other resources' capacities"
+        );
+    }
+    // And the demand is the same: with common random numbers every variant
+    // sees the same arrivals, replication by replication.
+    let (_, reps) = records(&dir.path().join("replications.csv"));
+    let arrived = |c: u32| -> Vec<String> {
+        let variant = format!("resources.port_reviewers.capacity={c}");
+        reps.iter()
+            .filter(|r| r[0] == variant && r[3] == "all" && r[4] == "arrived")
+            .map(|r| r[5].clone())
             .collect()
     };
-    let first = capacities("resources.port_reviewers.capacity=3");
-    assert!(first.len() >= 5, "{first:?}");
+    assert_eq!(arrived(3).len(), 2, "two replications");
     for c in 4..=5 {
-        assert_eq!(
-            capacities(&format!("resources.port_reviewers.capacity={c}")),
-            first
-        );
+        assert_eq!(arrived(c), arrived(3), "capacity {c}: arrivals differ");
     }
     assert!(
         !dir.path().join("frontier.csv").exists(),
