@@ -388,6 +388,23 @@ fn copy_dir(from: &Path, to: &Path) {
 /// A way of damaging a copy of a shard directory.
 type Damage = Box<dyn Fn(&Path)>;
 
+/// Records the partial files' present hashes in shard.json, as a careful
+/// forger would, so that the checks of every row are reached.
+fn rehash(dir: &Path) {
+    use sha2::{Digest, Sha256};
+    let path = dir.join("shard.json");
+    let mut shard: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for name in ["partial.csv", "partial_profiles.csv"] {
+        let sha: String = Sha256::digest(std::fs::read(dir.join(name)).unwrap())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        shard["files"][name] = sha.into();
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&shard).unwrap()).unwrap();
+}
+
 #[test]
 fn merge_refuses_damaged_or_altered_shards_naming_the_file() {
     let tmp = tempfile::tempdir().unwrap();
@@ -409,9 +426,14 @@ fn merge_refuses_damaged_or_altered_shards_naming_the_file() {
     let ok = merge(&one, &two);
     assert_eq!(ok.code, Some(0), "{}", ok.stderr);
 
+    // Partial files are edited and their new hashes recorded, so that
+    // each row check is reached; an edit that leaves the hash is "altered".
     let edit_text = |p: &Path, f: &dyn Fn(String) -> String| {
         let t = std::fs::read_to_string(p).unwrap();
         std::fs::write(p, f(t)).unwrap();
+        if p.extension().is_some_and(|e| e == "csv") {
+            rehash(p.parent().unwrap());
+        }
     };
     let cases: Vec<(&str, Damage, &str)> = vec![
         (
@@ -445,7 +467,10 @@ fn merge_refuses_damaged_or_altered_shards_naming_the_file() {
         ),
         (
             "an empty partial_profiles.csv",
-            Box::new(move |d: &Path| std::fs::write(d.join("partial_profiles.csv"), "").unwrap()),
+            Box::new(move |d: &Path| {
+                std::fs::write(d.join("partial_profiles.csv"), "").unwrap();
+                rehash(d);
+            }),
             "partial_profiles.csv: the header is",
         ),
         (
@@ -455,9 +480,55 @@ fn merge_refuses_damaged_or_altered_shards_naming_the_file() {
                     d.join("partial_profiles.csv"),
                     "task,group,metric,x,value\n",
                 )
-                .unwrap()
+                .unwrap();
+                rehash(d);
             }),
             "partial_profiles.csv: task 1 has other curves than task 0",
+        ),
+        (
+            "a value changed, its hash not",
+            Box::new(move |d: &Path| {
+                let p = d.join("partial.csv");
+                let t = std::fs::read_to_string(&p).unwrap();
+                let mut lines: Vec<String> = t.lines().map(String::from).collect();
+                lines[1].push('1');
+                std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+            }),
+            "partial.csv: altered after its shard wrote it",
+        ),
+        (
+            "a curve point changed, its hash not",
+            Box::new(move |d: &Path| {
+                let p = d.join("partial_profiles.csv");
+                let t = std::fs::read_to_string(&p).unwrap();
+                std::fs::write(&p, t.replacen(",0,", ",0.5,", 1)).unwrap();
+            }),
+            "partial_profiles.csv: altered after its shard wrote it",
+        ),
+        (
+            "a hash list without the curves",
+            Box::new(move |d: &Path| {
+                let p = d.join("shard.json");
+                let mut v: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+                v["files"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("partial_profiles.csv");
+                std::fs::write(&p, v.to_string()).unwrap();
+            }),
+            "shard.json: files lists [\"partial.csv\"]",
+        ),
+        (
+            "a negative simulation time",
+            Box::new(move |d: &Path| {
+                let p = d.join("shard.json");
+                let mut v: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+                v["wall_seconds"] = (-1.0).into();
+                std::fs::write(&p, v.to_string()).unwrap();
+            }),
+            "shard.json: wall_seconds = -1",
         ),
         (
             "variants = 2^64 - 1",
@@ -484,7 +555,7 @@ fn merge_refuses_damaged_or_altered_shards_naming_the_file() {
             "format 99",
             Box::new(move |d: &Path| {
                 edit_text(&d.join("shard.json"), &|t| {
-                    t.replace("\"format\": 1,", "\"format\": 99,")
+                    t.replace("\"format\": 2,", "\"format\": 99,")
                 })
             }),
             "shard.json: format 99 is not one this clearsim reads",
