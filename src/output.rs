@@ -11,6 +11,7 @@ pub mod manifest;
 pub mod profiles;
 pub mod progress;
 pub mod run;
+pub mod sheet;
 pub mod sweep;
 pub mod table;
 pub mod tidy;

@@ -698,3 +698,119 @@ fn a_flood_of_problems_is_listed_briefly_and_quickly() {
         r.stderr.lines().count()
     );
 }
+
+/// The reproducer: a NUL in a peak, site or region name made a
+/// malformed SVG and reached report.html. Every free-text name or id that
+/// reaches an output gets the check `name` gets: no control character, a
+/// bounded length, a located message.
+#[test]
+fn names_that_reach_outputs_are_checked_like_the_scenario_name() {
+    let site = |t: String| t.replace("id = \"port\"\n", "id = \"port\"\nname = \"a\\u0000b\"\n");
+    mm1_refused(
+        site,
+        &[
+            "sites[0].name",
+            "contains the control character '\\0'",
+            "one plain line",
+        ],
+    );
+    let peak = |t: String| {
+        t + "\n[[streams.peaks]]\nname = \"Double \\u001b[31m11\"\nfrom_h = 10\nuntil_h = 20\nmultiplier = 2\n"
+    };
+    mm1_refused(
+        peak,
+        &[
+            "streams[0].peaks[0].name",
+            "contains the control character '\\u{1b}'",
+        ],
+    );
+    let blank = |t: String| t.replace("id = \"port\"\n", "id = \"port\"\nname = \"  \"\n");
+    mm1_refused(
+        blank,
+        &[
+            "sites[0].name",
+            "is blank; give a name, or leave `name` out",
+        ],
+    );
+    let long = "x".repeat(121);
+    mm1_refused(
+        |t| {
+            t.replace(
+                "id = \"port\"\n",
+                &format!("id = \"port\"\nname = \"{long}\"\n"),
+            )
+        },
+        &["sites[0].name", "is 121 characters long; use at most 120"],
+    );
+    let long_id = "s".repeat(101);
+    mm1_refused(
+        |t| t.replace("id = \"arrivals\"", &format!("id = \"{long_id}\"")),
+        &["streams[0].id", "is 101 characters long; use at most 100"],
+    );
+    mm1_refused(
+        |t| {
+            t.replace(
+                "seed = 101",
+                "description = \"line one\\nline two\\u0007\"\nseed = 101",
+            )
+        },
+        &[
+            "description",
+            "contains the control character '\\u{7}'",
+            "line breaks and tabs are allowed",
+        ],
+    );
+    // A description of several lines is fine.
+    let dir = tempfile::tempdir().unwrap();
+    let ok = write(
+        dir.path(),
+        "ok.toml",
+        &mm1().replace(
+            "seed = 101",
+            "description = \"line one\\nline two\\tand a tab\"\nseed = 101",
+        ),
+    );
+    let r = clearsim_within(LIMIT, &["validate", ok.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+}
+
+/// The reproducer: `=HYPERLINK(...)` reached sweep.csv as a
+/// formula. Every CSV cell that a spreadsheet would evaluate starts with
+/// `'`; negative numbers stay numbers.
+#[test]
+fn csv_cells_that_could_be_formulas_are_neutralised() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = mm1().replace("horizon_h = 20000", "horizon_h = 2000");
+    let scenario = write(tmp.path(), "small.toml", &text);
+    let out = tmp.path().join("sweep");
+    let r = clearsim_within(
+        LIMIT,
+        &[
+            "sweep",
+            scenario.to_str().unwrap(),
+            "--set",
+            "name==HYPERLINK(\"example.com\";\"x\"),@SUM(A1)",
+            "--reps",
+            "2",
+            "-q",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let mut formulas = 0;
+    for file in ["sweep.csv", "summary.csv", "replications.csv"] {
+        let mut reader = csv::Reader::from_path(out.join(file)).unwrap();
+        for rec in reader.records() {
+            for cell in rec.unwrap().iter() {
+                let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+                assert!(
+                    !risky || cell.parse::<f64>().is_ok(),
+                    "{file}: a formula cell {cell:?}"
+                );
+                formulas += usize::from(cell.starts_with("'=") || cell.starts_with("'@"));
+            }
+        }
+    }
+    assert!(formulas >= 2, "the swept names were not written");
+}

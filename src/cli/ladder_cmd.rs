@@ -135,8 +135,8 @@ fn ladder_csv(
     reforms: &[ladder::Reform],
     attributions: &[Attribution],
 ) -> anyhow::Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut w = crate::output::sheet::SheetWriter::new();
+    w.row([
         "rung",
         "reform",
         "date",
@@ -170,7 +170,7 @@ fn ladder_csv(
         };
         let (step, step_hw) = pair(r.step);
         let (shapley, shapley_hw) = pair(r.shapley);
-        w.write_record([
+        w.row([
             r.k.to_string(),
             name.to_string(),
             date.to_string(),
@@ -186,7 +186,7 @@ fn ladder_csv(
             r.level.n.to_string(),
         ])?;
     }
-    Ok(String::from_utf8(w.into_inner()?)?)
+    Ok(String::from_utf8(w.into_bytes()?)?)
 }
 
 /// `12.34 ± 0.56`, or `-` when undefined.

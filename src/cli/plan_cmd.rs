@@ -123,8 +123,8 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
         also_writes: &["plan.csv"],
     };
     write_run(folder.staging(), &record)?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut w = crate::output::sheet::SheetWriter::new();
+    w.row([
         "capacity",
         "group",
         "metric",
@@ -138,7 +138,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
     sorted.sort_by_key(|e| e.capacity);
     for e in &sorted {
         let f = crate::output::cell;
-        w.write_record([
+        w.row([
             e.capacity.to_string(),
             group.clone(),
             target.metric.clone(),
@@ -149,7 +149,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
             f(Some(target.bound)),
         ])?;
     }
-    write_atomic(&folder.staging().join("plan.csv"), &w.into_inner()?)?;
+    write_atomic(&folder.staging().join("plan.csv"), &w.into_bytes()?)?;
     let out = folder.target().to_path_buf();
     super::publish(folder)?;
     if !args.quiet {

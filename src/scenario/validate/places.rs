@@ -139,7 +139,8 @@ pub(super) fn site_headers(cx: &mut Context, raw: &[Spanned<RawSite>]) -> Vec<Si
             super::policy::supervision(d, &format!("{path}.supervision"), &s.supervision);
         let categories = super::tax_centres::categories(d, &path, kind, &span, &s.categories);
         sites.push(Site {
-            name: s.name.clone().unwrap_or_else(|| id.clone()),
+            name: super::values::optional_title(d, &format!("{path}.name"), &s.name)
+                .unwrap_or_else(|| id.clone()),
             id,
             kind,
             region: None,
