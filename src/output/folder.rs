@@ -615,7 +615,7 @@ mod tests {
         let target = tmp.path().join("deep/er/out");
         run_into(&target, "one", Replaces::Outputs);
         assert_eq!(read(&target.join("summary.csv")), "one");
-        assert_eq!(names(&target.parent().unwrap()), ["out"]);
+        assert_eq!(names(target.parent().unwrap()), ["out"]);
     }
 
     /// The previous run's outputs go, even those the new run does not
