@@ -310,6 +310,13 @@ mod tests {
     fn builtin_default_is_valid() {
         let s = builtin_default();
         assert!(!s.model.streams.is_empty());
-        assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+        // Double 11 builds a queue at the e-commerce x-ray lines for a few
+        // days, and validate says so; nothing is overloaded on average.
+        let other: Vec<_> = s
+            .warnings
+            .iter()
+            .filter(|w| !w.message.starts_with("during \"double_11\""))
+            .collect();
+        assert!(other.is_empty(), "{other:?}");
     }
 }
