@@ -18,6 +18,7 @@ use clap::{Parser, Subcommand};
 use crate::experiment::plan::{Evaluation, Target, search};
 use crate::experiment::{self, RunPlan, compare, sweep as grid};
 use crate::model::Mode;
+use crate::output::folder::{OutputFolder, Refusal, Replaces};
 use crate::output::progress::Progress;
 use crate::output::run::{CHARTS_AND_REPORT, RunRecord, Variant, write_run};
 use crate::output::sweep::{FRONTIER_METRICS, SWEEP_METRICS, SweepVariant, wide_csv};
@@ -234,11 +235,11 @@ fn parse_threads(s: &str) -> Result<usize, String> {
 
 impl Common {
     /// `--out`, or `output/<scenario name>[/<sub>]`: each command has its
-    /// own folder under the scenario's. Checked before anything is
-    /// simulated: a file in the way is bad input (exit 2), a folder that
-    /// cannot be created or written to a failure (exit 1), and neither
-    /// costs a simulation first.
-    fn out_dir(&self, s: &Scenario, sub: Option<&str>) -> anyhow::Result<PathBuf> {
+    /// own folder under the scenario's. Opened (checked, locked, staged)
+    /// before anything is simulated: a file in the way or another clearsim
+    /// writing there is bad input (exit 2), a folder that cannot be created
+    /// or written to a failure (exit 1), and neither costs a simulation.
+    fn out_dir(&self, s: &Scenario, sub: Option<&str>) -> anyhow::Result<OutputFolder> {
         let dir = self.out.clone().unwrap_or_else(|| {
             let dir = s.default_out_dir();
             match sub {
@@ -246,38 +247,7 @@ impl Common {
                 None => dir,
             }
         });
-        if dir.exists() && !dir.is_dir() {
-            return Err(InputError(ScenarioError::single(
-                "--out",
-                format!(
-                    "{} is a file; give a folder for the outputs (it is created if missing)",
-                    dir.display()
-                ),
-            ))
-            .into());
-        }
-        // The folder itself, or the nearest folder above it that exists
-        // (where it would be created): a refused run leaves nothing behind.
-        let existing = dir
-            .ancestors()
-            .find(|a| a.exists())
-            .filter(|a| !a.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        if !existing.is_dir() {
-            return Err(InputError(ScenarioError::single(
-                "--out",
-                format!(
-                    "{} is a file, so {} cannot be a folder",
-                    existing.display(),
-                    dir.display()
-                ),
-            ))
-            .into());
-        }
-        tempfile::tempfile_in(existing)
-            .map(drop)
-            .map_err(|e| anyhow::anyhow!("cannot write outputs into {}: {e}", dir.display()))?;
-        Ok(dir)
+        open_folder(&dir, Replaces::Outputs)
     }
 
     /// Seeds, replications and threads: the scenario's, unless overridden.
@@ -292,6 +262,14 @@ impl Common {
             },
         }
     }
+}
+
+/// Opens an output folder, a refusal reported as bad input about `--out`.
+fn open_folder(dir: &Path, replaces: Replaces) -> anyhow::Result<OutputFolder> {
+    OutputFolder::open(dir, replaces).map_err(|e| match e.downcast::<Refusal>() {
+        Ok(Refusal(msg)) => InputError(ScenarioError::single("--out", msg)).into(),
+        Err(e) => e,
+    })
 }
 
 /// The commands, as `clearsim man` offers their pages (a unit test keeps
@@ -372,7 +350,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 ))
                 .into());
             }
-            let report = publish(&dir)?;
+            let folder = open_folder(&dir, Replaces::Charts)?;
+            let (outputs, charts) = plot::plot_dir(folder.target(), folder.staging())?;
+            let report = report::write_report(&outputs, &charts, folder.staging())?;
+            folder.commit()?;
             println!(
                 "charts in {}, report {}",
                 dir.join("plots").display(),
@@ -437,11 +418,17 @@ fn blame_the_setting(
     e
 }
 
-/// Draws the charts and writes the report of a finished run directory;
-/// returns the report's path.
-fn publish(dir: &Path) -> anyhow::Result<PathBuf> {
-    let (outputs, charts) = plot::plot_dir(dir)?;
-    report::write_report(&outputs, &charts)
+/// Draws the charts and writes the report of the outputs staged in
+/// `folder`, then swaps the folder in; returns the report's path (where it
+/// ends up).
+fn publish(folder: OutputFolder) -> anyhow::Result<PathBuf> {
+    let staged = folder.staging();
+    let (mut outputs, charts) = plot::plot_dir(staged, staged)?;
+    // The report names the folder the reader opens, not the staging one.
+    outputs.dir = folder.target().to_path_buf();
+    let report = report::write_report(&outputs, &charts, staged)?;
+    folder.commit()?;
+    Ok(report)
 }
 
 fn validate(path: &Path) -> anyhow::Result<()> {
@@ -509,12 +496,13 @@ fn run_scenario(args: RunArgs) -> anyhow::Result<()> {
         eprint!("{}", diagnostics_text(&s.source_label, &s.warnings));
     }
     let plan = args.common.plan(&s, false);
-    let out = args.common.out_dir(&s, None)?;
+    let folder = args.common.out_dir(&s, None)?;
     let started = Instant::now();
     let progress = Progress::new(1, plan.replications, args.quiet);
-    let Some(mut results) = shard::execute(&args.common, &out, &[&s.model], plan, &progress)?
+    let Some(mut results) =
+        shard::execute(&args.common, &folder, &s, &[&s.model], plan, &progress)?
     else {
-        return Ok(());
+        return folder.commit();
     };
     progress.finish();
     let results = results.pop().expect("one model");
@@ -528,11 +516,12 @@ fn run_scenario(args: RunArgs) -> anyhow::Result<()> {
         plan,
         variants: &variants,
         diffs: &[],
-        wall_seconds: started.elapsed().as_secs_f64(),
+        wall_seconds: shard::wall_seconds(&args.common, started),
         also_writes: &CHARTS_AND_REPORT,
     };
-    let (rows, manifest) = write_run(&out, &record)?;
-    let report = publish(&out)?;
+    let (rows, manifest) = write_run(folder.staging(), &record)?;
+    let out = folder.target().to_path_buf();
+    let report = publish(folder)?;
     if !args.quiet {
         print!("{}", table::render(&title(&s, plan), &rows));
         println!("{}", done_line(&manifest, &out, &report));

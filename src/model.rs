@@ -663,9 +663,25 @@ impl Model {
     /// Long-run offered load on each pool: arrival rate × probability ×
     /// mean duration, in busy servers (Erlangs), averaged over a week.
     pub fn offered_load(&self) -> Vec<f64> {
+        self.load_at(|s| s.arrivals.mean_weekly_rate())
+    }
+
+    /// Offered load on each pool over `[from, until)` [busy servers]: each
+    /// stream's mean arrival rate over the period, peaks included.
+    pub fn offered_load_between(&self, from: f64, until: f64) -> Vec<f64> {
+        let span = until - from;
+        self.load_at(|s| {
+            let n = s.arrivals.expected_count(until) - s.arrivals.expected_count(from);
+            if span > 0.0 { n / span } else { 0.0 }
+        })
+    }
+
+    /// Offered load on each pool when each stream arrives at `rate(stream)`
+    /// (before its demand share) [busy servers].
+    fn load_at(&self, rate: impl Fn(&Stream) -> f64) -> Vec<f64> {
         let mut load = vec![0.0; self.pools.len()];
         for s in &self.streams {
-            let rate = s.arrivals.mean_weekly_rate() * s.choice.demand_share;
+            let rate = rate(s) * s.choice.demand_share;
             for step in &s.route.steps {
                 let a = self.activity(step.activity);
                 let busy = rate * self.step_probability(s, step) * a.duration.mean();

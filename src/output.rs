@@ -1,13 +1,17 @@
 //! Everything a run writes: tidy CSV files, the JSON manifest, and the
-//! terminal summary. Files are written atomically (a temporary file in the
-//! same directory, then a rename), so a reader never sees half a file and an
-//! interrupted run never leaves one behind.
+//! terminal summary. A command writes its files into a staging folder and
+//! swaps the whole folder in at the end ([`folder`]), so a reader sees one
+//! run's complete outputs, never a mix of two runs, and an interrupted run
+//! leaves the previous outputs as they were. Each file is also written
+//! atomically (a temporary file, then a rename).
 
 pub mod atomic;
+pub mod folder;
 pub mod manifest;
 pub mod profiles;
 pub mod progress;
 pub mod run;
+pub mod sheet;
 pub mod sweep;
 pub mod table;
 pub mod tidy;

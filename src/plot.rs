@@ -69,10 +69,10 @@ pub fn encode_png(w: u32, h: u32, rgb: &[u8]) -> anyhow::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Draws every chart the outputs in `dir` support into `dir/plots/` (SVG
-/// and PNG) and returns them.
-pub fn render_dir(out: &RunOutputs) -> anyhow::Result<Vec<Rendered>> {
-    let plots = out.dir.join("plots");
+/// Draws every chart the outputs support into `into/plots/` (SVG and PNG)
+/// and returns them.
+pub fn render_dir(out: &RunOutputs, into: &Path) -> anyhow::Result<Vec<Rendered>> {
+    let plots = into.join("plots");
     std::fs::create_dir_all(&plots)
         .with_context(|| format!("cannot create {}", plots.display()))?;
     let mut rendered = Vec::new();
@@ -85,9 +85,9 @@ pub fn render_dir(out: &RunOutputs) -> anyhow::Result<Vec<Rendered>> {
     Ok(rendered)
 }
 
-/// Loads a run directory and draws its charts.
-pub fn plot_dir(dir: &Path) -> anyhow::Result<(RunOutputs, Vec<Rendered>)> {
+/// Loads a run directory and draws its charts into `into/plots/`.
+pub fn plot_dir(dir: &Path, into: &Path) -> anyhow::Result<(RunOutputs, Vec<Rendered>)> {
     let out = RunOutputs::load(dir)?;
-    let rendered = render_dir(&out)?;
+    let rendered = render_dir(&out, into)?;
     Ok((out, rendered))
 }

@@ -7,7 +7,7 @@
 //! HTML-escaped: a scenario may be named anything, `<script>` included.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::output::write_atomic;
 use crate::plot::Rendered;
@@ -230,11 +230,11 @@ pub fn render(out: &RunOutputs, charts: &[Rendered]) -> String {
     html
 }
 
-/// Writes `report.html` into the run directory and returns its path.
-pub fn write_report(out: &RunOutputs, charts: &[Rendered]) -> anyhow::Result<PathBuf> {
-    let path = out.dir.join("report.html");
-    write_atomic(&path, render(out, charts).as_bytes())?;
-    Ok(path)
+/// Writes `report.html` into `into` (the run's folder, or the folder being
+/// staged for it) and returns its path in the run's folder.
+pub fn write_report(out: &RunOutputs, charts: &[Rendered], into: &Path) -> anyhow::Result<PathBuf> {
+    write_atomic(&into.join("report.html"), render(out, charts).as_bytes())?;
+    Ok(out.dir.join("report.html"))
 }
 
 #[cfg(test)]

@@ -91,6 +91,19 @@ impl Scenario {
         std::path::Path::new("output").join(if slug.is_empty() { "scenario" } else { slug })
     }
 
+    /// SHA-256 (hex) of the scenario's content whatever its layout: the
+    /// file parsed and written back with its keys in order, so comments,
+    /// spacing and key order do not change it, and any setting does.
+    /// Shards record it; `merge` refuses shards of another content.
+    pub fn content_sha256(&self) -> String {
+        let canonical = toml::from_str::<toml::Table>(&self.source_text)
+            .map_or_else(|_| self.source_text.clone(), |t| t.to_string());
+        Sha256::digest(canonical.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// The same scenario rebuilt with `overrides`; errors name what the
     /// variant lacks (e.g. a link that a mode needs).
     pub fn with(&self, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
@@ -273,10 +286,37 @@ mod tests {
         }
     }
 
+    /// Comments, spacing and key order are layout; a value is content.
+    #[test]
+    fn content_hash_ignores_layout_and_sees_every_value() {
+        let text = BUILTIN_DEFAULT;
+        let hash = |t: &str| parse("t.toml", t.as_bytes()).unwrap().content_sha256();
+        let base = hash(text);
+        let relaid = format!("# a comment\n\n{}", text.replace(" = ", "   =   ")).replacen(
+            "seed   =   20261111\nreplications   =   10",
+            "replications = 10\nseed = 20261111",
+            1,
+        );
+        assert!(
+            relaid.contains("replications = 10\nseed"),
+            "the key order changed"
+        );
+        assert_eq!(hash(&relaid), base);
+        let changed = text.replacen("seed = 20261111", "seed = 20261112", 1);
+        assert_ne!(hash(&changed), base);
+    }
+
     #[test]
     fn builtin_default_is_valid() {
         let s = builtin_default();
         assert!(!s.model.streams.is_empty());
-        assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+        // Double 11 builds a queue at the e-commerce x-ray lines for a few
+        // days, and validate says so; nothing is overloaded on average.
+        let other: Vec<_> = s
+            .warnings
+            .iter()
+            .filter(|w| !w.message.starts_with("during \"double_11\""))
+            .collect();
+        assert!(other.is_empty(), "{other:?}");
     }
 }

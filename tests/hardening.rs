@@ -388,6 +388,23 @@ fn copy_dir(from: &Path, to: &Path) {
 /// A way of damaging a copy of a shard directory.
 type Damage = Box<dyn Fn(&Path)>;
 
+/// Records the partial files' present hashes in shard.json, as a careful
+/// forger would, so that the checks of every row are reached.
+fn rehash(dir: &Path) {
+    use sha2::{Digest, Sha256};
+    let path = dir.join("shard.json");
+    let mut shard: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for name in ["partial.csv", "partial_profiles.csv"] {
+        let sha: String = Sha256::digest(std::fs::read(dir.join(name)).unwrap())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        shard["files"][name] = sha.into();
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&shard).unwrap()).unwrap();
+}
+
 #[test]
 fn merge_refuses_damaged_or_altered_shards_naming_the_file() {
     let tmp = tempfile::tempdir().unwrap();
@@ -409,9 +426,14 @@ fn merge_refuses_damaged_or_altered_shards_naming_the_file() {
     let ok = merge(&one, &two);
     assert_eq!(ok.code, Some(0), "{}", ok.stderr);
 
+    // Partial files are edited and their new hashes recorded, so that
+    // each row check is reached; an edit that leaves the hash is "altered".
     let edit_text = |p: &Path, f: &dyn Fn(String) -> String| {
         let t = std::fs::read_to_string(p).unwrap();
         std::fs::write(p, f(t)).unwrap();
+        if p.extension().is_some_and(|e| e == "csv") {
+            rehash(p.parent().unwrap());
+        }
     };
     let cases: Vec<(&str, Damage, &str)> = vec![
         (
@@ -445,7 +467,10 @@ fn merge_refuses_damaged_or_altered_shards_naming_the_file() {
         ),
         (
             "an empty partial_profiles.csv",
-            Box::new(move |d: &Path| std::fs::write(d.join("partial_profiles.csv"), "").unwrap()),
+            Box::new(move |d: &Path| {
+                std::fs::write(d.join("partial_profiles.csv"), "").unwrap();
+                rehash(d);
+            }),
             "partial_profiles.csv: the header is",
         ),
         (
@@ -455,9 +480,55 @@ fn merge_refuses_damaged_or_altered_shards_naming_the_file() {
                     d.join("partial_profiles.csv"),
                     "task,group,metric,x,value\n",
                 )
-                .unwrap()
+                .unwrap();
+                rehash(d);
             }),
             "partial_profiles.csv: task 1 has other curves than task 0",
+        ),
+        (
+            "a value changed, its hash not",
+            Box::new(move |d: &Path| {
+                let p = d.join("partial.csv");
+                let t = std::fs::read_to_string(&p).unwrap();
+                let mut lines: Vec<String> = t.lines().map(String::from).collect();
+                lines[1].push('1');
+                std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+            }),
+            "partial.csv: altered after its shard wrote it",
+        ),
+        (
+            "a curve point changed, its hash not",
+            Box::new(move |d: &Path| {
+                let p = d.join("partial_profiles.csv");
+                let t = std::fs::read_to_string(&p).unwrap();
+                std::fs::write(&p, t.replacen(",0,", ",0.5,", 1)).unwrap();
+            }),
+            "partial_profiles.csv: altered after its shard wrote it",
+        ),
+        (
+            "a hash list without the curves",
+            Box::new(move |d: &Path| {
+                let p = d.join("shard.json");
+                let mut v: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+                v["files"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("partial_profiles.csv");
+                std::fs::write(&p, v.to_string()).unwrap();
+            }),
+            "shard.json: files lists [\"partial.csv\"]",
+        ),
+        (
+            "a negative simulation time",
+            Box::new(move |d: &Path| {
+                let p = d.join("shard.json");
+                let mut v: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+                v["wall_seconds"] = (-1.0).into();
+                std::fs::write(&p, v.to_string()).unwrap();
+            }),
+            "shard.json: wall_seconds = -1",
         ),
         (
             "variants = 2^64 - 1",
@@ -484,7 +555,7 @@ fn merge_refuses_damaged_or_altered_shards_naming_the_file() {
             "format 99",
             Box::new(move |d: &Path| {
                 edit_text(&d.join("shard.json"), &|t| {
-                    t.replace("\"format\": 1,", "\"format\": 99,")
+                    t.replace("\"format\": 2,", "\"format\": 99,")
                 })
             }),
             "shard.json: format 99 is not one this clearsim reads",
@@ -625,5 +696,161 @@ fn a_flood_of_problems_is_listed_briefly_and_quickly() {
         r.stderr.lines().count() < 1_100,
         "{} lines",
         r.stderr.lines().count()
+    );
+}
+
+/// The issue's reproducer: a NUL in a peak, site or region name made a
+/// malformed SVG and reached report.html. Every free-text name or id that
+/// reaches an output gets the check `name` gets: no control character, a
+/// bounded length, a located message.
+#[test]
+fn names_that_reach_outputs_are_checked_like_the_scenario_name() {
+    let site = |t: String| t.replace("id = \"port\"\n", "id = \"port\"\nname = \"a\\u0000b\"\n");
+    mm1_refused(
+        site,
+        &[
+            "sites[0].name",
+            "contains the control character '\\0'",
+            "one plain line",
+        ],
+    );
+    let peak = |t: String| {
+        t + "\n[[streams.peaks]]\nname = \"Double \\u001b[31m11\"\nfrom_h = 10\nuntil_h = 20\nmultiplier = 2\n"
+    };
+    mm1_refused(
+        peak,
+        &[
+            "streams[0].peaks[0].name",
+            "contains the control character '\\u{1b}'",
+        ],
+    );
+    let blank = |t: String| t.replace("id = \"port\"\n", "id = \"port\"\nname = \"  \"\n");
+    mm1_refused(
+        blank,
+        &[
+            "sites[0].name",
+            "is blank; give a name, or leave `name` out",
+        ],
+    );
+    let long = "x".repeat(121);
+    mm1_refused(
+        |t| {
+            t.replace(
+                "id = \"port\"\n",
+                &format!("id = \"port\"\nname = \"{long}\"\n"),
+            )
+        },
+        &["sites[0].name", "is 121 characters long; use at most 120"],
+    );
+    let long_id = "s".repeat(101);
+    mm1_refused(
+        |t| t.replace("id = \"arrivals\"", &format!("id = \"{long_id}\"")),
+        &["streams[0].id", "is 101 characters long; use at most 100"],
+    );
+    mm1_refused(
+        |t| {
+            t.replace(
+                "seed = 101",
+                "description = \"line one\\nline two\\u0007\"\nseed = 101",
+            )
+        },
+        &[
+            "description",
+            "contains the control character '\\u{7}'",
+            "line breaks and tabs are allowed",
+        ],
+    );
+    // A description of several lines is fine.
+    let dir = tempfile::tempdir().unwrap();
+    let ok = write(
+        dir.path(),
+        "ok.toml",
+        &mm1().replace(
+            "seed = 101",
+            "description = \"line one\\nline two\\tand a tab\"\nseed = 101",
+        ),
+    );
+    let r = clearsim_within(LIMIT, &["validate", ok.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+}
+
+/// The issue's reproducer: `=HYPERLINK(...)` reached sweep.csv as a
+/// formula. Every CSV cell that a spreadsheet would evaluate starts with
+/// `'`; negative numbers stay numbers.
+#[test]
+fn csv_cells_that_could_be_formulas_are_neutralised() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = mm1().replace("horizon_h = 20000", "horizon_h = 2000");
+    let scenario = write(tmp.path(), "small.toml", &text);
+    let out = tmp.path().join("sweep");
+    let r = clearsim_within(
+        LIMIT,
+        &[
+            "sweep",
+            scenario.to_str().unwrap(),
+            "--set",
+            "name==HYPERLINK(\"example.com\";\"x\"),@SUM(A1)",
+            "--reps",
+            "2",
+            "-q",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let mut formulas = 0;
+    for file in ["sweep.csv", "summary.csv", "replications.csv"] {
+        let mut reader = csv::Reader::from_path(out.join(file)).unwrap();
+        for rec in reader.records() {
+            for cell in rec.unwrap().iter() {
+                let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+                assert!(
+                    !risky || cell.parse::<f64>().is_ok(),
+                    "{file}: a formula cell {cell:?}"
+                );
+                formulas += usize::from(cell.starts_with("'=") || cell.starts_with("'@"));
+            }
+        }
+    }
+    assert!(formulas >= 2, "the swept names were not written");
+}
+
+/// Validate warns about overload during a peak, not only on average: the
+/// issue's Double 11 in double11_xray_plan reached a 27.5 h mean wait
+/// unannounced. A peak that doubles M/M/1's arrivals (ρ = 1.6 for 100 h)
+/// is named, with its hours and the work left when it ends; the same file
+/// without the peak validates quietly.
+#[test]
+fn validate_warns_about_overload_during_a_peak() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peak = "rate_per_h = 0.8\n[[streams.peaks]]\nname = \"Double 11\"\nfrom_h = 5000\n\
+                until_h = 5100\nmultiplier = 2\n";
+    let with = write(
+        tmp.path(),
+        "peak.toml",
+        &mm1().replace("rate_per_h = 0.8\n", peak),
+    );
+    let r = clearsim_within(LIMIT, &["validate", with.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    for fragment in [
+        "warning: resources[0].capacity: during \"Double 11\" (5000 h to 5100 h)",
+        "offered load on \"server\" is 1.600 busy servers but only 1.000 are available",
+        "about 60 h of work",
+    ] {
+        assert!(
+            r.stderr.contains(fragment),
+            "no {fragment:?} in:\n{}",
+            r.stderr
+        );
+    }
+    let without = write(tmp.path(), "plain.toml", &mm1());
+    let r = clearsim_within(LIMIT, &["validate", without.to_str().unwrap()]);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    let study = repo_path("scenarios/studies/double11_xray_plan.toml");
+    let r = clearsim_within(LIMIT, &["validate", study.to_str().unwrap()]);
+    assert!(
+        r.stderr.contains("during \"double_11\"") && r.stderr.contains("\"list_checkers\""),
+        "{}",
+        r.stderr
     );
 }

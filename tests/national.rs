@@ -105,10 +105,14 @@ fn validates_without_warnings() {
         "validate failed with {:?}:\n{stderr}",
         o.status.code()
     );
-    assert!(
-        !stderr.to_lowercase().contains("warning"),
-        "validate printed warnings:\n{stderr}"
-    );
+    // Double 11 may build queues for a few days (validate says so, naming
+    // the peak); nothing may be overloaded on average.
+    let other: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.to_lowercase().contains("warning"))
+        .filter(|l| !l.contains("during \"double_11\""))
+        .collect();
+    assert!(other.is_empty(), "validate printed warnings:\n{stderr}");
 }
 
 #[test]

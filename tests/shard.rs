@@ -201,3 +201,103 @@ fn harmless_differences_between_shards_do_not_make_another_run() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("another run"));
 }
+
+/// The reproducer: the scenario edited between `--shard 1/2` and
+/// `--shard 2/2` merged silently, mixing two models. shard.json now
+/// records the hash of the scenario's content: shards of different content
+/// are refused, and so is merging after the file changed; a change of
+/// layout only (a comment) is the same scenario.
+#[test]
+fn merge_refuses_shards_of_another_scenario_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let text = fs::read_to_string(repo_path("scenarios/validation/mm1.toml")).unwrap();
+    let file = dir.path().join("m.toml");
+    let f = file.to_str().unwrap().to_string();
+    let shard = |k: u32, out: &str| {
+        ok(&[
+            "run",
+            &f,
+            "--reps",
+            "2",
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            out,
+            "--quiet",
+        ])
+    };
+    fs::write(&file, &text).unwrap();
+    shard(1, &d("s1"));
+    let edited = text.replacen("seed = ", "seed = 1", 1);
+    assert_ne!(edited, text);
+    fs::write(&file, &edited).unwrap();
+    shard(2, &d("s2"));
+    let o = clearsim(&["merge", &d("s1"), &d("s2"), "--out", &d("m")]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("comes from another run") && err.contains("scenario content"));
+    // Both shards of the first content, merged after the file changed.
+    fs::write(&file, &text).unwrap();
+    shard(2, &d("s2"));
+    fs::write(&file, &edited).unwrap();
+    let o = clearsim(&["merge", &d("s1"), &d("s2"), "--out", &d("m")]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("the shards ran another scenario"), "{err}");
+    assert!(
+        !Path::new(&d("m")).exists(),
+        "a refused merge wrote outputs"
+    );
+    // A comment is layout, not content.
+    fs::write(&file, format!("# reformatted\n{text}")).unwrap();
+    ok(&["merge", &d("s1"), &d("s2"), "--out", &d("m")]);
+}
+
+/// merge simulates nothing: the time it reports (manifest and last line)
+/// is the sum of the shards' simulation times, each recorded in shard.json.
+/// (The shards run without `--quiet`, so that merge prints its last line.)
+#[test]
+fn merge_reports_the_shards_simulation_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let s = repo_path("scenarios/validation/mm1.toml");
+    let mut sum = 0.0;
+    for k in 1..=2 {
+        let out = d(&format!("s{k}"));
+        ok(&[
+            "run",
+            s.to_str().unwrap(),
+            "--reps",
+            "4",
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            &out,
+        ]);
+        let shard: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(Path::new(&out).join("shard.json")).unwrap())
+                .unwrap();
+        assert_eq!(shard["format"], 2);
+        assert_eq!(shard["scenario_sha256"].as_str().unwrap().len(), 64);
+        let seconds = shard["wall_seconds"].as_f64().unwrap();
+        assert!(seconds > 0.0, "{shard}");
+        sum += seconds;
+    }
+    let o = clearsim(&["merge", &d("s1"), &d("s2"), "--out", &d("m")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let manifest: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(Path::new(&d("m")).join("manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let reported = manifest["run"]["wall_seconds"].as_f64().unwrap();
+    assert!(
+        (reported - sum).abs() < 1e-9,
+        "reported {reported}, shards {sum}"
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains(&format!("simulated in {sum:.2} s")),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}

@@ -20,12 +20,12 @@ pub(super) fn compare(args: CompareArgs) -> anyhow::Result<()> {
         }
         None => built[0].0,
     };
-    let out = args.common.out_dir(&s, Some("compare"))?;
+    let folder = args.common.out_dir(&s, Some("compare"))?;
     let started = Instant::now();
     let models: Vec<_> = built.iter().map(|(_, v)| &v.model).collect();
     let progress = Progress::new(models.len(), plan.replications, args.quiet);
-    let Some(results) = shard::execute(&args.common, &out, &models, plan, &progress)? else {
-        return Ok(());
+    let Some(results) = shard::execute(&args.common, &folder, &s, &models, plan, &progress)? else {
+        return folder.commit();
     };
     progress.finish();
     let variants: Vec<Variant> = built
@@ -51,11 +51,12 @@ pub(super) fn compare(args: CompareArgs) -> anyhow::Result<()> {
         plan,
         variants: &variants,
         diffs: &diffs,
-        wall_seconds: started.elapsed().as_secs_f64(),
+        wall_seconds: shard::wall_seconds(&args.common, started),
         also_writes: &CHARTS_AND_REPORT,
     };
-    let (rows, manifest) = write_run(&out, &record)?;
-    let report = super::publish(&out)?;
+    let (rows, manifest) = write_run(folder.staging(), &record)?;
+    let out = folder.target().to_path_buf();
+    let report = super::publish(folder)?;
     if !args.quiet {
         print!(
             "{}",

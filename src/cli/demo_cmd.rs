@@ -1,7 +1,5 @@
 //! `clearsim demo`: the trainers' demonstration of the clearance modes.
 
-use anyhow::Context;
-
 use super::*;
 use crate::demo::{self, narrate, player, player_page, swimlane};
 use crate::model::{Mode, Model};
@@ -49,8 +47,8 @@ pub(super) fn demo(args: DemoArgs) -> anyhow::Result<()> {
         .consignments
         .map_or(demo::channels(model0).len(), |n| n as usize);
     let from = demo::follow_from(model0);
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create the output directory {}", args.out.display()))?;
+    let folder = super::open_folder(&args.out, Replaces::Outputs)?;
+    let staged = folder.staging();
     // Charts first, then the narration: a reader who stops the output
     // early (`| head`) still gets every chart.
     let mut text = String::new();
@@ -60,14 +58,19 @@ pub(super) fn demo(args: DemoArgs) -> anyhow::Result<()> {
         let traces = demo::follow(model, seed, n);
         text.push('\n');
         text.push_str(&narrate::narrate(*mode, model, &traces));
-        charts.push(swimlane::write(&args.out, *mode, model, &traces)?);
+        charts.push(swimlane::write(staged, *mode, model, &traces)?);
         followed.push(traces);
     }
     let page = if args.html {
-        Some(write_player(&s, &built, seed, from, followed, &args.out)?)
+        Some(write_player(&s, &built, seed, from, followed, staged)?)
     } else {
         None
     };
+    // Paths as they are once the folder is swapped in.
+    let published = |p: PathBuf| p.file_name().map_or(p.clone(), |f| folder.target().join(f));
+    let charts: Vec<PathBuf> = charts.into_iter().map(published).collect();
+    let page = page.map(published);
+    folder.commit()?;
     println!(
         "clearsim demo: scenario {} ({}), seed {seed}",
         s.name, s.source_label

@@ -34,12 +34,12 @@ pub(super) fn ladder(args: LadderArgs) -> anyhow::Result<()> {
         })?);
         names.push(name);
     }
-    let out = args.common.out_dir(&s, Some("ladder"))?;
+    let folder = args.common.out_dir(&s, Some("ladder"))?;
     let started = Instant::now();
     let models: Vec<_> = built.iter().map(|v| &v.model).collect();
     let progress = Progress::new(models.len(), plan.replications, args.quiet);
-    let Some(results) = shard::execute(&args.common, &out, &models, plan, &progress)? else {
-        return Ok(());
+    let Some(results) = shard::execute(&args.common, &folder, &s, &models, plan, &progress)? else {
+        return folder.commit();
     };
     progress.finish();
     // Per metric: each variant's value in each replication.
@@ -77,15 +77,17 @@ pub(super) fn ladder(args: LadderArgs) -> anyhow::Result<()> {
         plan,
         variants: &variants,
         diffs: &[],
-        wall_seconds: started.elapsed().as_secs_f64(),
+        wall_seconds: shard::wall_seconds(&args.common, started),
         also_writes: &["ladder.csv", "plots/", "report.html"],
     };
-    let (_, manifest) = write_run(&out, &record)?;
+    let (_, manifest) = write_run(folder.staging(), &record)?;
+    let staged = folder.staging();
     write_atomic(
-        &out.join("ladder.csv"),
+        &staged.join("ladder.csv"),
         ladder_csv(group, reforms, &attributions)?.as_bytes(),
     )?;
-    let report = super::publish(&out)?;
+    let out = folder.target().to_path_buf();
+    let report = super::publish(folder)?;
     if !args.quiet {
         println!("{}", title(&s, plan));
         for a in &attributions {
@@ -133,8 +135,8 @@ fn ladder_csv(
     reforms: &[ladder::Reform],
     attributions: &[Attribution],
 ) -> anyhow::Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut w = crate::output::sheet::SheetWriter::new();
+    w.row([
         "rung",
         "reform",
         "date",
@@ -168,7 +170,7 @@ fn ladder_csv(
         };
         let (step, step_hw) = pair(r.step);
         let (shapley, shapley_hw) = pair(r.shapley);
-        w.write_record([
+        w.row([
             r.k.to_string(),
             name.to_string(),
             date.to_string(),
@@ -184,7 +186,7 @@ fn ladder_csv(
             r.level.n.to_string(),
         ])?;
     }
-    Ok(String::from_utf8(w.into_inner()?)?)
+    Ok(String::from_utf8(w.into_bytes()?)?)
 }
 
 /// `12.34 ± 0.56`, or `-` when undefined.

@@ -25,7 +25,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
     }
     let s = scenario::load(&args.scenario).map_err(InputError)?;
     let plan = args.common.plan(&s, true);
-    let out = args.common.out_dir(&s, Some("plan"))?;
+    let folder = args.common.out_dir(&s, Some("plan"))?;
     let input =
         |flag: &str, msg: String| anyhow::Error::from(InputError(ScenarioError::single(flag, msg)));
     let target = Target::parse(&args.target).map_err(|e| input("--target", e))?;
@@ -122,9 +122,9 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
         wall_seconds: started.elapsed().as_secs_f64(),
         also_writes: &["plan.csv"],
     };
-    write_run(&out, &record)?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    write_run(folder.staging(), &record)?;
+    let mut w = crate::output::sheet::SheetWriter::new();
+    w.row([
         "capacity",
         "group",
         "metric",
@@ -138,7 +138,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
     sorted.sort_by_key(|e| e.capacity);
     for e in &sorted {
         let f = crate::output::cell;
-        w.write_record([
+        w.row([
             e.capacity.to_string(),
             group.clone(),
             target.metric.clone(),
@@ -149,8 +149,9 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
             f(Some(target.bound)),
         ])?;
     }
-    write_atomic(&out.join("plan.csv"), &w.into_inner()?)?;
-    super::publish(&out)?;
+    write_atomic(&folder.staging().join("plan.csv"), &w.into_bytes()?)?;
+    let out = folder.target().to_path_buf();
+    super::publish(folder)?;
     if !args.quiet {
         println!("{}", title(&s, plan));
         println!(

@@ -4,25 +4,31 @@
 //! unsharded run would, writing byte-identical CSV files.
 //!
 //! Task t (t = variant × replications + replication) belongs to shard
-//! `t mod N + 1`. A shard writes `shard.json` (the command line it ran, the
-//! scenario's hash and each task's counters) and `partial.csv` (each task's
-//! observations). Merge checks that the shards agree and that every task is
-//! there exactly once, then re-runs the same command line with the merged
-//! results standing in for the simulation.
+//! `t mod N + 1`. A shard writes `partial.csv` (each task's observations),
+//! `partial_profiles.csv` (its curves) and `shard.json`: the format version,
+//! the command line it ran, the hash of the scenario's content, each partial
+//! file's hash, its task list with each task's seed and counters, and its
+//! simulation time. Merge refuses anything incomplete, foreign, altered or
+//! not finite: the shards must agree with each other and with the scenario
+//! as it is now, every file must have the hash recorded, every task be
+//! there exactly once with the seed its replication derives, and every row
+//! belong to its task, in the layout a replication of the model writes.
+//! It then re-runs the same command line with the merged results standing
+//! in for the simulation, and reports the shards' simulation time.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use super::{Cli, Common, InputError};
 use crate::experiment::{self, RunPlan};
 use crate::model::Model;
+use crate::output::folder::OutputFolder;
 use crate::output::progress::Progress;
 use crate::output::write_atomic;
-use crate::scenario::ScenarioError;
+use crate::scenario::{Scenario, ScenarioError};
 use crate::sim::{Observation, Profile, ReplicationResult};
 
 /// `K/N`: shard K (1-based) of N.
@@ -59,7 +65,12 @@ pub fn parse_shard(s: &str) -> Result<Shard, String> {
 /// The most shards a run may be split into.
 pub const MAX_SHARDS: u32 = 100_000;
 /// The version of `shard.json` this clearsim writes and reads.
-const SHARD_FORMAT: u32 = 1;
+/// 2: the scenario's content hash, the partial files' hashes and the
+/// simulation time added.
+const SHARD_FORMAT: u32 = 2;
+/// The partial files a shard writes, whose hashes `shard.json` records.
+const PARTIAL: &str = "partial.csv";
+const PARTIAL_PROFILES: &str = "partial_profiles.csv";
 /// The most variants and replications a shard file may describe (the
 /// sweep's grid limit and `--reps`' limit).
 const MAX_VARIANTS: usize = crate::experiment::sweep::MAX_VARIANTS;
@@ -97,6 +108,19 @@ pub struct MergedShards {
     results: Vec<Vec<ReplicationResult>>,
     /// Shard k's directory at index k - 1, for messages.
     dirs: Vec<PathBuf>,
+    /// The content hash of the scenario the shards ran.
+    scenario_sha256: String,
+    /// The sum of the shards' simulation times [s].
+    wall_seconds: f64,
+}
+
+/// The simulation time a command reports [s]: its own since `started`,
+/// or, merging, the sum of the shards' (merge itself simulates nothing).
+pub fn wall_seconds(common: &Common, started: std::time::Instant) -> f64 {
+    common
+        .merged
+        .as_ref()
+        .map_or_else(|| started.elapsed().as_secs_f64(), |m| m.wall_seconds)
 }
 
 impl MergedShards {
@@ -116,6 +140,12 @@ struct ShardFile {
     of: u32,
     /// The command line after `clearsim`, without `--shard` and `--out`.
     argv: Vec<String>,
+    /// [`Scenario::content_sha256`] of the command's scenario.
+    scenario_sha256: String,
+    /// SHA-256 (hex) of each partial file, by name.
+    files: std::collections::BTreeMap<String, String>,
+    /// The shard's simulation time [s].
+    wall_seconds: f64,
     variants: usize,
     replications: u32,
     tasks: Vec<TaskInfo>,
@@ -174,7 +204,8 @@ fn run_identity(argv: &[String]) -> Vec<String> {
 /// none when `merge` supplied the results.
 pub fn execute(
     common: &Common,
-    out: &Path,
+    folder: &OutputFolder,
+    scenario: &Scenario,
     models: &[&Model],
     plan: RunPlan,
     progress: &Progress,
@@ -191,6 +222,16 @@ pub fn execute(
                 merged.len(),
                 merged.first().map_or(0, Vec::len),
                 models.len()
+            )));
+        }
+        if shards.scenario_sha256 != scenario.content_sha256() {
+            return Err(input(format!(
+                "{}: the shards ran another scenario than {} holds now (content hash {} \
+                 in shard.json, {} now); rerun the shards, or merge with the file they ran",
+                shards.file_of(0, "shard.json"),
+                scenario.source_label,
+                shards.scenario_sha256,
+                scenario.content_sha256()
             )));
         }
         check_merged(models, plan, shards)?;
@@ -214,10 +255,11 @@ pub fn execute(
     let tasks: Vec<usize> = (0..models.len() * reps)
         .filter(|t| t % shard.n as usize == (shard.k - 1) as usize)
         .collect();
+    let started = std::time::Instant::now();
     let results = experiment::run_tasks(models, plan, &tasks, &|r| progress.done(r))?;
+    let wall_seconds = started.elapsed().as_secs_f64();
     progress.finish();
-    std::fs::create_dir_all(out)
-        .with_context(|| format!("cannot create the output directory {}", out.display()))?;
+    let out = folder.staging();
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["task", "group", "metric", "value"])?;
     for (t, r) in tasks.iter().zip(&results) {
@@ -226,7 +268,8 @@ pub fn execute(
             w.write_record([t.to_string().as_str(), &o.group, o.metric, &v])?;
         }
     }
-    write_atomic(&out.join("partial.csv"), &w.into_inner()?)?;
+    let partial = w.into_inner()?;
+    write_atomic(&out.join(PARTIAL), &partial)?;
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["task", "group", "metric", "x", "value"])?;
     for (t, r) in tasks.iter().zip(&results) {
@@ -237,12 +280,19 @@ pub fn execute(
             }
         }
     }
-    write_atomic(&out.join("partial_profiles.csv"), &w.into_inner()?)?;
+    let profiles = w.into_inner()?;
+    write_atomic(&out.join(PARTIAL_PROFILES), &profiles)?;
     let file = ShardFile {
-        format: 1,
+        format: SHARD_FORMAT,
         shard: shard.k,
         of: shard.n,
         argv: command_argv(),
+        scenario_sha256: scenario.content_sha256(),
+        files: [(PARTIAL, &partial), (PARTIAL_PROFILES, &profiles)]
+            .into_iter()
+            .map(|(name, bytes)| (name.to_string(), sha256_hex(bytes)))
+            .collect(),
+        wall_seconds,
         variants: models.len(),
         replications: plan.replications,
         tasks: tasks
@@ -267,7 +317,7 @@ pub fn execute(
             shard.n,
             tasks.len(),
             models.len() * reps,
-            out.display()
+            folder.target().display()
         );
     }
     Ok(None)
@@ -386,17 +436,49 @@ fn optional_number(path: &Path, row: u64, cell: &str) -> anyhow::Result<Option<f
     }
 }
 
+/// SHA-256 of bytes, hex.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A reader that hashes what is read through it, so that a partial file is
+/// checked against its recorded hash in the same pass that parses it.
+struct Hashing<R> {
+    inner: R,
+    sha: sha2::Sha256,
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.read(buf)?;
+        self.sha.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
 /// Calls `each` with every record of a shard's CSV file, its row number
 /// (the header is row 1) and the task number in its first column, which
-/// must be one of `tasks` (the shard's own). The header must be `header`.
+/// must be one of `tasks` (the shard's own). The header must be `header`,
+/// and the file's SHA-256 `sha256` (as shard.json records it).
 fn for_each_task_record(
     path: &Path,
+    sha256: &str,
     header: &[&str],
     tasks: &std::collections::HashSet<usize>,
     mut each: impl FnMut(usize, u64, &csv::StringRecord) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let mut r = csv::Reader::from_path(path)
+    use sha2::Digest;
+    let file = std::fs::File::open(path)
         .map_err(|e| input(format!("cannot read {}: {e}", path.display())))?;
+    let mut r = csv::Reader::from_reader(Hashing {
+        inner: std::io::BufReader::new(file),
+        sha: sha2::Sha256::new(),
+    });
     let found = r
         .headers()
         .map_err(|e| input(format!("{}: {e}", path.display())))?;
@@ -433,18 +515,33 @@ fn for_each_task_record(
             })?;
         each(task, row, &rec)?;
     }
+    let found: String = r
+        .into_inner()
+        .sha
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if found != sha256 {
+        return Err(input(format!(
+            "{}: altered after its shard wrote it: its SHA-256 is {found}, shard.json \
+             records {sha256}",
+            path.display()
+        )));
+    }
     Ok(())
 }
 
 /// A shard's curves by task, in the order written.
 fn read_profiles(
     path: &Path,
+    sha256: &str,
     tasks: &std::collections::HashSet<usize>,
     names: &mut HashMap<String, &'static str>,
 ) -> anyhow::Result<HashMap<usize, Vec<Profile>>> {
     let mut by_task: HashMap<usize, Vec<Profile>> = HashMap::new();
     let header = ["task", "group", "metric", "x", "value"];
-    for_each_task_record(path, &header, tasks, |task, row, rec| {
+    for_each_task_record(path, sha256, &header, tasks, |task, row, rec| {
         let (group, metric) = (&rec[1], intern(names, &rec[2]));
         let x = optional_number(path, row, &rec[3])?
             .ok_or_else(|| input(format!("{} row {row}: empty x", path.display())))?;
@@ -486,6 +583,18 @@ fn check_shard_file(path: &Path, f: &ShardFile) -> anyhow::Result<()> {
             f.variants
         ));
     }
+    let names: Vec<&str> = f.files.keys().map(String::as_str).collect();
+    if names != [PARTIAL, PARTIAL_PROFILES] {
+        return bad(format!(
+            "files lists {names:?}; a shard records the hashes of {PARTIAL} and {PARTIAL_PROFILES}"
+        ));
+    }
+    if !f.wall_seconds.is_finite() || f.wall_seconds < 0.0 {
+        return bad(format!(
+            "wall_seconds = {}; expected a finite number of seconds, 0 or more",
+            f.wall_seconds
+        ));
+    }
     if !(1..=MAX_REPLICATIONS).contains(&f.replications) {
         return bad(format!(
             "replications = {}; expected 1 to {MAX_REPLICATIONS}",
@@ -514,20 +623,24 @@ pub fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<()> {
     let (_, first) = &files[0];
     for (d, f) in &files {
         if run_identity(&f.argv) != run_identity(&first.argv)
+            || f.scenario_sha256 != first.scenario_sha256
             || f.of != first.of
             || f.variants != first.variants
             || f.replications != first.replications
         {
             return Err(input(format!(
-                "{} comes from another run (command {:?}, {} shards, {} variants × {} replications) \
-                 than {} (command {:?}, {} shards, {} variants × {} replications)",
+                "{} comes from another run (command {:?}, scenario content {}, {} shards, \
+                 {} variants × {} replications) than {} (command {:?}, scenario content {}, \
+                 {} shards, {} variants × {} replications)",
                 d.join("shard.json").display(),
                 f.argv,
+                f.scenario_sha256,
                 f.of,
                 f.variants,
                 f.replications,
                 files[0].0.join("shard.json").display(),
                 first.argv,
+                first.scenario_sha256,
                 first.of,
                 first.variants,
                 first.replications
@@ -566,9 +679,9 @@ pub fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<()> {
     for (d, f) in &files {
         let own: std::collections::HashSet<usize> = f.tasks.iter().map(|t| t.task).collect();
         let mut obs: HashMap<usize, Vec<Observation>> = HashMap::new();
-        let path = d.join("partial.csv");
+        let path = d.join(PARTIAL);
         let header = ["task", "group", "metric", "value"];
-        for_each_task_record(&path, &header, &own, |task, row, rec| {
+        for_each_task_record(&path, &f.files[PARTIAL], &header, &own, |task, row, rec| {
             let metric = intern(&mut names, &rec[2]);
             let value = optional_number(&path, row, &rec[3])?;
             obs.entry(task).or_default().push(Observation {
@@ -578,7 +691,12 @@ pub fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<()> {
             });
             Ok(())
         })?;
-        let mut profiles = read_profiles(&d.join("partial_profiles.csv"), &own, &mut names)?;
+        let mut profiles = read_profiles(
+            &d.join(PARTIAL_PROFILES),
+            &f.files[PARTIAL_PROFILES],
+            &own,
+            &mut names,
+        )?;
         for t in &f.tasks {
             if t.task >= total || by_task[t.task].is_some() {
                 return Err(input(format!(
@@ -629,6 +747,8 @@ pub fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<()> {
     common.merged = Some(Arc::new(MergedShards {
         results: merged,
         dirs: dirs.into_iter().map(|(_, d)| d).collect(),
+        scenario_sha256: first.scenario_sha256.clone(),
+        wall_seconds: files.iter().map(|(_, f)| f.wall_seconds).sum(),
     }));
     super::run(cli)
 }

@@ -39,12 +39,12 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         });
         built.push(v);
     }
-    let out = args.common.out_dir(&s, Some("sweep"))?;
+    let folder = args.common.out_dir(&s, Some("sweep"))?;
     let started = Instant::now();
     let models: Vec<_> = built.iter().map(|v| &v.model).collect();
     let progress = Progress::new(models.len(), plan.replications, args.quiet);
-    let Some(results) = shard::execute(&args.common, &out, &models, plan, &progress)? else {
-        return Ok(());
+    let Some(results) = shard::execute(&args.common, &folder, &s, &models, plan, &progress)? else {
+        return folder.commit();
     };
     progress.finish();
     let variants: Vec<Variant> = variants_meta
@@ -62,17 +62,18 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         plan,
         variants: &variants,
         diffs: &[],
-        wall_seconds: started.elapsed().as_secs_f64(),
+        wall_seconds: shard::wall_seconds(&args.common, started),
         also_writes: if rate.is_some() {
             &["sweep.csv", "frontier.csv", "plots/", "report.html"]
         } else {
             &["sweep.csv", "plots/", "report.html"]
         },
     };
-    let (rows, manifest) = write_run(&out, &record)?;
+    let (rows, manifest) = write_run(folder.staging(), &record)?;
+    let staged = folder.staging();
     let in_order: Vec<usize> = (0..variants_meta.len()).collect();
     write_atomic(
-        &out.join("sweep.csv"),
+        &staged.join("sweep.csv"),
         &wide_csv(&params, &variants_meta, &in_order, &rows, &SWEEP_METRICS)?,
     )?;
     if let Some(rate) = rate {
@@ -96,11 +97,12 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
             ka.cmp(&kb).then(ra.total_cmp(&rb))
         });
         write_atomic(
-            &out.join("frontier.csv"),
+            &staged.join("frontier.csv"),
             &wide_csv(&params, &variants_meta, &order, &rows, &FRONTIER_METRICS)?,
         )?;
     }
-    let report = super::publish(&out)?;
+    let out = folder.target().to_path_buf();
+    let report = super::publish(folder)?;
     if !args.quiet {
         print!(
             "{}",

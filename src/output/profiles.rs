@@ -67,10 +67,10 @@ pub fn profile_csvs(
     {
         return Ok(None);
     }
-    let mut series = csv::Writer::from_writer(Vec::new());
-    let mut dist = csv::Writer::from_writer(Vec::new());
-    series.write_record(TIMESERIES_HEADER)?;
-    dist.write_record(DISTRIBUTION_HEADER)?;
+    let mut series = crate::output::sheet::SheetWriter::new();
+    let mut dist = crate::output::sheet::SheetWriter::new();
+    series.row(TIMESERIES_HEADER)?;
+    dist.row(DISTRIBUTION_HEADER)?;
     for (variant, results) in variants {
         for p in points(results) {
             let (mean, hw, n) = (
@@ -81,13 +81,13 @@ pub fn profile_csvs(
             let x = p.x.to_string();
             let group = p.profile.group.as_str();
             match p.profile.metric {
-                "release_time_h" => dist.write_record([variant, group, &x, &mean, &hw, &n])?,
+                "release_time_h" => dist.row([variant, group, &x, &mean, &hw, &n])?,
                 metric => {
                     let resource = group.strip_prefix("resource=").unwrap_or(group);
-                    series.write_record([variant, resource, metric, &x, &mean, &hw, &n])?
+                    series.row([variant, resource, metric, &x, &mean, &hw, &n])?
                 }
             }
         }
     }
-    Ok(Some((series.into_inner()?, dist.into_inner()?)))
+    Ok(Some((series.into_bytes()?, dist.into_bytes()?)))
 }

@@ -52,14 +52,14 @@ pub fn wide_csv(
     rows: &[SummaryRow],
     metrics: &[&str],
 ) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = crate::output::sheet::SheetWriter::new();
     let mut header = vec!["variant".to_string()];
     header.extend(params.iter().cloned());
     for m in metrics {
         header.push(m.to_string());
         header.push(format!("{m}_ci95"));
     }
-    w.write_record(&header)?;
+    w.row(&header)?;
     for &i in order {
         let v = &variants[i];
         let mut rec = vec![v.name.clone()];
@@ -71,7 +71,7 @@ pub fn wide_csv(
             rec.push(num(r.and_then(|r| r.estimate.mean)));
             rec.push(num(r.and_then(|r| r.estimate.half_width)));
         }
-        w.write_record(&rec)?;
+        w.row(&rec)?;
     }
-    Ok(w.into_inner()?)
+    w.into_bytes()
 }

@@ -33,10 +33,10 @@ fn num(v: Option<f64>) -> String {
 
 /// `summary.csv`: `variant,group,metric,mean,ci95_half_width,reps`.
 pub fn summary_csv(rows: &[SummaryRow]) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(SUMMARY_HEADER)?;
+    let mut w = crate::output::sheet::SheetWriter::new();
+    w.row(SUMMARY_HEADER)?;
     for r in rows {
-        w.write_record([
+        w.row([
             r.variant.as_str(),
             r.group.as_str(),
             r.metric,
@@ -45,18 +45,18 @@ pub fn summary_csv(rows: &[SummaryRow]) -> anyhow::Result<Vec<u8>> {
             &r.estimate.n.to_string(),
         ])?;
     }
-    Ok(w.into_inner()?)
+    w.into_bytes()
 }
 
 /// `replications.csv`: one row per variant, replication, group and metric.
 pub fn replications_csv(variants: &[(&str, &[ReplicationResult])]) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(REPLICATIONS_HEADER)?;
+    let mut w = crate::output::sheet::SheetWriter::new();
+    w.row(REPLICATIONS_HEADER)?;
     for (variant, results) in variants {
         for r in *results {
             let (rep, seed) = (r.replication.to_string(), r.seed.to_string());
             for o in &r.observations {
-                w.write_record([
+                w.row([
                     variant,
                     rep.as_str(),
                     &seed,
@@ -67,16 +67,16 @@ pub fn replications_csv(variants: &[(&str, &[ReplicationResult])]) -> anyhow::Re
             }
         }
     }
-    Ok(w.into_inner()?)
+    w.into_bytes()
 }
 
 /// `comparison.csv`: each variant's difference from the baseline, with the
 /// paired and the unpaired 95% half-widths.
 pub fn comparison_csv(rows: &[DiffRow]) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(COMPARISON_HEADER)?;
+    let mut w = crate::output::sheet::SheetWriter::new();
+    w.row(COMPARISON_HEADER)?;
     for r in rows {
-        w.write_record([
+        w.row([
             r.variant.as_str(),
             r.baseline.as_str(),
             r.group.as_str(),
@@ -87,5 +87,5 @@ pub fn comparison_csv(rows: &[DiffRow]) -> anyhow::Result<Vec<u8>> {
             &r.paired.n.to_string(),
         ])?;
     }
-    Ok(w.into_inner()?)
+    w.into_bytes()
 }

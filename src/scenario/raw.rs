@@ -12,7 +12,7 @@ use toml::value::Datetime;
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     pub name: Option<Spanned<String>>,
-    pub description: Option<String>,
+    pub description: Option<Spanned<String>>,
     pub seed: Option<Spanned<i64>>,
     pub replications: Option<Spanned<i64>>,
     pub horizon_days: Option<Spanned<f64>>,
@@ -116,7 +116,7 @@ pub struct RawCredit {
 #[serde(deny_unknown_fields)]
 pub struct RawRegion {
     pub id: Option<Spanned<String>>,
-    pub name: Option<String>,
+    pub name: Option<Spanned<String>>,
     pub integrated: Option<bool>,
     pub centre: Option<Spanned<String>>,
     pub coordination_delay: Option<Spanned<RawDist>>,
@@ -148,7 +148,7 @@ pub struct RawCalendar {
 #[serde(deny_unknown_fields)]
 pub struct RawSite {
     pub id: Option<Spanned<String>>,
-    pub name: Option<String>,
+    pub name: Option<Spanned<String>>,
     pub kind: Option<Spanned<String>>,
     pub region: Option<Spanned<String>>,
     pub customs: Option<Spanned<String>>,
@@ -266,7 +266,7 @@ pub struct RawStream {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPeak {
-    pub name: Option<String>,
+    pub name: Option<Spanned<String>>,
     pub from: Option<Spanned<Datetime>>,
     pub until: Option<Spanned<Datetime>>,
     pub from_h: Option<Spanned<f64>>,

@@ -117,6 +117,10 @@ pub fn validate(
             unlisted,
         });
     }
+    if let Some(text) = &raw.description {
+        let max = values::MAX_DESCRIPTION_CHARS;
+        values::check_text(d, "description", &at(text), text.get_ref(), max, true);
+    }
     let name = match &raw.name {
         Some(n) => {
             check_title(d, "name", &at(n), n.get_ref());
@@ -279,7 +283,7 @@ pub fn validate(
     }
     Ok(Scenario {
         name,
-        description: raw.description.unwrap_or_default(),
+        description: raw.description.map(|t| t.into_inner()).unwrap_or_default(),
         model,
         seed,
         replications,

@@ -6,6 +6,7 @@ use toml::Spanned;
 use super::super::diagnostics::Diagnostics;
 use super::super::raw::{RawExperiment, RawReform};
 use super::at;
+use super::values::{MAX_SOURCE_CHARS, check_text, check_title};
 use crate::experiment::ladder::{MAX_REFORMS, Reform};
 use crate::experiment::plan::Target;
 use crate::experiment::sweep::parse_setting;
@@ -333,7 +334,13 @@ fn one_reform(d: &mut Diagnostics, path: &str, r: &Spanned<RawReform>) -> Option
     let span = at(r);
     let r = r.get_ref();
     let name = match &r.name {
-        Some(n) if !n.get_ref().trim().is_empty() => n.get_ref().trim().to_string(),
+        Some(n) if !n.get_ref().trim().is_empty() => {
+            let name = n.get_ref().trim();
+            if !check_title(d, &format!("{path}.name"), &at(n), name) {
+                return None;
+            }
+            name.to_string()
+        }
         Some(n) => {
             d.error(
                 &format!("{path}.name"),
@@ -398,11 +405,16 @@ fn one_reform(d: &mut Diagnostics, path: &str, r: &Spanned<RawReform>) -> Option
     Some(Reform {
         name,
         date,
-        source: r
-            .source
-            .as_ref()
-            .map(|s| s.get_ref().clone())
-            .unwrap_or_default(),
+        source: match &r.source {
+            Some(s) => {
+                let (path, text) = (format!("{path}.source"), s.get_ref());
+                if !check_text(d, &path, &at(s), text, MAX_SOURCE_CHARS, false) {
+                    return None;
+                }
+                text.clone()
+            }
+            None => String::new(),
+        },
         settings,
     })
 }

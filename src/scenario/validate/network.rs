@@ -67,7 +67,8 @@ pub(super) fn regions(cx: &mut Context, raw: &[Spanned<RawRegion>], sites: &[Sit
             )
         });
         out.push(Region {
-            name: r.name.clone().unwrap_or_else(|| id.clone()),
+            name: values::optional_title(&mut cx.d, &format!("{path}.name"), &r.name)
+                .unwrap_or_else(|| id.clone()),
             id,
             integrated: r.integrated.unwrap_or(true),
             centre,

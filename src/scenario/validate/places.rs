@@ -12,7 +12,8 @@ use super::values::{check_id, distribution, missing, number_in};
 use super::{ALWAYS_OPEN, Context, at};
 use crate::engine::{Dist, WorkingHours};
 use crate::model::{
-    Activity, ActivityId, Model, Party, PoolId, PoolSpec, Site, SiteId, SiteKind, StepKind,
+    Activity, ActivityId, Model, Party, PeakPeriod, PoolId, PoolSpec, Site, SiteId, SiteKind,
+    StepKind,
 };
 
 /// Records `id` under `index`, or an error naming where it was first used.
@@ -139,7 +140,8 @@ pub(super) fn site_headers(cx: &mut Context, raw: &[Spanned<RawSite>]) -> Vec<Si
             super::policy::supervision(d, &format!("{path}.supervision"), &s.supervision);
         let categories = super::tax_centres::categories(d, &path, kind, &span, &s.categories);
         sites.push(Site {
-            name: s.name.clone().unwrap_or_else(|| id.clone()),
+            name: super::values::optional_title(d, &format!("{path}.name"), &s.name)
+                .unwrap_or_else(|| id.clone()),
             id,
             kind,
             region: None,
@@ -440,6 +442,15 @@ pub(super) fn check_capacity(d: &mut Diagnostics, raw: &[Spanned<RawResource>], 
         }
     }
     let load = model.offered_load();
+    let peaks: Vec<(PeakPeriod, Vec<f64>)> = model
+        .peak_periods()
+        .into_iter()
+        .take(MAX_PEAKS_CHECKED)
+        .map(|p| {
+            let load = model.offered_load_between(p.from, p.until);
+            (p, load)
+        })
+        .collect();
     for (i, pool) in model.pools.iter().enumerate() {
         if !used[i] {
             continue;
@@ -485,6 +496,26 @@ pub(super) fn check_capacity(d: &mut Diagnostics, raw: &[Spanned<RawResource>], 
                 field_span(capacity_span(raw[i].get_ref())),
                 msg,
             );
+        } else if let Some((peak, excess)) = worst_peak(&peaks, i, available) {
+            let hours = peak.until - peak.from;
+            let msg = format!(
+                "during {:?} ({:.0} h to {:.0} h) the offered load on {:?} is {:.3} busy servers \
+                 but only {available:.3} are available (capacity {} × open share {:.3}): a queue \
+                 builds up over the peak, about {:.0} h of work for the whole pool when it ends",
+                peak.name,
+                peak.from,
+                peak.until,
+                pool.id,
+                available + excess,
+                pool.capacity,
+                pool.hours.open_fraction(),
+                excess * hours / available
+            );
+            d.warning(
+                &format!("{path}.capacity"),
+                field_span(capacity_span(raw[i].get_ref())),
+                msg,
+            );
         }
     }
 }
@@ -495,4 +526,22 @@ fn capacity_span(r: &RawResource) -> Option<Range<usize>> {
         .as_ref()
         .or(r.full_scale_capacity.as_ref())
         .map(at)
+}
+
+/// The most peak periods whose offered load validate checks (each costs a
+/// pass over the streams).
+const MAX_PEAKS_CHECKED: usize = 100;
+
+/// The peak period that most overloads pool `i` (offered load above
+/// `available`), and by how many busy servers.
+fn worst_peak(
+    peaks: &[(PeakPeriod, Vec<f64>)],
+    i: usize,
+    available: f64,
+) -> Option<(&PeakPeriod, f64)> {
+    peaks
+        .iter()
+        .map(|(p, load)| (p, load[i] - available))
+        .filter(|(_, excess)| *excess > 0.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
 }

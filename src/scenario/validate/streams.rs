@@ -218,7 +218,12 @@ pub(super) fn streams(cx: &mut Context, raw: &[Spanned<RawStream>], net: &Networ
                 cx.horizon,
             ) {
                 peak_periods.push(PeakPeriod {
-                    name: p.get_ref().name.clone().unwrap_or_else(|| "peak".into()),
+                    name: values::optional_title(
+                        d,
+                        &format!("{path}.peaks[{k}].name"),
+                        &p.get_ref().name,
+                    )
+                    .unwrap_or_else(|| "peak".into()),
                     from: peak.from,
                     until: peak.until,
                 });
@@ -870,7 +875,7 @@ fn peak(
         return None;
     }
     if from >= horizon {
-        let name = p.name.as_deref().unwrap_or("the peak");
+        let name = p.name.as_ref().map_or("the peak", |n| n.get_ref().as_str());
         d.warning(
             path,
             Some(span.clone()),

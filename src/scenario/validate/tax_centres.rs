@@ -45,7 +45,14 @@ pub(super) fn categories(
                         "category {c:?} is empty or listed twice; each category is a distinct name"
                     );
                     d.error(&key, Some(at(list)), msg);
-                } else {
+                } else if super::values::check_text(
+                    d,
+                    &key,
+                    &at(list),
+                    c,
+                    super::values::MAX_TITLE_CHARS,
+                    false,
+                ) {
                     out.push(c.clone());
                 }
             }

@@ -10,9 +10,24 @@ use super::super::diagnostics::Diagnostics;
 use super::super::raw::RawDist;
 use crate::engine::Dist;
 
+/// Most characters in an id.
+pub const MAX_ID_CHARS: usize = 100;
+
 /// The characters allowed in ids: they appear in `key=value` groups of the
 /// CSV outputs and in directory names.
 pub fn check_id(d: &mut Diagnostics, path: &str, span: &Range<usize>, id: &str) -> bool {
+    if id.len() > MAX_ID_CHARS {
+        let shown: String = id.chars().take(20).collect();
+        d.error(
+            path,
+            Some(span.clone()),
+            format!(
+                "the id \"{shown}...\" is {} characters long; use at most {MAX_ID_CHARS}",
+                id.chars().count()
+            ),
+        );
+        return false;
+    }
     let ok = !id.is_empty()
         && !id.starts_with('.')
         && id
@@ -32,24 +47,84 @@ pub fn check_id(d: &mut Diagnostics, path: &str, span: &Range<usize>, id: &str) 
 }
 
 /// Most characters in a free-text name.
-const MAX_TITLE_CHARS: usize = 120;
+pub const MAX_TITLE_CHARS: usize = 120;
+
+/// Most characters in a free-text source (a reform's citation).
+pub const MAX_SOURCE_CHARS: usize = 500;
+/// Most characters in the scenario's description.
+pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
 
 /// A free-text name: not blank, one line, at most [`MAX_TITLE_CHARS`].
+/// Names reach the charts, the report and the CSV files, where a control
+/// character (a NUL, an escape) would corrupt them.
 pub fn check_title(d: &mut Diagnostics, path: &str, span: &Range<usize>, text: &str) -> bool {
-    let problem = if text.trim().is_empty() {
-        Some("is blank; give a short name such as \"ningbo_port_clearance\"".to_string())
-    } else if text.chars().any(char::is_control) {
-        Some("contains a control character (a line break or tab); use one plain line".into())
-    } else if text.chars().count() > MAX_TITLE_CHARS {
+    if text.trim().is_empty() {
+        let msg = format!("{text:?} is blank; give a short name such as \"ningbo_port_clearance\"");
+        d.error(path, Some(span.clone()), msg);
+        return false;
+    }
+    check_text(d, path, span, text, MAX_TITLE_CHARS, false)
+}
+
+/// An optional free-text name (a site's, a region's, a peak's): checked as
+/// [`check_title`] does; `None` when absent or refused.
+pub fn optional_title(
+    d: &mut Diagnostics,
+    path: &str,
+    name: &Option<toml::Spanned<String>>,
+) -> Option<String> {
+    let n = name.as_ref()?;
+    let span = n.span();
+    if n.get_ref().trim().is_empty() {
+        let msg = "is blank; give a name, or leave `name` out to use the id";
+        d.error(path, Some(span), msg.to_string());
+        return None;
+    }
+    check_text(d, path, &span, n.get_ref(), MAX_TITLE_CHARS, false).then(|| n.get_ref().clone())
+}
+
+/// Free text of at most `max` characters without control characters
+/// (but for line breaks and tabs when `multiline`); the message shows the
+/// text's start, escaped.
+pub fn check_text(
+    d: &mut Diagnostics,
+    path: &str,
+    span: &Range<usize>,
+    text: &str,
+    max: usize,
+    multiline: bool,
+) -> bool {
+    let allowed = |c: char| multiline && matches!(c, '\n' | '\t' | '\r');
+    let shown = || {
+        let start: String = text.chars().take(40).collect();
+        if start.len() < text.len() {
+            format!("{start:?}...")
+        } else {
+            format!("{start:?}")
+        }
+    };
+    let problem = if let Some(c) = text.chars().find(|&c| c.is_control() && !allowed(c)) {
+        let what = if multiline {
+            "; use plain text (line breaks and tabs are allowed)"
+        } else {
+            " (a line break, a tab or an invisible character); use one plain line"
+        };
+        Some(format!("contains the control character {c:?}{what}"))
+    } else if text.chars().count() > max {
         Some(format!(
-            "is {} characters long; use at most {MAX_TITLE_CHARS} (put the rest in description)",
-            text.chars().count()
+            "is {} characters long; use at most {max}{}",
+            text.chars().count(),
+            if max == MAX_TITLE_CHARS {
+                " (put the rest in description)"
+            } else {
+                ""
+            }
         ))
     } else {
         None
     };
     if let Some(p) = &problem {
-        d.error(path, Some(span.clone()), format!("{text:?} {p}"));
+        d.error(path, Some(span.clone()), format!("{} {p}", shown()));
     }
     problem.is_none()
 }
