@@ -26,7 +26,7 @@ if ! command -v chromium > /dev/null; then
     || fail "apt-get install chromium failed: $(tail -5 "$work/apt.log")"
 fi
 
-bin="$root/target/release/clearsim"
+bin="${CARGO_TARGET_DIR:-$root/target}/release/clearsim"
 [ -x "$bin" ] || cargo build --release --quiet
 
 # Renders $1 (a file) to the screenshot $2; Chromium's log goes to $3.

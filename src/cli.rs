@@ -89,6 +89,13 @@ pub enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Print the JSON Schema of scenario files, for editors that complete and
+    /// check TOML keys (Taplo, Even Better TOML): see docs/scenario-schema.md.
+    Schema {
+        /// Write it to this file instead of printing it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Print a shell completion script, e.g.
     /// `clearsim completions bash > ~/.local/share/bash-completion/completions/clearsim`.
     Completions {
@@ -274,7 +281,7 @@ fn open_folder(dir: &Path, replaces: Replaces) -> anyhow::Result<OutputFolder> {
 
 /// The commands, as `clearsim man` offers their pages (a unit test keeps
 /// the list equal to the commands clap knows).
-const COMMANDS: [&str; 11] = [
+const COMMANDS: [&str; 12] = [
     "run",
     "compare",
     "sweep",
@@ -284,6 +291,7 @@ const COMMANDS: [&str; 11] = [
     "plot",
     "demo",
     "validate",
+    "schema",
     "completions",
     "man",
 ];
@@ -318,6 +326,7 @@ fn common_mut(c: &mut Command) -> Option<&mut Common> {
         | Command::Validate { .. }
         | Command::Plot { .. }
         | Command::Completions { .. }
+        | Command::Schema { .. }
         | Command::Man { .. }
         | Command::Demo(_) => None,
     }
@@ -334,6 +343,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Man { command } => manual_page(command.as_deref()),
+        Command::Schema { out } => {
+            let schema = scenario::json_schema();
+            match out {
+                Some(path) => write_atomic(&path, schema.as_bytes()),
+                None => {
+                    print!("{schema}");
+                    Ok(())
+                }
+            }
+        }
         Command::Run(args) => run_scenario(args),
         Command::Compare(args) => compare_modes(args),
         Command::Sweep(args) => sweep(args),

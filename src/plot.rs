@@ -44,15 +44,32 @@ pub fn svg(chart: &Chart) -> anyhow::Result<String> {
     Ok(out)
 }
 
-/// The chart as PNG bytes, text rendered with the embedded font.
+/// The chart as PNG bytes: its SVG rendered by resvg, so the PNG shows
+/// exactly what the SVG does, with text shaped and kerned by a library made
+/// for it (plotters' own bitmap text places each glyph without its side
+/// bearing, which spaced "port release" unevenly and lost the dot of
+/// `policy.inspection_rate`).
 pub fn png(chart: &Chart) -> anyhow::Result<Vec<u8>> {
-    font::ensure_registered();
-    let (w, h) = size(chart);
-    let mut rgb = vec![255u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        draw::draw(chart, &root).map_err(|e| anyhow!("cannot draw {}: {e}", chart.name))?;
-    }
+    png_of_svg(&svg(chart)?, size(chart))
+}
+
+/// Renders SVG text at `(w, h)` pixels into PNG bytes, with the embedded
+/// DejaVu faces as the only fonts (no system font is ever consulted, so a
+/// PNG is the same on every machine).
+pub fn png_of_svg(svg: &str, (w, h): (u32, u32)) -> anyhow::Result<Vec<u8>> {
+    use resvg::{tiny_skia, usvg};
+    let tree = usvg::Tree::from_str(svg, font::svg_options())
+        .map_err(|e| anyhow!("cannot read the chart's SVG: {e}"))?;
+    let mut pixmap =
+        tiny_skia::Pixmap::new(w, h).ok_or_else(|| anyhow!("a chart of {w}x{h} px"))?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    // Opaque RGB, as the charts always were: every pixel is drawn on white.
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
     encode_png(w, h, &rgb)
 }
 

@@ -10,6 +10,7 @@
 
 mod diagnostics;
 mod raw;
+mod schema;
 mod validate;
 
 use std::path::Path;
@@ -20,6 +21,8 @@ pub use diagnostics::{Diagnostic, ScenarioError, Severity, format_diagnostic};
 pub use validate::{Experiment, MAX_HORIZON_H, known_ids};
 
 /// Warnings (or any diagnostics) as lines of text, one per finding.
+pub use schema::json_schema;
+
 pub fn diagnostics_text(file: &str, items: &[Diagnostic]) -> String {
     items
         .iter()

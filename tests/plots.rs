@@ -134,19 +134,43 @@ fn sweep_draws_the_frontier_for_both_targetings() {
         out.to_str().unwrap(),
         "--quiet",
     ]);
-    let texts = svg_texts(&out.join("plots/frontier.svg"));
+    let svg = out.join("plots/frontier.svg");
+    let texts = svg_texts(&svg);
     assert_has(
         &texts,
         &[
-            "Inspection-intensity frontier",
-            "policy.inspection_rate",
+            "Inspection-intensity frontier: leakage against release time",
             "p90 release time [h]",
+            "points labelled with policy.inspection_rate",
             "leakage",
             "random",
             "risk_based",
+            "0.02",
+            "0.1",
+            "0.2",
         ],
         "frontier",
     );
+    // Intervals on both axes, as lines with two caps each: leakage's for
+    // every rate of both targetings; the p90's where two replications
+    // disagree (3 of the 6 points here; the others have no width).
+    let shapes = Shapes::of(&svg);
+    // (Intervals are 2 px wide, the curves 5 and 4.)
+    let bars = || shapes.data_lines().filter(|l| l.width == 2.0);
+    let vertical = bars().filter(|l| l.is_vertical()).count();
+    let horizontal = bars().filter(|l| l.is_horizontal()).count();
+    assert_eq!(
+        vertical,
+        2 * 3 + 2 * 3,
+        "{vertical} vertical interval lines"
+    );
+    assert_eq!(
+        horizontal,
+        2 * 3 * 2 + 3,
+        "{horizontal} horizontal interval lines"
+    );
+    assert!(!fs::read_to_string(&svg).unwrap().contains("<circle"));
+    shapes.assert_legend_clear("frontier");
 }
 
 #[test]
@@ -281,9 +305,251 @@ fn a_sweep_of_any_setting_draws_its_metrics_against_it() {
         ],
         "sweep.svg",
     );
-    // One marker per variant in each of the four panels.
-    let doc = fs::read_to_string(&svg).unwrap();
-    assert_eq!(doc.matches("<circle").count(), 3 * 4, "markers");
+    // One marker per variant in each of the four panels, and a 95% band
+    // around each curve but leakage's (none in any replication, so no
+    // interval to shade).
+    let shapes = Shapes::of(&svg);
+    assert_eq!(shapes.markers, 3 * 4, "markers");
+    assert_eq!(shapes.bands, 3, "interval bands");
     let report = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(report.contains("id=\"sweep\""));
+}
+
+/// A straight line of an SVG: a `<polyline>`'s points, stroke and width.
+struct Line {
+    points: Vec<(f64, f64)>,
+    stroke: String,
+    width: f64,
+}
+
+impl Line {
+    fn is_vertical(&self) -> bool {
+        self.points.len() == 2
+            && self.points[0].0 == self.points[1].0
+            && self.points[0].1 != self.points[1].1
+    }
+    fn is_horizontal(&self) -> bool {
+        self.points.len() == 2
+            && self.points[0].1 == self.points[1].1
+            && self.points[0].0 != self.points[1].0
+    }
+    /// Points every pixel or so along the line.
+    fn trace(&self) -> Vec<(f64, f64)> {
+        let mut out: Vec<(f64, f64)> = self.points.first().copied().into_iter().collect();
+        for w in self.points.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let n = ((b.0 - a.0).hypot(b.1 - a.1)).ceil().max(1.0) as usize;
+            out.extend((1..=n).map(|k| {
+                let t = k as f64 / n as f64;
+                (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
+            }));
+        }
+        out
+    }
+}
+
+/// The parts of a chart's SVG the structure tests look at.
+struct Shapes {
+    lines: Vec<Line>,
+    /// Legend boxes: (x0, y0, x1, y1).
+    legends: Vec<(f64, f64, f64, f64)>,
+    /// Filled markers (opaque polygons) and interval bands (translucent).
+    markers: usize,
+    bands: usize,
+    /// Every rectangle: (x, y, width, fill).
+    rects: Vec<(f64, f64, f64, String)>,
+    /// Every text with its x position.
+    texts: Vec<(f64, String)>,
+}
+
+impl Shapes {
+    fn of(path: &Path) -> Self {
+        let text = fs::read_to_string(path).unwrap();
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let num = |n: &roxmltree::Node, a: &str| -> f64 {
+            n.attribute(a).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        };
+        let mut s = Shapes {
+            lines: Vec::new(),
+            legends: Vec::new(),
+            markers: 0,
+            bands: 0,
+            rects: Vec::new(),
+            texts: Vec::new(),
+        };
+        for n in doc.descendants() {
+            match n.tag_name().name() {
+                "polyline" => s.lines.push(Line {
+                    points: n
+                        .attribute("points")
+                        .unwrap_or("")
+                        .split_whitespace()
+                        .filter_map(|p| {
+                            let (x, y) = p.split_once(',')?;
+                            Some((x.parse().ok()?, y.parse().ok()?))
+                        })
+                        .collect(),
+                    stroke: n.attribute("stroke").unwrap_or("").to_string(),
+                    width: num(&n, "stroke-width"),
+                }),
+                "polygon" if num(&n, "opacity") < 1.0 => s.bands += 1,
+                "polygon" => s.markers += 1,
+                "rect" => {
+                    let (x, y, w, h) = (
+                        num(&n, "x"),
+                        num(&n, "y"),
+                        num(&n, "width"),
+                        num(&n, "height"),
+                    );
+                    let fill = n.attribute("fill").unwrap_or("").to_string();
+                    if n.attribute("opacity") == Some("0.85") && fill == "#FFFFFF" {
+                        s.legends.push((x, y, x + w, y + h));
+                    }
+                    s.rects.push((x, y, w, fill));
+                }
+                "text" => s
+                    .texts
+                    .push((num(&n, "x"), n.text().unwrap_or("").trim().to_string())),
+                _ => {}
+            }
+        }
+        s
+    }
+
+    /// Lines drawn in a series colour (not the black and grey of axes,
+    /// grid and legend borders).
+    fn series_lines(&self) -> impl Iterator<Item = &Line> {
+        self.lines
+            .iter()
+            .filter(|l| l.stroke != "#000000" && !l.stroke.is_empty())
+    }
+
+    /// Series lines outside the legends (not a legend's samples).
+    fn data_lines(&self) -> impl Iterator<Item = &Line> {
+        self.series_lines().filter(|l| {
+            !self.legends.iter().any(|&(x0, y0, x1, y1)| {
+                l.points
+                    .iter()
+                    .all(|&(x, y)| x > x0 && x < x1 && y > y0 && y < y1)
+            })
+        })
+    }
+
+    /// No series line enters a legend box, apart from the legend's own
+    /// samples (lines wholly inside it).
+    fn assert_legend_clear(&self, name: &str) {
+        assert!(!self.legends.is_empty(), "{name}: no legend");
+        for &(x0, y0, x1, y1) in &self.legends {
+            let inside = |&(x, y): &(f64, f64)| x > x0 && x < x1 && y > y0 && y < y1;
+            for l in self.series_lines() {
+                if l.points.iter().all(inside) {
+                    continue; // the legend's sample
+                }
+                if let Some(p) = l.trace().iter().find(|p| inside(p)) {
+                    panic!(
+                        "{name}: a {} line passes through the legend box \
+                         ({x0},{y0})-({x1},{y1}) at {p:?}",
+                        l.stroke
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Regression for the issue's chart faults, on a five-mode compare: legends
+/// keep off the data; coinciding CDF curves differ in width and dash; the
+/// log axis is labelled at 1, 2 and 5; throughput intervals are error
+/// bars, not circle glyphs; the heat map has a labelled colour bar; the
+/// busy share is a daily mean.
+#[test]
+fn compare_charts_keep_their_legends_clear_and_their_scales_labelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    let s = repo_path("scenarios/modes/regional_integration.toml");
+    ok(&[
+        "compare",
+        s.to_str().unwrap(),
+        "--reps",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let plots = out.join("plots");
+    for name in ["release_time_cdf", "busiest_resources", "trs_segments"] {
+        Shapes::of(&plots.join(format!("{name}.svg"))).assert_legend_clear(name);
+    }
+
+    let cdf = Shapes::of(&plots.join("release_time_cdf.svg"));
+    let mut widths: Vec<(String, u64)> = cdf
+        .series_lines()
+        .map(|l| (l.stroke.clone(), l.width as u64))
+        .collect();
+    widths.sort();
+    widths.dedup();
+    let colours: std::collections::BTreeSet<_> = widths.iter().map(|w| &w.0).collect();
+    let sizes: std::collections::BTreeSet<_> = widths.iter().map(|w| w.1).collect();
+    assert_eq!(colours.len(), 5, "five modes: {widths:?}");
+    assert!(sizes.len() >= 3, "line widths {sizes:?}");
+    // Dashed curves are drawn as many short pieces.
+    let pieces = |c: &str| cdf.series_lines().filter(|l| l.stroke == c).count();
+    assert_eq!(
+        pieces("#0072B2"),
+        1 + 1,
+        "the first curve is solid (and its sample)"
+    );
+    assert!(pieces("#E69F00") > 20, "the second curve is dashed");
+    assert!(cdf.markers >= 5 * 4, "{} markers", cdf.markers);
+    let labels: Vec<&str> = cdf.texts.iter().map(|t| t.1.as_str()).collect();
+    for tick in ["1", "2", "5", "10", "20"] {
+        assert!(
+            labels.contains(&tick),
+            "no log tick {tick} among {labels:?}"
+        );
+    }
+
+    let throughput = fs::read_to_string(plots.join("throughput.svg")).unwrap();
+    assert!(
+        !throughput.contains("<circle"),
+        "error bars drawn as glyphs"
+    );
+    let bars = Shapes::of(&plots.join("throughput.svg"));
+    let black2 = |f: fn(&Line) -> bool| {
+        bars.lines
+            .iter()
+            .filter(|l| l.stroke == "#000000" && l.width == 2.0 && f(l))
+            .count()
+    };
+    assert_eq!(black2(Line::is_vertical), 5, "one interval per mode");
+    assert_eq!(black2(Line::is_horizontal), 2 * 5, "two caps per interval");
+
+    let heat = Shapes::of(&plots.join("region_mode_heatmap.svg"));
+    let strip = 960.0 - 130.0;
+    let gradient: std::collections::BTreeSet<_> = heat
+        .rects
+        .iter()
+        .filter(|r| r.0 >= strip)
+        .map(|r| r.3.clone())
+        .collect();
+    assert!(
+        gradient.len() >= 40,
+        "colour bar of {} colours",
+        gradient.len()
+    );
+    let scale: Vec<&String> = heat
+        .texts
+        .iter()
+        .filter(|t| t.0 >= strip && t.1.parse::<f64>().is_ok())
+        .map(|t| &t.1)
+        .collect();
+    assert!(scale.len() >= 3, "colour bar labels {scale:?}");
+    assert!(heat.texts.iter().any(|t| t.1 == "mean release time [h]"));
+
+    let busy = svg_texts(&plots.join("busiest_resources.svg"));
+    assert_has(
+        &busy,
+        &["share of servers busy (daily mean)"],
+        "busiest_resources",
+    );
 }

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cargo build --release --quiet
-bin=target/release/clearsim
+bin="${CARGO_TARGET_DIR:-target}/release/clearsim"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$bin" compare scenarios/modes/regional_integration.toml --out "$tmp/compare" --quiet

@@ -271,15 +271,12 @@ pub fn write(
     traces: &[ConsignmentTrace],
 ) -> anyhow::Result<std::path::PathBuf> {
     let svg_path = dir.join(format!("demo_{}.svg", mode.name()));
-    write_atomic(&svg_path, svg(mode, model, traces)?.as_bytes())?;
+    let svg = svg(mode, model, traces)?;
+    write_atomic(&svg_path, svg.as_bytes())?;
+    // The PNG is the SVG rendered, with the charts' embedded font.
     let png_path = dir.join(format!("demo_{}.png", mode.name()));
-    let (w, h) = size(model, traces);
-    let mut rgb = vec![255u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        draw(root, mode, model, traces)
-            .map_err(|e| anyhow!("drawing {}: {e}", png_path.display()))?;
-    }
-    write_atomic(&png_path, &crate::plot::encode_png(w, h, &rgb)?)?;
+    let png = crate::plot::png_of_svg(&svg, size(model, traces))
+        .map_err(|e| anyhow!("drawing {}: {e}", png_path.display()))?;
+    write_atomic(&png_path, &png)?;
     Ok(svg_path)
 }

@@ -6,10 +6,41 @@
 use super::data::{RunOutputs, Table};
 
 /// A named curve of (x, y) points.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Curve {
     pub name: String,
     pub points: Vec<(f64, f64)>,
+    /// The 95% half-width of each point, drawn as a shaded band around the
+    /// line; empty when the curve has none.
+    pub half_widths: Vec<f64>,
+}
+
+impl Curve {
+    pub fn new(name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
+        Self {
+            name: name.into(),
+            points,
+            half_widths: Vec::new(),
+        }
+    }
+}
+
+/// A point of a tradeoff curve, with 95% half-widths on both axes and the
+/// setting it was measured at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TradePoint {
+    pub x: f64,
+    pub x_half_width: Option<f64>,
+    pub y: f64,
+    pub y_half_width: Option<f64>,
+    pub label: String,
+}
+
+/// A named tradeoff curve: its points in order of the setting.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tradeoff {
+    pub name: String,
+    pub points: Vec<TradePoint>,
 }
 
 /// A bar with its 95% half-width.
@@ -57,7 +88,17 @@ pub enum Figure {
     /// level reached; each bar spans `from` → `to`, its interval around
     /// `to`.
     Waterfall { y_label: String, bars: Vec<Step> },
-    /// A grid of values, coloured; `None` for an empty cell.
+    /// One metric against another, each point with intervals on both axes
+    /// and labelled with its setting: the price of one outcome in the other.
+    Tradeoff {
+        x_label: String,
+        y_label: String,
+        /// What the point labels are values of.
+        point_label: String,
+        curves: Vec<Tradeoff>,
+    },
+    /// A grid of values, coloured, with a colour bar; `None` for an empty
+    /// cell.
     Heat {
         x_label: String,
         y_label: String,
@@ -65,6 +106,8 @@ pub enum Figure {
         rows: Vec<String>,
         values: Vec<Vec<Option<f64>>>,
         unit: String,
+        /// What the values are, with their unit: the colour bar's label.
+        value_label: String,
     },
 }
 
@@ -170,14 +213,15 @@ fn release_cdf(out: &RunOutputs) -> Option<Chart> {
     let curves: Vec<Curve> = cats
         .entries
         .iter()
-        .map(|(label, variant, group)| Curve {
-            name: label.clone(),
-            points: out
-                .quantiles
-                .iter()
-                .filter(|q| &q.variant == variant && &q.group == group)
-                .filter_map(|q| q.release_time_h.map(|t| (t, q.p)))
-                .collect(),
+        .map(|(label, variant, group)| {
+            Curve::new(
+                label.clone(),
+                out.quantiles
+                    .iter()
+                    .filter(|q| &q.variant == variant && &q.group == group)
+                    .filter_map(|q| q.release_time_h.map(|t| (t, q.p)))
+                    .collect(),
+            )
         })
         .filter(|c| !c.points.is_empty())
         .collect();
@@ -320,6 +364,8 @@ fn waterfall(out: &RunOutputs) -> Option<Chart> {
     })
 }
 
+type Points = Vec<(f64, f64)>;
+
 /// Resources shown in the time-series chart.
 const BUSIEST: usize = 4;
 
@@ -335,26 +381,28 @@ fn busiest_resources(out: &RunOutputs) -> Option<Chart> {
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     ranked.truncate(BUSIEST);
-    let curve = |resource: &str, metric: &str| Curve {
-        name: resource.to_string(),
-        points: out
-            .series
+    let series = |resource: &str, metric: &str| -> Vec<(f64, f64)> {
+        out.series
             .iter()
             .filter(|s| &s.variant == variant && s.resource == resource && s.metric == metric)
             .filter_map(|s| s.mean.map(|m| (s.time_h / 24.0, m)))
-            .collect(),
+            .collect()
     };
-    let panel = |title: &str, metric: &str| {
+    let panel = |title: &str, metric: &str, shape: fn(Points) -> Points| {
         let curves: Vec<Curve> = ranked
             .iter()
-            .map(|(r, _)| curve(r, metric))
+            .map(|(r, _)| Curve::new(r.as_str(), shape(series(r, metric))))
             .filter(|c| !c.points.is_empty())
             .collect();
         (title.to_string(), curves)
     };
     let panels = vec![
-        panel("mean queue length", "queue_len"),
-        panel("share of servers busy", "busy_share"),
+        panel("mean queue length", "queue_len", |p| p),
+        panel(
+            "share of servers busy (daily mean)",
+            "busy_share",
+            daily_steps,
+        ),
     ];
     if panels.iter().all(|(_, c)| c.is_empty()) {
         return None;
@@ -368,11 +416,14 @@ fn busiest_resources(out: &RunOutputs) -> Option<Chart> {
         name: "busiest_resources",
         title: format!("Queues and utilisation of the busiest resources{whose}"),
         caption: if out.manifest.peaks.is_empty() {
-            "Queue length and utilisation over the run for the most utilised resources.".into()
+            "Queue length and utilisation over the run for the most utilised resources \
+             (utilisation as a daily mean, closed hours counting as idle)."
+                .into()
         } else {
             "Queue length and utilisation over the run for the most utilised \
              resources: the peaks (shaded) show as queues building faster than \
-             the staff can clear them, and staff busy through it."
+             the staff can clear them, and staff busy through it (utilisation as a \
+             daily mean, closed hours counting as idle)."
                 .into()
         },
         figure: Figure::Panels {
@@ -388,11 +439,38 @@ fn busiest_resources(out: &RunOutputs) -> Option<Chart> {
     })
 }
 
+/// A series of `(day, value)` bins as the mean of each whole day, drawn as
+/// a step (flat across its day). Servers work shifts, so the bins swing
+/// between idle nights and busy days; the daily mean shows what changes
+/// from day to day (a peak keeping staff busy) without the zig-zag.
+pub fn daily_steps(points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    let mut days: Vec<(f64, f64, u32)> = Vec::new();
+    for (t, v) in points {
+        let day = t.floor();
+        match days.last_mut() {
+            Some((d, sum, n)) if *d == day => {
+                *sum += v;
+                *n += 1;
+            }
+            _ => days.push((day, v, 1)),
+        }
+    }
+    days.into_iter()
+        .flat_map(|(d, sum, n)| {
+            let mean = sum / f64::from(n);
+            [(d, mean), (d + 1.0, mean)]
+        })
+        .collect()
+}
+
+/// The inspection-intensity frontier as the tradeoff itself: leakage
+/// against p90 release time, one curve per targeting (and per value of any
+/// other swept setting), each point a rate with 95% intervals both ways.
 fn frontier(out: &RunOutputs) -> Option<Chart> {
     let t = out.frontier.as_ref()?;
     let first_metric = t.column("release_time_p90_h")?;
     let params: Vec<usize> = (1..first_metric).collect();
-    let x_col = params
+    let rate = params
         .iter()
         .copied()
         .find(|&c| t.header[c].ends_with("inspection_rate"))
@@ -402,26 +480,53 @@ fn frontier(out: &RunOutputs) -> Option<Chart> {
                 .copied()
                 .find(|&c| !t.header[c].ends_with("targeting"))
         })?;
-    let panels = panels_against(
-        t,
-        &params,
-        x_col,
-        &[
-            ("release_time_p90_h", "p90 release time [h]"),
-            ("leakage", "leakage [non-compliant released]"),
-        ],
-    );
-    (!panels.is_empty()).then(|| Chart {
+    let cell = |row: &[String], name: &str| -> Option<f64> {
+        row.get(t.column(name)?).and_then(|v| v.parse::<f64>().ok())
+    };
+    let mut curves: Vec<Tradeoff> = Vec::new();
+    for row in &t.rows {
+        let (Some(x), Some(y), Some(r)) = (
+            cell(row, "release_time_p90_h"),
+            cell(row, "leakage"),
+            row[rate].parse::<f64>().ok(),
+        ) else {
+            continue;
+        };
+        let name = params
+            .iter()
+            .filter(|&&c| c != rate)
+            .map(|&c| row[c].as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let point = TradePoint {
+            x,
+            x_half_width: cell(row, "release_time_p90_h_ci95"),
+            y,
+            y_half_width: cell(row, "leakage_ci95"),
+            label: crate::plot::draw::format_tick(r),
+        };
+        match curves.iter_mut().find(|c| c.name == name) {
+            Some(c) => c.points.push(point),
+            None => curves.push(Tradeoff {
+                name,
+                points: vec![point],
+            }),
+        }
+    }
+    (!curves.is_empty()).then(|| Chart {
         name: "frontier",
-        title: "Inspection-intensity frontier".into(),
-        caption: "What inspecting more buys (less leakage) and costs (slower release), \
-                  for random against risk-based targeting: the lower curve is the \
-                  better policy at the same rate."
-            .into(),
-        figure: Figure::Panels {
-            x_label: t.header[x_col].clone(),
-            panels,
-            bands: Vec::new(),
+        title: "Inspection-intensity frontier: leakage against release time".into(),
+        caption: format!(
+            "Each point is an inspection rate ({}, labelled) with 95% intervals on \
+             both axes: moving along a curve trades slower release for less leakage; \
+             a curve below and to the left of another is the better targeting.",
+            t.header[rate]
+        ),
+        figure: Figure::Tradeoff {
+            x_label: "p90 release time [h]".into(),
+            y_label: "leakage [non-compliant released]".into(),
+            point_label: t.header[rate].clone(),
+            curves,
         },
     })
 }
@@ -447,6 +552,7 @@ fn panels_against(
 /// value is not a number are left out).
 fn curves_against(t: &Table, params: &[usize], x_col: usize, metric: &str) -> Option<Vec<Curve>> {
     let m = t.column(metric)?;
+    let hw = t.column(&format!("{metric}_ci95"));
     let number = |s: &str| s.parse::<f64>().ok();
     let mut curves: Vec<Curve> = Vec::new();
     for row in &t.rows {
@@ -459,16 +565,32 @@ fn curves_against(t: &Table, params: &[usize], x_col: usize, metric: &str) -> Op
         let (Some(x), Some(y)) = (number(&row[x_col]), number(&row[m])) else {
             continue;
         };
+        // A missing interval (one replication) is a band of no width.
+        let h = hw.and_then(|k| number(&row[k])).unwrap_or(0.0);
         match curves.iter_mut().find(|c| c.name == name) {
-            Some(c) => c.points.push((x, y)),
+            Some(c) => {
+                c.points.push((x, y));
+                c.half_widths.push(h);
+            }
             None => curves.push(Curve {
                 name,
                 points: vec![(x, y)],
+                half_widths: vec![h],
             }),
         }
     }
     for c in &mut curves {
-        c.points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut both: Vec<((f64, f64), f64)> = c
+            .points
+            .iter()
+            .copied()
+            .zip(c.half_widths.iter().copied())
+            .collect();
+        both.sort_by(|a, b| a.0.0.total_cmp(&b.0.0));
+        (c.points, c.half_widths) = both.into_iter().unzip();
+        if c.half_widths.iter().all(|h| *h == 0.0) {
+            c.half_widths.clear();
+        }
     }
     Some(curves)
 }
@@ -503,18 +625,9 @@ fn plan_chart(out: &RunOutputs) -> Option<Chart> {
         .filter_map(|r| number(&r[cap]))
         .reduce(f64::min);
     let mut curves = vec![
-        Curve {
-            name: "mean".into(),
-            points: series(mean),
-        },
-        Curve {
-            name: "upper end of the 95% interval".into(),
-            points: series(upper),
-        },
-        Curve {
-            name: "target".into(),
-            points: series(target),
-        },
+        Curve::new("mean", series(mean)),
+        Curve::new("upper end of the 95% interval", series(upper)),
+        Curve::new("target", series(target)),
     ];
     curves.retain(|c| !c.points.is_empty());
     let answer = match chosen {
@@ -566,8 +679,8 @@ fn sweep_curves(out: &RunOutputs) -> Option<Chart> {
         name: "sweep",
         title: format!("Headline metrics against {}", t.header[x_col]),
         caption: format!(
-            "Each variant's mean over its replications (sweep.csv has the 95% \
-             intervals), against {}{}.",
+            "Each variant's mean over its replications with its 95% interval \
+             (shaded), against {}{}.",
             t.header[x_col],
             if params.len() > 1 {
                 ", one curve per value of the other swept settings"
@@ -649,6 +762,23 @@ fn heat_map(out: &RunOutputs) -> Option<Chart> {
             rows,
             values,
             unit: "h".into(),
+            value_label: "mean release time [h]".into(),
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: the busy share was drawn bin by bin, a dense zig-zag of
+    /// idle nights and busy days; it is now one flat step per day.
+    #[test]
+    fn busy_share_is_a_step_per_day() {
+        let bins: Vec<(f64, f64)> = (0..16)
+            .map(|k| (f64::from(k) / 8.0, if k % 2 == 0 { 1.0 } else { 0.0 }))
+            .collect();
+        let steps = daily_steps(bins);
+        assert_eq!(steps, vec![(0.0, 0.5), (1.0, 0.5), (1.0, 0.5), (2.0, 0.5)]);
+    }
 }

@@ -1,4 +1,11 @@
-//! Drawing a [`Figure`] on any plotters backend (SVG or bitmap).
+//! Drawing a [`Figure`] on a plotters backend (the SVG; the PNG is that
+//! SVG rendered).
+
+mod heat;
+mod legend;
+mod lines;
+mod style;
+mod tradeoff;
 
 use std::error::Error;
 
@@ -6,10 +13,10 @@ use plotters::coord::Shift;
 use plotters::coord::ranged1d::SegmentedCoord;
 use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::charts::{Chart, Curve, Figure};
+use super::charts::{Chart, Figure};
 use super::font::FAMILY;
+use legend::{Entry, Key};
 
 pub type DrawResult = Result<(), BoxError>;
 
@@ -41,7 +48,7 @@ where
     root.fill(&WHITE)?;
     let area = root.titled(&chart.title, (FAMILY, TITLE_PX).into_font())?;
     match &chart.figure {
-        Figure::Cdf { curves } => cdf(&area, curves)?,
+        Figure::Cdf { curves } => lines::cdf(&area, curves)?,
         Figure::Bars { y_label, bars } => {
             let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
             let top = bars
@@ -65,6 +72,7 @@ where
                 .map(|v| v.iter().sum::<f64>())
                 .fold(0.0, f64::max);
             let mut c = category_chart(&area, categories, top, y_label)?;
+            let mut entries = Vec::new();
             for (s, name) in segments.iter().enumerate() {
                 let col = colour(s);
                 c.draw_series(values.iter().enumerate().map(|(i, v)| {
@@ -80,11 +88,28 @@ where
                         ),
                         18,
                     )
-                }))?
-                .label(name.as_str())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], col.filled()));
+                }))?;
+                entries.push(Entry {
+                    name: name.clone(),
+                    key: Key::Swatch(col),
+                });
             }
-            legend(&mut c)?;
+            // The bars, as vertical lines across each one, for the legend
+            // to keep clear of.
+            let bars: Vec<Vec<(SegmentValue<usize>, f64)>> = values
+                .iter()
+                .enumerate()
+                .flat_map(|(i, v)| {
+                    let (at, total) = (slot(i, values.len()), v.iter().sum::<f64>());
+                    [
+                        SegmentValue::Exact(at),
+                        SegmentValue::CenterOf(at),
+                        SegmentValue::Exact(at + 1),
+                    ]
+                    .map(|x| vec![(x.clone(), 0.0), (x, total)])
+                })
+                .collect();
+            legend::in_corner(&c, &entries, &bars)?;
         }
         Figure::Waterfall { y_label, bars } => {
             let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
@@ -111,11 +136,36 @@ where
             panels,
             bands,
         } => {
-            let parts = area.split_evenly((panels.len().max(1), 1));
+            // One legend for all panels, in a strip above them: the
+            // series fill their panels, so no corner is free.
+            let mut names: Vec<String> = Vec::new();
+            for c in panels.iter().flat_map(|(_, curves)| curves) {
+                if !c.name.is_empty() && !names.contains(&c.name) {
+                    names.push(c.name.clone());
+                }
+            }
+            let plots = if names.is_empty() {
+                area.clone()
+            } else {
+                let (strip, rest) = area.split_vertically(legend::STRIP_PX);
+                let marked = panels
+                    .iter()
+                    .flat_map(|(_, c)| c)
+                    .any(|c| c.points.len() <= 40);
+                legend::strip(&strip, &lines::entries(&names, marked))?;
+                rest
+            };
+            let parts = plots.split_evenly((panels.len().max(1), 1));
             for (part, (title, curves)) in parts.iter().zip(panels) {
-                lines(part, title, x_label, curves, bands)?;
+                lines::panel(part, title, x_label, curves, bands, &names)?;
             }
         }
+        Figure::Tradeoff {
+            x_label,
+            y_label,
+            point_label,
+            curves,
+        } => tradeoff::tradeoff(&area, x_label, y_label, point_label, curves)?,
         Figure::Heat {
             x_label,
             y_label,
@@ -123,7 +173,19 @@ where
             rows,
             values,
             unit,
-        } => heat(&area, x_label, y_label, columns, rows, values, unit)?,
+            value_label,
+        } => heat::heat(
+            &area,
+            &heat::Grid {
+                x_label,
+                y_label,
+                columns,
+                rows,
+                values,
+                unit,
+                value_label,
+            },
+        )?,
     }
     root.present()?;
     Ok(())
@@ -153,15 +215,51 @@ where
         18,
     )))?;
     if let Some(h) = half_width {
-        c.draw_series(std::iter::once(ErrorBar::new_vertical(
-            SegmentValue::CenterOf(at),
-            to - h,
-            to,
-            to + h,
+        let at = SegmentValue::CenterOf(at);
+        whisker(
+            c,
+            (at.clone(), to - h),
+            (at, to + h),
+            true,
             BLACK.stroke_width(2),
-            14,
-        )))?;
+            8,
+        )?;
     }
+    Ok(())
+}
+
+/// An error bar from `from` to `to` with a cap of `cap` px each side at
+/// both ends (across the bar: horizontal caps on a `vertical` one). Drawn
+/// as lines: plotters' `ErrorBar` puts a circle at the mean, which read as
+/// a glyph, not an interval.
+pub fn whisker<DB, CT>(
+    c: &mut ChartContext<'_, DB, CT>,
+    from: CT::From,
+    to: CT::From,
+    vertical: bool,
+    style: ShapeStyle,
+    cap: i32,
+) -> DrawResult
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+    CT: plotters::coord::CoordTranslate,
+    CT::From: Clone + 'static,
+{
+    c.draw_series(std::iter::once(PathElement::new(
+        vec![from.clone(), to.clone()],
+        style,
+    )))?;
+    let across = if vertical {
+        vec![(-cap, 0), (cap, 0)]
+    } else {
+        vec![(0, -cap), (0, cap)]
+    };
+    c.draw_series(
+        [from, to]
+            .into_iter()
+            .map(|p| EmptyElement::at(p) + PathElement::new(across.clone(), style)),
+    )?;
     Ok(())
 }
 
@@ -169,21 +267,6 @@ where
 fn inset<C>(mut r: Rectangle<C>, px: u32) -> Rectangle<C> {
     r.set_margin(0, 0, px, px);
     r
-}
-
-fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
-    c: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
-) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
-    c.configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.4))
-        .label_font((FAMILY, TICK_PX))
-        .position(SeriesLabelPosition::UpperLeft)
-        .draw()?;
-    Ok(())
 }
 
 type BoxError = Box<dyn Error + Send + Sync>;
@@ -263,39 +346,6 @@ fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo, hi)
 }
 
-fn cdf<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, curves: &[Curve]) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
-    let positive = curves
-        .iter()
-        .flat_map(|c| c.points.iter().map(|p| p.0))
-        .filter(|x| *x > 0.0);
-    let (lo, hi) = bounds(positive);
-    let (lo, hi) = (lo.max(1e-3) * 0.8, hi.max(lo * 10.0) * 1.25);
-    let mut c = ChartBuilder::on(area)
-        .margin(12)
-        .x_label_area_size(45)
-        .y_label_area_size(70)
-        .build_cartesian_2d((lo..hi).log_scale(), 0.0..1.0)?;
-    c.configure_mesh()
-        .x_desc("release time [h] (log scale)")
-        .y_desc("share released within that time")
-        .x_label_formatter(&|x| format_tick(*x))
-        .label_style((FAMILY, TICK_PX))
-        .axis_desc_style((FAMILY, LABEL_PX))
-        .draw()?;
-    for (i, curve) in curves.iter().enumerate() {
-        let col = colour(i);
-        let pts = curve.points.iter().map(|&(x, y)| (x.max(lo), y));
-        c.draw_series(LineSeries::new(pts, col.stroke_width(2)))?
-            .label(curve.name.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], col.stroke_width(2)));
-    }
-    legend(&mut c)?;
-    Ok(())
-}
-
 /// A tick label without spurious digits: 0.01, 0.5, 12, 1000.
 pub fn format_tick(x: f64) -> String {
     if x == 0.0 {
@@ -303,149 +353,13 @@ pub fn format_tick(x: f64) -> String {
     }
     let digits = (2 - x.abs().log10().floor() as i32).clamp(0, 6) as usize;
     let s = format!("{x:.digits$}");
-    if s.contains('.') {
+    let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         s
-    }
-}
-
-fn lines<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    y_label: &str,
-    x_label: &str,
-    curves: &[Curve],
-    bands: &[(String, f64, f64)],
-) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
-    let (x0, x1) = bounds(curves.iter().flat_map(|c| c.points.iter().map(|p| p.0)));
-    let (y0, y1) = bounds(curves.iter().flat_map(|c| c.points.iter().map(|p| p.1)));
-    let (y0, y1) = (y0.min(0.0), y1 + (y1 - y0.min(0.0)) * 0.1);
-    let mut c = ChartBuilder::on(area)
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(80)
-        .build_cartesian_2d(x0..x1, y0..y1)?;
-    // Named periods (Double 11) as pale bands behind the curves, each
-    // labelled at its top left.
-    for (name, from, until) in bands {
-        let (from, until) = (from.max(x0), until.min(x1));
-        if from >= until {
-            continue;
-        }
-        c.draw_series(std::iter::once(Rectangle::new(
-            [(from, y0), (until, y1)],
-            RGBColor(255, 214, 102).mix(0.35).filled(),
-        )))?;
-        c.draw_series(std::iter::once(Text::new(
-            name.clone(),
-            (from, y1),
-            TextStyle::from((FAMILY, TICK_PX).into_font())
-                .color(&RGBColor(140, 90, 0))
-                .pos(Pos::new(HPos::Left, VPos::Top)),
-        )))?;
-    }
-    c.configure_mesh()
-        .x_desc(x_label)
-        .y_desc(y_label)
-        .x_label_formatter(&|x| format_tick(*x))
-        .y_label_formatter(&|y| format_tick(*y))
-        .label_style((FAMILY, TICK_PX))
-        .axis_desc_style((FAMILY, LABEL_PX))
-        .draw()?;
-    for (i, curve) in curves.iter().enumerate() {
-        let col = colour(i);
-        let pts = curve.points.iter().copied();
-        c.draw_series(LineSeries::new(pts.clone(), col.stroke_width(2)))?
-            .label(curve.name.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], col.stroke_width(2)));
-        if curve.points.len() <= 40 {
-            c.draw_series(pts.map(|p| Circle::new(p, 3, col.filled())))?;
-        }
-    }
-    // One unnamed curve (a sweep of one setting) needs no legend.
-    if curves.iter().any(|c| !c.name.is_empty()) {
-        legend(&mut c)?;
-    }
-    Ok(())
-}
-
-fn centred() -> Pos {
-    Pos::new(HPos::Center, VPos::Center)
-}
-
-/// Sequential colour for `t` in [0, 1]: pale yellow to dark red.
-fn heat_colour(t: f64) -> RGBColor {
-    let t = t.clamp(0.0, 1.0);
-    let lerp = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
-    RGBColor(lerp(255.0, 165.0), lerp(245.0, 15.0), lerp(200.0, 21.0))
-}
-
-fn heat<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    x_label: &str,
-    y_label: &str,
-    columns: &[String],
-    rows: &[String],
-    values: &[Vec<Option<f64>>],
-    unit: &str,
-) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
-    let (lo, hi) = bounds(values.iter().flatten().flatten().copied());
-    let mut c = ChartBuilder::on(area)
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(150)
-        .build_cartesian_2d(categories(columns.len()), categories(rows.len()))?;
-    let col_name = |v: &SegmentValue<usize>| label_at(columns, v);
-    let row_name = |v: &SegmentValue<usize>| label_at(rows, v);
-    c.configure_mesh()
-        .disable_mesh()
-        .x_labels(columns.len() + 2)
-        .y_labels(rows.len() + 2)
-        .x_label_formatter(&col_name)
-        .y_label_formatter(&row_name)
-        .x_desc(x_label)
-        .y_desc(y_label)
-        .label_style((FAMILY, TICK_PX))
-        .axis_desc_style((FAMILY, LABEL_PX))
-        .draw()?;
-    for (r, row) in values.iter().enumerate() {
-        for (k, v) in row.iter().enumerate() {
-            let (x, y) = (slot(k, columns.len()), slot(r, rows.len()));
-            let cell = [
-                (SegmentValue::Exact(x), SegmentValue::Exact(y)),
-                (SegmentValue::Exact(x + 1), SegmentValue::Exact(y + 1)),
-            ];
-            let centre = (SegmentValue::CenterOf(x), SegmentValue::CenterOf(y));
-            let Some(v) = v else {
-                let style = TextStyle::from((FAMILY, TICK_PX).into_font())
-                    .color(&RGBColor(150, 150, 150))
-                    .pos(centred());
-                c.draw_series(std::iter::once(Text::new("no traffic", centre, style)))?;
-                continue;
-            };
-            let t = (v - lo) / (hi - lo);
-            c.draw_series(std::iter::once(inset(
-                Rectangle::new(cell, heat_colour(t).filled()),
-                1,
-            )))?;
-            let ink = if t > 0.55 { WHITE } else { BLACK };
-            let style = TextStyle::from((FAMILY, TICK_PX).into_font())
-                .color(&ink)
-                .pos(centred());
-            c.draw_series(std::iter::once(Text::new(
-                format!("{} {unit}", format_tick(*v)),
-                centre,
-                style,
-            )))?;
-        }
-    }
-    Ok(())
+    };
+    // A tiny negative (float noise around zero) rounds to "-0".
+    if s == "-0" { "0".into() } else { s }
 }
 
 #[cfg(test)]
@@ -460,6 +374,7 @@ mod tests {
         assert_eq!(format_tick(12.0), "12");
         assert_eq!(format_tick(140000.0), "140000");
         assert_eq!(format_tick(0.30000000000000004), "0.3");
+        assert_eq!(format_tick(-1e-17), "0");
     }
 
     /// Regression: a lone bar (a run with one mode and one channel) used to

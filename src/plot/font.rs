@@ -2,6 +2,9 @@
 //! `dejavu` crate, under the Bitstream Vera / DejaVu licence) and rasterised
 //! by `ab_glyph` in pure Rust. PNG text therefore renders the same on a
 //! fresh machine with no font packages and no fontconfig.
+//!
+//! Plotters needs the faces registered to lay text out; resvg, which turns
+//! the SVG into the PNG, needs them in its own font database.
 
 use std::sync::OnceLock;
 
@@ -33,25 +36,56 @@ pub fn ensure_registered() {
     });
 }
 
+/// resvg's options with the embedded faces as the only fonts, every
+/// generic family mapped to DejaVu Sans; built once per process.
+pub fn svg_options() -> &'static resvg::usvg::Options<'static> {
+    static OPTIONS: OnceLock<resvg::usvg::Options<'static>> = OnceLock::new();
+    OPTIONS.get_or_init(|| {
+        let mut o = resvg::usvg::Options {
+            font_family: "DejaVu Sans".into(),
+            ..Default::default()
+        };
+        let db = o.fontdb_mut();
+        for face in [
+            dejavu::sans::regular(),
+            dejavu::sans::bold(),
+            dejavu::sans::oblique(),
+        ] {
+            db.load_font_data(face.to_vec());
+        }
+        db.set_sans_serif_family("DejaVu Sans");
+        db.set_serif_family("DejaVu Sans");
+        db.set_monospace_family("DejaVu Sans");
+        o
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use plotters::prelude::*;
+    /// The columns of a rendered PNG that hold ink, as runs of adjacent
+    /// columns: one run per glyph that stands apart.
+    fn ink_runs(png: &[u8]) -> usize {
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png))
+            .read_info()
+            .unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        let (w, h) = (info.width as usize, info.height as usize);
+        let inked = |x: usize| (0..h).any(|y| buf[(y * w + x) * 3] < 128);
+        (0..w)
+            .filter(|&x| inked(x) && (x == 0 || !inked(x - 1)))
+            .count()
+    }
 
-    /// Text drawn into a bitmap must set pixels: the embedded face works
-    /// without any system font.
+    /// Regression: plotters' bitmap text placed each glyph without its side
+    /// bearing, so "portrelease" ran together and the dot of
+    /// `policy.inspection_rate` sat inside the "y". The PNG is now the SVG
+    /// rendered by resvg with the embedded face: "l.l" is three glyphs
+    /// with clear space between them.
     #[test]
-    fn text_renders_into_a_bitmap() {
-        ensure_registered();
-        let (w, h) = (120u32, 40u32);
-        let mut buf = vec![255u8; (w * h * 3) as usize];
-        {
-            let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-            root.draw(&Text::new("Release", (5, 5), (FAMILY, 20).into_font()))
-                .unwrap();
-            root.present().unwrap();
-        }
-        let dark = buf.chunks(3).filter(|p| p[0] < 128).count();
-        assert!(dark > 50, "only {dark} dark pixels: text did not render");
+    fn png_text_keeps_each_glyph_apart() {
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><text x="10" y="45" font-family="sans-serif" font-size="40">l.l</text></svg>"#;
+        let png = crate::plot::png_of_svg(svg, (120, 60)).unwrap();
+        assert_eq!(ink_runs(&png), 3);
     }
 }
