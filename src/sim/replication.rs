@@ -91,8 +91,8 @@ struct Replication<'m> {
     /// from stock.
     shelves: Vec<Shelf>,
     /// Per stream: the brokers' running estimate of its clearance time
-    /// (arrival to release) `[h]`, for importers who choose their port by
-    /// it (see [`Replication::fastest_port`]).
+    /// (arrival to release) `[h]`, for importers who choose their port or
+    /// mode by it (see [`Replication::fastest_option`]).
     expected_h: Vec<f64>,
     /// Per stream (as written): its buyers' totals against the yearly
     /// e-commerce limit.
