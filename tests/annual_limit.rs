@@ -179,6 +179,18 @@ fn bad_annual_limit_keys_are_located_errors() {
         let err = refused(&with(extra));
         assert!(err.contains(expected), "{extra}: {err}");
     }
+    // Buyers are memory: at most ten million over all streams, so two
+    // streams of six million are refused at the second.
+    let two =
+        with("buyers = 6000000\nannual_limit_rework = { dist = \"deterministic\", value = 72.0 }");
+    let second = two.clone()
+        + &two[two.find("[[streams]]").unwrap()..]
+            .replace("id = \"orders\"", "id = \"more_orders\"");
+    let err = refused(&second);
+    assert!(
+        err.contains("streams[1].buyers: 6000000 buyers here and 6000000 in the streams before: at most 10000000 over all streams"),
+        "{err}"
+    );
     let general = with(ONE_BUYER).replace(
         "channel = \"ecommerce_9610\"",
         "channel = \"general_trade\"",

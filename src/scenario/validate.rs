@@ -78,6 +78,8 @@ struct Context<'a> {
     /// `policy.mode_eligibility`: credit classes not eligible for a
     /// stream's mode fall back to another.
     mode_eligibility: bool,
+    /// E-commerce buyers whose yearly totals the streams so far keep.
+    buyers: i64,
 }
 
 /// The span of a spanned value, as diagnostics take it.
@@ -107,6 +109,7 @@ pub fn validate(
         mode_from_command_line: overrides.mode.is_some() && !overrides.every_stream,
         kept_own_mode: Vec::new(),
         mode_eligibility: false,
+        buyers: 0,
     };
     let d = &mut cx.d;
     if too_many_entries(d, &raw) {

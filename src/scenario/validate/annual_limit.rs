@@ -12,8 +12,9 @@ use crate::model::{AnnualLimit, Channel};
 /// Administration notice Caiguanshui [2018] No. 49 on the tax policy for
 /// cross-border e-commerce retail imports; Xinhua, 30 Nov 2018).
 pub(super) const ANNUAL_LIMIT_YUAN: f64 = 26_000.0;
-/// The most buyers one stream may have: each is a running total held in
-/// memory for the replication (8 bytes each).
+/// The most buyers a scenario may have, over all its streams: each is a
+/// running total held in memory for the replication (8 bytes each, so at
+/// most 80 MB per replication running).
 const MAX_BUYERS: i64 = 10_000_000;
 
 /// The stream's annual limit, where it names its `buyers` and the time an
@@ -85,6 +86,16 @@ pub(super) fn annual_limit(
         d.error(&format!("{path}.buyers"), Some(at(buyers)), msg);
         return None;
     }
+    if cx.buyers + n > MAX_BUYERS {
+        let msg = format!(
+            "{n} buyers here and {} in the streams before: at most {MAX_BUYERS} over all streams (each buyer's yearly total is kept in memory)",
+            cx.buyers
+        );
+        d.error(&format!("{path}.buyers"), Some(at(buyers)), msg);
+        return None;
+    }
+    cx.buyers += n;
+    let d = &mut cx.d;
     let rework = distribution(
         d,
         &format!("{path}.annual_limit_rework"),
