@@ -1,22 +1,39 @@
-//! The future event list: a 4-ary heap ordered by `(time, sequence)` (a
-//! shallower tree than a binary heap: fewer cache misses per pop).
+//! The future event list, ordered by `(time, sequence)`.
 //!
 //! The sequence number makes ties first-in first-out, which is what keeps a
 //! run deterministic: two events at the same instant are handled in the order
-//! they were scheduled, never in the heap's arbitrary order.
+//! they were scheduled, never in the queue's arbitrary order.
 //!
-//! The heap is written out here rather than taken from a crate: the order
-//! is total (no two entries share a sequence number), so the pop order is
-//! the same whatever the heap's shape, and a heap that knows its entries are
-//! small `Copy` values compares two integers per child and moves each entry
-//! once, where a generic one pays for holes, options and `Ord` calls (it
-//! was about a tenth of a run's instructions on M/M/c).
+//! Two queues serve, one at a time, by size. While the calendar is small
+//! (the M/M/c benchmark holds about ten events, the default scenario
+//! hundreds) a 4-ary heap ([`heap`]) costs the fewest instructions and
+//! sits in the caches. At national scale (over a million pending events) a
+//! heap's pop touches one scattered node per level, each a cache miss, so
+//! past [`TO_RADIX`] pending events the entries move to a radix heap
+//! ([`radix`]), whose accesses are appends and sequential scans, and back
+//! below [`TO_HEAP`]. Both pop exactly the sorted `(time, sequence)` order
+//! (the order is total: no two entries share a sequence number), so which
+//! queue holds the events never changes a result.
 
-/// Children per node.
-const ARITY: usize = 4;
+mod heap;
+mod radix;
 
-/// A pending event. For non-negative floats the bit pattern orders like
-/// the number, so comparing `(time bits, sequence)` as integers orders by
+use heap::Heap;
+use radix::Radix;
+
+/// Pending events past which the calendar moves to the radix heap: a
+/// 4-ary heap of 65,536 entries of 24 bytes fills about the 2 MiB of a
+/// core's second-level cache, beyond which its pops start to miss.
+const TO_RADIX: usize = 1 << 16;
+
+/// Pending events below which the calendar moves back to the heap: a
+/// sixteenth of [`TO_RADIX`], so that a calendar hovering near one
+/// threshold does not move back and forth.
+const TO_HEAP: usize = 1 << 12;
+
+/// A pending event. The key is the 128-bit number `time bits × 2⁶⁴ +
+/// sequence`: for non-negative floats the bit pattern orders like the
+/// number, so comparing `(time bits, sequence)` as integers orders by
 /// `(time, sequence)`. Two `u64`s rather than one `u128` keep the entry at
 /// 8-byte alignment (24 bytes with a small event, not 32).
 #[derive(Clone, Copy)]
@@ -38,20 +55,16 @@ impl<E> Entry<E> {
     }
 }
 
-/// The position of the earliest of four entries: a two-round tournament,
-/// whose two first comparisons do not wait for each other.
-#[inline(always)]
-fn earliest_of_four<E>(c: &[Entry<E>]) -> usize {
-    let a = usize::from(c[1].before(&c[0]));
-    let b = 2 + usize::from(c[3].before(&c[2]));
-    if c[b].before(&c[a]) { b } else { a }
-}
-
 /// Pending events of type `E`, popped in time order, FIFO among equal times.
 /// Events are small plain values (`Copy`): handles, not payloads.
 pub struct Calendar<E> {
-    /// A 4-ary min-heap: the children of node `i` are `4i + 1 ..= 4i + 4`.
-    heap: Vec<Entry<E>>,
+    small: Heap<E>,
+    large: Radix<E>,
+    /// Whether the events are in `large`.
+    is_large: bool,
+    /// The key of the last entry popped, where the radix heap starts from.
+    last_time: u64,
+    last_seq: u64,
     next_seq: u64,
 }
 
@@ -64,13 +77,19 @@ impl<E: Copy> Default for Calendar<E> {
 impl<E: Copy> Calendar<E> {
     pub fn new() -> Self {
         Self {
-            heap: Vec::with_capacity(64),
+            small: Heap::new(),
+            large: Radix::new(),
+            is_large: false,
+            last_time: 0,
+            last_seq: 0,
             next_seq: 0,
         }
     }
 
     /// Schedules `event` at absolute time `time` `[h]`, which must be a
-    /// non-negative number (simulation time never runs backwards from 0).
+    /// non-negative number, and should be no earlier than the last event
+    /// popped (simulation time never runs backwards; an earlier one is
+    /// still popped in order, at some cost).
     #[inline]
     pub fn schedule(&mut self, time: f64, event: E) {
         debug_assert!(time >= 0.0, "event scheduled at time {time}");
@@ -81,78 +100,91 @@ impl<E: Copy> Calendar<E> {
             event,
         };
         self.next_seq += 1;
-        // Sift up: parents due later move down into the hole.
-        let mut i = self.heap.len();
-        self.heap.push(entry);
-        while i > 0 {
-            let parent = (i - 1) / ARITY;
-            if !entry.before(&self.heap[parent]) {
-                break;
+        if self.is_large {
+            self.large.push(entry);
+        } else {
+            self.small.push(entry);
+            if self.small.len() > TO_RADIX {
+                self.to_radix();
             }
-            self.heap[i] = self.heap[parent];
-            i = parent;
         }
-        self.heap[i] = entry;
     }
 
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, E)> {
-        let last = self.heap.pop()?;
-        let Some(&top) = self.heap.first() else {
-            return Some((last.time(), last.event));
+        let entry = if self.is_large {
+            let entry = self.large.pop()?;
+            if self.large.len() < TO_HEAP {
+                self.to_heap();
+            }
+            entry
+        } else {
+            self.small.pop()?
         };
-        self.sift_down_from_root(last);
-        Some((top.time(), top.event))
+        self.last_time = entry.time_bits;
+        self.last_seq = entry.seq;
+        Some((entry.time(), entry.event))
     }
 
-    /// Puts `entry` in the root's place, bottom-up (Floyd): the hole left
-    /// by the root goes down to a leaf, the earliest child moving up at each
-    /// level, and `entry` then rises from there. `entry` was the last leaf,
-    /// so it seldom rises far: this costs about one comparison per level
-    /// less than sinking it from the top, which counts on a calendar of
-    /// hundreds of events.
+    #[cold]
+    fn to_radix(&mut self) {
+        self.large.restart_at(self.last_time, self.last_seq);
+        for entry in self.small.drain() {
+            self.large.push(entry);
+        }
+        self.small.shrink();
+        self.is_large = true;
+    }
+
+    #[cold]
+    fn to_heap(&mut self) {
+        let small = &mut self.small;
+        self.large.drain_into(|entry| small.push(entry));
+        self.is_large = false;
+    }
+
+    /// Events due soon, in no particular order: when the calendar is
+    /// large, those of the radix heap's lowest bucket (the next to pop and
+    /// its nearest neighbours in time); when it is small, none, since its
+    /// events' data is then likely in the caches anyway. A hint for the
+    /// caller to load their data ahead (see [`crate::engine::prefetch`]);
+    /// it moves nothing.
     #[inline]
-    fn sift_down_from_root(&mut self, entry: Entry<E>) {
-        let heap = &mut self.heap[..];
-        let mut hole = 0;
-        loop {
-            let first = ARITY * hole + 1;
-            let child = match heap.get(first..first + ARITY) {
-                Some(children) => first + earliest_of_four(children),
-                None if first < heap.len() => {
-                    // The last node with children may have fewer than four.
-                    (first + 1..heap.len()).fold(first, |best, k| {
-                        if heap[k].before(&heap[best]) { k } else { best }
-                    })
-                }
-                None => break,
-            };
-            heap[hole] = heap[child];
-            hole = child;
-        }
-        while hole > 0 {
-            let parent = (hole - 1) / ARITY;
-            if !entry.before(&heap[parent]) {
-                break;
-            }
-            heap[hole] = heap[parent];
-            hole = parent;
-        }
-        heap[hole] = entry;
+    pub fn due_next(&self) -> impl Iterator<Item = &E> {
+        let due: &[Entry<E>] = if self.is_large {
+            self.large.due_next()
+        } else {
+            &[]
+        };
+        due.iter().map(|e| &e.event)
     }
 
     /// Time of the earliest event, if any.
     pub fn peek_time(&self) -> Option<f64> {
-        self.heap.first().map(Entry::time)
+        if self.is_large {
+            self.large.peek().map(Entry::time)
+        } else {
+            self.small.peek().map(Entry::time)
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len()
+        if self.is_large {
+            self.large.len()
+        } else {
+            self.small.len()
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
+    }
+
+    /// Entries the calendar has room for, in all its vectors.
+    #[cfg(test)]
+    fn room(&self) -> usize {
+        self.small.room() + self.large.room()
     }
 }
 
@@ -226,5 +258,156 @@ mod tests {
             }
             assert_eq!(c.len(), reference.len());
         }
+    }
+
+    /// Times spread over many magnitudes (exponential gaps of very
+    /// different means, and exact ties), a large calendar filled and then
+    /// drained while new events keep coming: the pop order is exactly the
+    /// sorted `(time, sequence)` order, which is what makes the radix heap
+    /// interchangeable with any other correct queue.
+    #[test]
+    fn matches_a_sorted_reference_across_magnitudes() {
+        let mut c = Calendar::new();
+        let mut pending: std::collections::BTreeSet<(u64, u64)> = Default::default();
+        let mut x: u64 = 99;
+        let mut unit = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        };
+        let (mut now, mut seq) = (0.0f64, 0u64);
+        for round in 0..300_000u64 {
+            let filling = round < 100_000 || round % 3 == 0;
+            if filling || pending.is_empty() {
+                let u = unit();
+                let mean = [1e-6, 0.01, 1.0, 30.0, 1e4][(round % 5) as usize];
+                let t = if u < 0.1 {
+                    now
+                } else {
+                    now - mean * unit().ln()
+                };
+                c.schedule(t, seq);
+                pending.insert((t.to_bits(), seq));
+                seq += 1;
+            } else {
+                let (bits, s) = pending.pop_first().expect("not empty");
+                assert_eq!(c.pop(), Some((f64::from_bits(bits), s)));
+                now = f64::from_bits(bits);
+            }
+            assert_eq!(c.len(), pending.len());
+        }
+        while let Some((bits, s)) = pending.pop_first() {
+            assert_eq!(c.pop(), Some((f64::from_bits(bits), s)));
+        }
+        assert_eq!(c.pop(), None);
+    }
+
+    /// A caller that schedules before the last event popped still gets its
+    /// events in time order (earliest first), not a corrupted queue, with
+    /// the calendar small (heap) and large (radix heap).
+    #[test]
+    fn an_event_in_the_past_comes_out_first_and_in_order() {
+        for filler in [0, TO_RADIX + 10] {
+            let mut c = Calendar::new();
+            for t in [10.0, 20.0, 30.0] {
+                c.schedule(t, t as i64);
+            }
+            for i in 0..filler {
+                c.schedule(1000.0 + i as f64, 1000 + i as i64);
+            }
+            assert_eq!(c.pop(), Some((10.0, 10)));
+            assert_eq!(c.is_large, filler > 0);
+            c.schedule(5.0, 5);
+            c.schedule(2.0, 2);
+            c.schedule(25.0, 25);
+            let order: Vec<i64> = std::iter::from_fn(|| c.pop().map(|(_, e)| e))
+                .take(5)
+                .collect();
+            assert_eq!(order, vec![2, 5, 20, 25, 30]);
+            assert_eq!(c.len(), filler);
+        }
+    }
+
+    /// The calendar moves its events to the radix heap and back many
+    /// times (its size swings across both thresholds), schedules and pops
+    /// interleaved at every size, and pops exactly the sorted order.
+    #[test]
+    fn moving_between_heap_and_radix_heap_keeps_the_order() {
+        let mut c = Calendar::new();
+        let mut pending: std::collections::BTreeSet<(u64, u64)> = Default::default();
+        let mut x: u64 = 2024;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            x >> 33
+        };
+        let (mut now, mut seq, mut moves, mut was_large) = (0.0f64, 0u64, 0, false);
+        for swing in 0..6 {
+            let (target, grow) = if swing % 2 == 0 {
+                (TO_RADIX + 500, true)
+            } else {
+                (TO_HEAP - 500, false)
+            };
+            while (pending.len() < target) == grow {
+                // Mostly growing (or shrinking), with the other move mixed in.
+                let schedule = (next() % 10 < 7) == grow;
+                if schedule || pending.is_empty() {
+                    let t = now + (next() % 64) as f64 * 0.125;
+                    c.schedule(t, seq);
+                    pending.insert((t.to_bits(), seq));
+                    seq += 1;
+                } else {
+                    let (bits, s) = pending.pop_first().expect("not empty");
+                    assert_eq!(c.pop(), Some((f64::from_bits(bits), s)));
+                    now = f64::from_bits(bits);
+                }
+                if c.is_large != was_large {
+                    moves += 1;
+                    was_large = c.is_large;
+                }
+            }
+        }
+        assert_eq!(moves, 6, "three moves each way");
+        while let Some((bits, s)) = pending.pop_first() {
+            assert_eq!(c.pop(), Some((f64::from_bits(bits), s)));
+        }
+        assert!(c.is_empty());
+    }
+
+    /// Memory follows the pending events: after a million events pass
+    /// through a calendar that never holds more than 100,000, its vectors
+    /// have room for at most four times that peak plus the small room each
+    /// bucket keeps (without the drop of large spares in `spread`, the
+    /// room grows to about twelve times the peak).
+    #[test]
+    fn room_stays_within_a_few_times_the_peak() {
+        let mut c = Calendar::new();
+        let mut x: u64 = 7;
+        let mut unit = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        };
+        let peak = 100_000;
+        let mut now = 0.0;
+        for i in 0..peak {
+            c.schedule(-(unit().ln()) * 1000.0, i);
+        }
+        for i in 0..1_000_000 {
+            let (t, _) = c.pop().expect("kept full");
+            now = t;
+            c.schedule(now - unit().ln() * 1000.0, i);
+        }
+        let bound = 4 * peak + 128 * radix::KEEP_ROOM;
+        assert!(
+            c.room() <= bound,
+            "room for {} entries, bound {bound}",
+            c.room()
+        );
+        assert_eq!(c.len(), peak);
+        assert!(now > 0.0);
     }
 }

@@ -211,6 +211,15 @@ impl Slab {
         &self.slots[id as usize]
     }
 
+    /// Starts loading consignment `id` into the caches (see
+    /// [`crate::engine::prefetch`]); no effect on any value.
+    #[inline]
+    pub fn prefetch(&self, id: u32) {
+        if let Some(c) = self.slots.get(id as usize) {
+            crate::engine::prefetch::prefetch(c);
+        }
+    }
+
     #[inline]
     pub fn get_mut(&mut self, id: u32) -> &mut Consignment {
         &mut self.slots[id as usize]

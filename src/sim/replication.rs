@@ -55,6 +55,24 @@ enum Event {
     WarmupEnd,
 }
 
+impl Event {
+    /// The consignment the event is about, if any.
+    #[inline]
+    fn consignment(self) -> Option<u32> {
+        match self {
+            Event::StepDone(c) | Event::GoodsReady(c) | Event::ReviewDue(c) | Event::Lifted(c) => {
+                Some(c)
+            }
+            Event::Arrival(_) | Event::PoolOpen(_) | Event::Restocked(_) | Event::WarmupEnd => None,
+        }
+    }
+}
+
+/// Events ahead whose consignments the loop loads early: two covers the
+/// next event and the one after (more only adds instructions on small
+/// models, where everything is in cache anyway).
+const PREFETCH_AHEAD: usize = 2;
+
 /// How a consignment leaves the system.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Exit {
@@ -336,6 +354,13 @@ impl<'m> Replication<'m> {
             }
             self.now = t;
             self.events += 1;
+            // Load the consignments of the next events while this one is
+            // handled: at national scale each is otherwise a cache miss.
+            for next in self.calendar.due_next().take(PREFETCH_AHEAD) {
+                if let Some(c) = (*next).consignment() {
+                    self.slab.prefetch(c);
+                }
+            }
             match event {
                 Event::Arrival(s) => self.on_arrival(s),
                 Event::StepDone(c) => self.on_step_done(c),
