@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod distribution;
 pub mod hours;
 pub mod pool;
+pub mod prefetch;
 pub mod rng;
 
 pub use arrivals::{ArrivalProcess, Peak};

@@ -105,7 +105,7 @@ impl<E: Copy> Calendar<E> {
         } else {
             self.small.push(entry);
             if self.small.len() > TO_RADIX {
-                self.to_radix();
+                self.move_to_radix();
             }
         }
     }
@@ -116,7 +116,7 @@ impl<E: Copy> Calendar<E> {
         let entry = if self.is_large {
             let entry = self.large.pop()?;
             if self.large.len() < TO_HEAP {
-                self.to_heap();
+                self.move_to_heap();
             }
             entry
         } else {
@@ -128,7 +128,7 @@ impl<E: Copy> Calendar<E> {
     }
 
     #[cold]
-    fn to_radix(&mut self) {
+    fn move_to_radix(&mut self) {
         self.large.restart_at(self.last_time, self.last_seq);
         for entry in self.small.drain() {
             self.large.push(entry);
@@ -138,7 +138,7 @@ impl<E: Copy> Calendar<E> {
     }
 
     #[cold]
-    fn to_heap(&mut self) {
+    fn move_to_heap(&mut self) {
         let small = &mut self.small;
         self.large.drain_into(|entry| small.push(entry));
         self.is_large = false;
