@@ -87,11 +87,19 @@ impl BinnedSeries {
         let end = t.min(self.width * self.areas.len() as f64);
         let mut from = self.last_t;
         while from < end {
-            let bin = (from / self.width) as usize;
+            let mut bin = (from / self.width) as usize;
+            let mut to = end.min((bin + 1) as f64 * self.width);
+            if to <= from {
+                // Division rounded `from` into the bin whose rounded end it
+                // already reaches (width 0.1, from 4.3: 4.3 / 0.1 is
+                // 42.999…, and 43 × 0.1 is 4.3): it belongs to the next bin.
+                // Without this step the walk would never advance.
+                bin += 1;
+                to = end.min((bin + 1) as f64 * self.width);
+            }
             if bin >= self.areas.len() {
                 break;
             }
-            let to = end.min((bin + 1) as f64 * self.width);
             self.areas[bin] += self.value * (to - from);
             from = to;
         }
@@ -186,6 +194,41 @@ mod tests {
             }
             let bits = |v: &[f64]| v.iter().map(|a| a.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&fast.areas), bits(&walk.areas), "width {width}");
+        }
+    }
+
+    /// Widths that are not whole hours: a step starting exactly where
+    /// division rounds it into the bin before (width 0.1, t = 4.3, whose
+    /// quotient is 42.999…) once made the bin walk loop for ever. Every
+    /// such step now ends, and the areas add up to the integral.
+    #[test]
+    fn steps_from_a_rounded_bin_end_finish_and_add_up() {
+        let mut s = BinnedSeries::new(0.1, 100);
+        s.set(4.3, 1.0);
+        s.set(5.0, 0.0);
+        let areas = s.areas(10.0);
+        let total: f64 = areas.iter().sum();
+        assert!((total - 0.7).abs() < 1e-12, "total {total}");
+        assert_eq!(areas[42], 0.0);
+        assert!((areas[43] - 0.1).abs() < 1e-12, "bin 43: {}", areas[43]);
+
+        // Many such widths and starts: the walk ends, nothing is lost.
+        for width in [0.1, 0.3, 0.7, 1.0 / 3.0, 0.15, 2.2, 0.05, 1.1] {
+            let bins = 2000;
+            let mut s = BinnedSeries::new(width, bins);
+            let mut integral = 0.0;
+            let mut last = 0.0;
+            for k in 1..bins {
+                let t = k as f64 * width;
+                s.set(t, 1.0 + (k % 3) as f64);
+                integral += (1.0 + ((k - 1) % 3) as f64) * (t - last) * f64::from(k > 1);
+                last = t;
+            }
+            let total: f64 = s.areas(last).iter().sum();
+            assert!(
+                (total - integral).abs() < 1e-9 * integral,
+                "width {width}: {total} against {integral}"
+            );
         }
     }
 }
