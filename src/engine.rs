@@ -10,8 +10,8 @@ pub mod arrivals;
 pub mod calendar;
 pub mod distribution;
 pub mod hours;
+pub mod memory;
 pub mod pool;
-pub mod prefetch;
 pub mod rng;
 
 pub use arrivals::{ArrivalProcess, Peak};

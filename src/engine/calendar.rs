@@ -148,7 +148,7 @@ impl<E: Copy> Calendar<E> {
     /// large, those of the radix heap's lowest bucket (the next to pop and
     /// its nearest neighbours in time); when it is small, none, since its
     /// events' data is then likely in the caches anyway. A hint for the
-    /// caller to load their data ahead (see [`crate::engine::prefetch`]);
+    /// caller to load their data ahead (see [`crate::engine::memory::prefetch`]);
     /// it moves nothing.
     #[inline]
     pub fn due_next(&self) -> impl Iterator<Item = &E> {

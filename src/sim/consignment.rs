@@ -192,10 +192,24 @@ impl Slab {
                 i
             }
             None => {
+                if self.slots.len() == self.slots.capacity() {
+                    self.grow();
+                }
                 self.slots.push(c);
                 (self.slots.len() - 1) as u32
             }
         }
+    }
+
+    /// Doubles the room. The new room is asked for huge pages before the
+    /// consignments are copied in, so that the kernel backs it with them
+    /// from the first touch (see [`crate::engine::memory::prefer_huge_pages`]).
+    #[cold]
+    fn grow(&mut self) {
+        let mut bigger = Vec::with_capacity((2 * self.slots.capacity()).max(64));
+        crate::engine::memory::prefer_huge_pages(&bigger);
+        bigger.extend_from_slice(&self.slots);
+        self.slots = bigger;
     }
 
     #[inline]
@@ -212,11 +226,11 @@ impl Slab {
     }
 
     /// Starts loading consignment `id` into the caches (see
-    /// [`crate::engine::prefetch`]); no effect on any value.
+    /// [`crate::engine::memory::prefetch`]); no effect on any value.
     #[inline]
     pub fn prefetch(&self, id: u32) {
         if let Some(c) = self.slots.get(id as usize) {
-            crate::engine::prefetch::prefetch(c);
+            crate::engine::memory::prefetch(c);
         }
     }
 
@@ -266,6 +280,41 @@ mod tests {
         assert_eq!(s.get(b).stream, 1);
         assert_eq!(s.live().count(), 2);
         assert_eq!(s.peak(), 2);
+    }
+
+    /// Growing past the size at which the room asks for huge pages (8 MiB,
+    /// about 80,000 consignments) keeps every consignment at its handle.
+    #[test]
+    fn growth_keeps_every_consignment_at_its_handle() {
+        let mut s = Slab::default();
+        let n = 200_000u32;
+        let c = |i: u32| Consignment {
+            stream: i,
+            step: 0,
+            flags: 0,
+            credit: 1,
+            pool: 0,
+            arrived: f64::from(i),
+            ready: 0.0,
+            mark: 0.0,
+            party: [0.0; 4],
+            lodged: f64::NAN,
+            released: f64::NAN,
+            value: 0.0,
+            seed: u64::from(i) * 7,
+        };
+        for i in 0..n {
+            assert_eq!(s.insert(c(i)), i);
+        }
+        assert!(s.slots.capacity() * std::mem::size_of::<Consignment>() > 8 << 20);
+        for i in 0..n {
+            let got = s.get(i);
+            assert_eq!(
+                (got.stream, got.arrived, got.seed),
+                (i, f64::from(i), u64::from(i) * 7)
+            );
+        }
+        assert_eq!(s.peak(), n as usize);
     }
 
     #[test]
