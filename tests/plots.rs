@@ -709,6 +709,16 @@ fn the_plan_chart_marks_the_chosen_capacity() {
     assert!(shapes.bands >= 1, "the mean's interval is shaded");
     let report = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(report.contains("id=\"plan\"") && report.contains(&label));
+    // The manifest lists them, like every command's.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    for f in ["plan.csv", "plots/", "report.html"] {
+        assert!(
+            manifest["files"].as_array().unwrap().iter().any(|x| x == f),
+            "manifest.json lacks {f}: {}",
+            manifest["files"]
+        );
+    }
     let before = fs::read(&svg).unwrap();
     fs::remove_dir_all(out.join("plots")).unwrap();
     ok(&["plot", out.to_str().unwrap()]);
