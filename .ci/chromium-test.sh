@@ -112,8 +112,17 @@ echo "== a sweep of a capacity: its report carries the sweep chart"
 grep -q 'id="sweep"' "$work/sweep/report.html" || fail "no sweep chart in the sweep's report.html"
 check_report "$work/sweep" sweep
 
-echo "== a capacity plan: its report carries the plan chart"
+echo "== a sweep over a grid of two settings: its report carries the heat maps"
+"$bin" sweep scenarios/channels.toml --set policy.inspection_rate=0.02,0.05,0.1 \
+  --set resources.port_inspection_teams.capacity=3,4 --reps 2 --out "$work/grid" --quiet
+for m in release_time_mean_h release_time_p90_h leakage throughput_per_day; do
+  grep -q "id=\"sweep_heat_$m\"" "$work/grid/report.html" || fail "no $m heat map in the grid sweep's report.html"
+done
+check_report "$work/grid" grid
+
+echo "== a capacity plan: its report carries the plan chart, the chosen capacity marked"
 "$bin" plan scenarios/validation/mmc.toml --resource servers --target 'wait_mean_h<=0.15' --reps 3 --out "$work/plan" --quiet
 grep -q 'id="plan"' "$work/plan/report.html" || fail "no plan chart in the plan's report.html"
+grep -q 'chosen: 1[0-9]' "$work/plan/report.html" || fail "the plan chart does not mark the chosen capacity"
 check_report "$work/plan" plan
-echo "chromium test: reports rendered (compare, ladder, sweep, plan), no console messages, not blank, their charts present"
+echo "chromium test: reports rendered (compare, ladder, sweep, grid sweep, plan), no console messages, not blank, their charts present"

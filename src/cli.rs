@@ -95,6 +95,10 @@ pub enum Command {
         /// Write it to this file instead of printing it.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The reference of every key as Markdown (docs/scenario-keys.md)
+        /// instead of the JSON Schema.
+        #[arg(long)]
+        markdown: bool,
     },
     /// Print a shell completion script, e.g.
     /// `clearsim completions bash > ~/.local/share/bash-completion/completions/clearsim`.
@@ -343,8 +347,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Man { command } => manual_page(command.as_deref()),
-        Command::Schema { out } => {
-            let schema = scenario::json_schema();
+        Command::Schema { out, markdown } => {
+            let schema = if markdown {
+                scenario::markdown_reference()
+            } else {
+                scenario::json_schema()
+            };
             match out {
                 Some(path) => write_atomic(&path, schema.as_bytes()),
                 None => {

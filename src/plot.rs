@@ -29,6 +29,10 @@ fn size(chart: &Chart) -> (u32, u32) {
     match &chart.figure {
         Figure::Panels { panels, .. } if panels.len() > 1 => (960, 760),
         Figure::Heat { rows, .. } => (960, (220 + 60 * rows.len() as u32).clamp(420, 900)),
+        Figure::Waterfall { bars, .. } => {
+            let (_, key) = draw::waterfall_labels(bars);
+            (960, 560 + draw::key_height(key.len()))
+        }
         _ => (960, 560),
     }
 }

@@ -1,4 +1,4 @@
-//! Scenario files: the TOML format (see `README.md`), parsing, and
+//! Scenario files: the TOML format (see `docs/scenario-keys.md`), parsing, and
 //! validation into a checked [`Model`].
 //!
 //! Parsing is strict (`deny_unknown_fields`): a misspelt key is an error
@@ -21,7 +21,7 @@ pub use diagnostics::{Diagnostic, ScenarioError, Severity, format_diagnostic};
 pub use validate::{Experiment, MAX_HORIZON_H, known_ids};
 
 /// Warnings (or any diagnostics) as lines of text, one per finding.
-pub use schema::json_schema;
+pub use schema::{json_schema, markdown_reference};
 
 pub fn diagnostics_text(file: &str, items: &[Diagnostic]) -> String {
     items

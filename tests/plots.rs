@@ -553,3 +553,214 @@ fn compare_charts_keep_their_legends_clear_and_their_scales_labelled() {
         "busiest_resources",
     );
 }
+
+/// A sweep over a grid of two parameters draws each headline metric as a
+/// heat map: the first parameter across, the second (with the targeting
+/// the rate sweep adds) down, a labelled colour bar, every cell's value;
+/// the report carries them and `clearsim plot` redraws them.
+#[test]
+fn a_two_parameter_sweep_draws_heat_maps_with_a_colour_scale() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("grid");
+    let s = repo_path("scenarios/channels.toml");
+    ok(&[
+        "sweep",
+        s.to_str().unwrap(),
+        "--set",
+        "policy.inspection_rate=0.02,0.05,0.1",
+        "--set",
+        "resources.port_inspection_teams.capacity=3,4",
+        "--reps",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let report = fs::read_to_string(out.join("report.html")).unwrap();
+    for (name, value_label) in [
+        ("sweep_heat_release_time_mean_h", "mean release time [h]"),
+        ("sweep_heat_release_time_p90_h", "p90 release time [h]"),
+        ("sweep_heat_leakage", "leakage [non-compliant released]"),
+        ("sweep_heat_throughput_per_day", "throughput [per day]"),
+    ] {
+        let svg = out.join(format!("plots/{name}.svg"));
+        let png = out.join(format!("plots/{name}.png"));
+        assert!(png.is_file(), "no {name}.png");
+        let heat = Shapes::of(&svg);
+        let texts: Vec<&str> = heat.texts.iter().map(|t| t.1.as_str()).collect();
+        // Both axes named by their parameters, with every value.
+        assert!(
+            texts.contains(&"policy.inspection_rate"),
+            "{name}: {texts:?}"
+        );
+        assert!(
+            texts.contains(&"resources.port_inspection_teams.capacity, policy.targeting"),
+            "{name}: {texts:?}"
+        );
+        for v in ["0.02", "0.05", "0.1", "3, random", "4, risk_based"] {
+            assert!(texts.contains(&v), "{name}: no {v:?} among {texts:?}");
+        }
+        // The colour bar: a gradient in its strip, numbered, named.
+        let strip = 960.0 - 130.0;
+        let gradient: std::collections::BTreeSet<_> = heat
+            .rects
+            .iter()
+            .filter(|r| r.0 >= strip)
+            .map(|r| r.3.clone())
+            .collect();
+        assert!(gradient.len() >= 40, "{name}: colour bar of {gradient:?}");
+        assert!(texts.contains(&value_label), "{name}: {texts:?}");
+        // Three rates across, two capacities × two targetings down: 12
+        // filled cells left of the strip.
+        let cells = heat
+            .rects
+            .iter()
+            .filter(|r| r.0 < strip && r.3 != "#FFFFFF" && r.2 > 50.0)
+            .count();
+        assert_eq!(cells, 12, "{name}: {cells} cells");
+        assert!(
+            report.contains(&format!("id=\"{name}\"")),
+            "{name} not in the report"
+        );
+    }
+    // `plot` redraws them from the files alone.
+    let before = fs::read(out.join("plots/sweep_heat_leakage.svg")).unwrap();
+    fs::remove_dir_all(out.join("plots")).unwrap();
+    ok(&["plot", out.to_str().unwrap()]);
+    assert_eq!(
+        fs::read(out.join("plots/sweep_heat_leakage.svg")).unwrap(),
+        before
+    );
+}
+
+/// A sweep of one parameter has curves, not heat maps.
+#[test]
+fn a_one_parameter_sweep_has_no_heat_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = repo_path("scenarios/validation/mmc.toml");
+    ok(&[
+        "sweep",
+        s.to_str().unwrap(),
+        "--set",
+        "resources.servers.capacity=10,12",
+        "--reps",
+        "2",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(dir.path().join("plots/sweep.svg").is_file());
+    let heat_maps = fs::read_dir(dir.path().join("plots"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("sweep_heat")
+        })
+        .count();
+    assert_eq!(heat_maps, 0);
+}
+
+/// The plan chart marks the chosen capacity with a labelled vertical line
+/// and shades the mean's interval; `plot` on a plan folder redraws it.
+#[test]
+fn the_plan_chart_marks_the_chosen_capacity() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    let s = repo_path("scenarios/validation/mmc.toml");
+    ok(&[
+        "plan",
+        s.to_str().unwrap(),
+        "--resource",
+        "servers",
+        "--target",
+        "wait_mean_h<=0.15",
+        "--reps",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let plan = fs::read_to_string(out.join("plan.csv")).unwrap();
+    let chosen = plan
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(6) == Some("true"))
+        .filter_map(|l| l.split(',').next()?.parse::<u32>().ok())
+        .min()
+        .expect("a capacity meets the target");
+    let svg = out.join("plots/plan.svg");
+    let shapes = Shapes::of(&svg);
+    let label = format!("chosen: {chosen}");
+    assert!(
+        shapes.texts.iter().any(|t| t.1 == label),
+        "no {label:?} among {:?}",
+        shapes.texts
+    );
+    // The mark: a vertical line in its own colour, the full plot height.
+    let mark: Vec<&Line> = shapes
+        .lines
+        .iter()
+        .filter(|l| l.stroke == "#961428" && l.is_vertical())
+        .collect();
+    assert_eq!(mark.len(), 1, "{:?}", shapes.lines.len());
+    assert!(shapes.bands >= 1, "the mean's interval is shaded");
+    let report = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("id=\"plan\"") && report.contains(&label));
+    // The manifest lists them, like every command's.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    for f in ["plan.csv", "plots/", "report.html"] {
+        assert!(
+            manifest["files"].as_array().unwrap().iter().any(|x| x == f),
+            "manifest.json lacks {f}: {}",
+            manifest["files"]
+        );
+    }
+    let before = fs::read(&svg).unwrap();
+    fs::remove_dir_all(out.join("plots")).unwrap();
+    ok(&["plot", out.to_str().unwrap()]);
+    assert_eq!(fs::read(&svg).unwrap(), before);
+}
+
+/// A ladder of long reform names numbers its steps under the bars and
+/// names them in a key below: no axis label is wider than its bar.
+#[test]
+fn a_ladder_of_long_names_keys_its_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ladder");
+    let s = repo_path("scenarios/calibration/reforms_2017_2022.toml");
+    ok(&[
+        "ladder",
+        s.to_str().unwrap(),
+        "--reps",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let ladder = fs::read_to_string(out.join("ladder.csv")).unwrap();
+    let reforms = ladder.lines().count() - 2; // header and the base rung
+    let shapes = Shapes::of(&out.join("plots/ladder_waterfall.svg"));
+    let texts: Vec<&str> = shapes.texts.iter().map(|t| t.1.as_str()).collect();
+    for k in 1..=reforms {
+        assert!(
+            texts.contains(&k.to_string().as_str()),
+            "no step {k}: {texts:?}"
+        );
+    }
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("Nationwide clearance integration: first release then review")),
+        "the key names the reform in full: {texts:?}"
+    );
+    // The bar slot is 840 / (reforms + 2) px; an axis label must fit it.
+    let slot = 840.0 / (reforms + 2) as f64;
+    for t in ["base", "reached"] {
+        assert!(texts.contains(&t), "{t}");
+        assert!(t.len() as f64 * 7.5 < slot);
+    }
+}

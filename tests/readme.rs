@@ -1,4 +1,5 @@
-//! The README's (and docs/model.md's) sample outputs cannot drift: each block of output marked
+//! The sample outputs of the README and of every page under `docs/` cannot
+//! drift: each block of output marked
 //! `<!-- check: clearsim ARGS -->` on the line before its fence is
 //! produced again by running the real binary with those arguments, and
 //! every line of the block must be a line of what it prints (the README
@@ -123,8 +124,29 @@ fn bless(readme: &str, samples: &[Sample], printed: &[String]) -> String {
     lines.join("\n") + "\n"
 }
 
-/// The files whose marked samples are checked.
-const DOCUMENTS: [&str; 2] = ["README.md", "docs/model.md"];
+/// The files whose marked samples (and links) are checked: the README and
+/// every Markdown page under `docs/`, as paths from the repository's root.
+fn documents() -> Vec<String> {
+    fn walk(dir: &Path, rel: &str, out: &mut Vec<String>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let rel = format!("{rel}/{name}");
+            if path.is_dir() {
+                walk(&path, &rel, out);
+            } else if name.ends_with(".md") {
+                out.push(rel);
+            }
+        }
+    }
+    let mut docs = vec!["README.md".to_string()];
+    walk(&common::repo_path("docs"), "docs", &mut docs);
+    docs
+}
 
 #[test]
 fn every_marked_readme_sample_is_what_the_command_prints() {
@@ -137,8 +159,8 @@ fn every_marked_readme_sample_is_what_the_command_prints() {
     .unwrap();
     let mut failures = Vec::new();
     let mut checked = 0;
-    for doc in DOCUMENTS {
-        let path = common::repo_path(doc);
+    for doc in documents() {
+        let path = common::repo_path(&doc);
         let text = std::fs::read_to_string(&path).unwrap();
         let samples = samples(&text);
         checked += samples.len();
@@ -213,4 +235,116 @@ fn masking_hides_timings_only() {
             "3"
         ]
     );
+}
+
+/// Every relative link of the README and the guide (`[text](path)`,
+/// `![alt](path)`) leads to a file or folder of the repository, and every
+/// `#anchor` into a Markdown page to one of its headings: moving a page
+/// cannot leave a link behind.
+#[test]
+fn every_relative_link_resolves() {
+    let mut broken = Vec::new();
+    let mut seen = 0;
+    for doc in documents() {
+        let path = common::repo_path(&doc);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let base = path.parent().unwrap();
+        let mut fenced = false;
+        for (n, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("```") {
+                fenced = !fenced;
+            }
+            if fenced {
+                continue;
+            }
+            for target in link_targets(line) {
+                if target.contains("://") || target.starts_with("mailto:") {
+                    continue;
+                }
+                seen += 1;
+                let (file, anchor) = match target.split_once('#') {
+                    Some((f, a)) => (f, Some(a)),
+                    None => (target.as_str(), None),
+                };
+                let file = if file.is_empty() {
+                    path.clone()
+                } else {
+                    base.join(file)
+                };
+                if !file.exists() {
+                    broken.push(format!("{doc}:{}: {target}: no such file", n + 1));
+                    continue;
+                }
+                if let Some(anchor) = anchor
+                    && file.extension().is_some_and(|e| e == "md")
+                {
+                    let page = std::fs::read_to_string(&file).unwrap();
+                    if !page
+                        .lines()
+                        .any(|l| heading_anchor(l).as_deref() == Some(anchor))
+                    {
+                        broken.push(format!("{doc}:{}: {target}: no such heading", n + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen >= 50, "only {seen} relative links found");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+/// The targets of the Markdown links on a line, outside inline code.
+fn link_targets(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut code = false;
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '`' => code = !code,
+            ']' if !code && chars.get(i + 1) == Some(&'(') => {
+                let rest: String = chars[i + 2..].iter().collect();
+                if let Some(end) = rest.find(')') {
+                    let target = rest[..end].split_whitespace().next().unwrap_or("");
+                    if !target.is_empty() {
+                        out.push(target.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// GitHub's anchor of a heading line (`## Charts and the report` →
+/// `charts-and-the-report`), or `None` for other lines.
+fn heading_anchor(line: &str) -> Option<String> {
+    let title = line.strip_prefix('#')?.trim_start_matches('#');
+    if !title.starts_with(' ') {
+        return None;
+    }
+    Some(
+        title
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect(),
+    )
+}
+
+#[test]
+fn links_and_anchors_are_read_as_github_does() {
+    assert_eq!(
+        link_targets("see [a](docs/a.md#x) and ![b](i.png \"t\") but `[c](no)`"),
+        ["docs/a.md#x", "i.png"]
+    );
+    assert_eq!(
+        heading_anchor("## Time Release Study: who holds the goods up").as_deref(),
+        Some("time-release-study-who-holds-the-goods-up")
+    );
+    assert_eq!(heading_anchor("#:schema x"), None);
 }

@@ -120,7 +120,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
         variants: &variants,
         diffs: &[],
         wall_seconds: started.elapsed().as_secs_f64(),
-        also_writes: &["plan.csv"],
+        also_writes: &["plan.csv", "plots/", "report.html"],
     };
     write_run(folder.staging(), &record)?;
     let mut w = crate::output::sheet::SheetWriter::new();

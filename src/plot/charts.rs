@@ -83,6 +83,9 @@ pub enum Figure {
         x_label: String,
         panels: Vec<(String, Vec<Curve>)>,
         bands: Vec<(String, f64, f64)>,
+        /// Named x positions marked by a labelled vertical line (the
+        /// capacity a plan chose).
+        marks: Vec<(String, f64)>,
     },
     /// A waterfall: a starting level, steps up or down from it, and the
     /// level reached; each bar spans `from` → `to`, its interval around
@@ -205,6 +208,7 @@ pub fn charts(out: &RunOutputs) -> Vec<Chart> {
     ]
     .into_iter()
     .flatten()
+    .chain(sweep_heat_maps(out))
     .collect()
 }
 
@@ -435,6 +439,7 @@ fn busiest_resources(out: &RunOutputs) -> Option<Chart> {
                 .iter()
                 .map(|p| (p.name.clone(), p.from_h / 24.0, p.until_h / 24.0))
                 .collect(),
+            marks: Vec::new(),
         },
     })
 }
@@ -595,15 +600,17 @@ fn curves_against(t: &Table, params: &[usize], x_col: usize, metric: &str) -> Op
     Some(curves)
 }
 
-/// A capacity plan: the metric's mean and the upper end of its 95%
-/// interval at each capacity tried, against the target; the plan's answer
-/// is the smallest capacity whose upper end is within the target.
+/// A capacity plan: the metric's mean with its 95% interval (shaded) and
+/// the upper end of that interval at each capacity tried, the target, and
+/// the chosen capacity marked; the plan's answer is the smallest capacity
+/// whose upper end is within the target.
 fn plan_chart(out: &RunOutputs) -> Option<Chart> {
     let t = out.plan.as_ref()?;
     let col = |name: &str| t.column(name);
-    let (cap, mean, upper, target, met) = (
+    let (cap, mean, half_width, upper, target, met) = (
         col("capacity")?,
         col("mean")?,
+        col("ci95_half_width")?,
         col("upper_bound")?,
         col("target")?,
         col("meets_target")?,
@@ -624,14 +631,31 @@ fn plan_chart(out: &RunOutputs) -> Option<Chart> {
         .filter(|r| r[met] == "true")
         .filter_map(|r| number(&r[cap]))
         .reduce(f64::min);
+    // The mean with its interval as a band (a capacity of one replication
+    // has none: a band of no width there).
+    let with_band: Vec<(f64, f64, f64)> = t
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let h = number(&r[half_width]).unwrap_or(0.0);
+            Some((number(&r[cap])?, number(&r[mean])?, h))
+        })
+        .collect();
+    let mut mean_curve = Curve::new(
+        "mean, 95% interval shaded",
+        with_band.iter().map(|&(x, y, _)| (x, y)).collect(),
+    );
+    if with_band.iter().any(|p| p.2 > 0.0) {
+        mean_curve.half_widths = with_band.iter().map(|p| p.2).collect();
+    }
     let mut curves = vec![
-        Curve::new("mean", series(mean)),
+        mean_curve,
         Curve::new("upper end of the 95% interval", series(upper)),
         Curve::new("target", series(target)),
     ];
     curves.retain(|c| !c.points.is_empty());
     let answer = match chosen {
-        Some(c) => format!("the smallest capacity meeting it is {c}"),
+        Some(c) => format!("the smallest capacity meeting it is {c} (marked)"),
         None => "no capacity tried meets it".into(),
     };
     Some(Chart {
@@ -645,6 +669,10 @@ fn plan_chart(out: &RunOutputs) -> Option<Chart> {
             x_label: "capacity [servers]".into(),
             panels: vec![(metric, curves)],
             bands: Vec::new(),
+            marks: chosen
+                .map(|c| (format!("chosen: {}", super::draw::format_tick(c)), c))
+                .into_iter()
+                .collect(),
         },
     })
 }
@@ -692,8 +720,124 @@ fn sweep_curves(out: &RunOutputs) -> Option<Chart> {
             x_label: t.header[x_col].clone(),
             panels,
             bands: Vec::new(),
+            marks: Vec::new(),
         },
     })
+}
+
+/// The headline metrics a two-parameter sweep draws as heat maps: column in
+/// `sweep.csv`, chart name, what the values are, their unit in a cell.
+const SWEEP_HEAT: [(&str, &str, &str, &str); 4] = [
+    (
+        "release_time_mean_h",
+        "sweep_heat_release_time_mean_h",
+        "mean release time [h]",
+        "h",
+    ),
+    (
+        "release_time_p90_h",
+        "sweep_heat_release_time_p90_h",
+        "p90 release time [h]",
+        "h",
+    ),
+    (
+        "leakage",
+        "sweep_heat_leakage",
+        "leakage [non-compliant released]",
+        "",
+    ),
+    (
+        "throughput_per_day",
+        "sweep_heat_throughput_per_day",
+        "throughput [per day]",
+        "/d",
+    ),
+];
+
+/// A sweep over a grid of two numeric parameters: each headline metric as
+/// a heat map, the first parameter across, the second down (with the
+/// values of any other swept setting, such as the targeting a rate sweep
+/// adds, beside it: one row per combination).
+fn sweep_heat_maps(out: &RunOutputs) -> Vec<Chart> {
+    let Some(t) = out.sweep.as_ref() else {
+        return Vec::new();
+    };
+    let Some(first_metric) = t.column("arrived") else {
+        return Vec::new();
+    };
+    let params: Vec<usize> = (1..first_metric).collect();
+    // Numeric and varying: an axis of the grid.
+    let axis = |c: usize| {
+        let xs: Vec<f64> = t.rows.iter().filter_map(|r| r[c].parse().ok()).collect();
+        xs.len() == t.rows.len() && xs.iter().any(|x| *x != xs[0])
+    };
+    let axes: Vec<usize> = params.iter().copied().filter(|&c| axis(c)).collect();
+    let [x_col, y_col] = axes[..] else {
+        return Vec::new();
+    };
+    // Other settings that vary (a setting of one value names no row).
+    let others: Vec<usize> = params
+        .iter()
+        .copied()
+        .filter(|&c| c != x_col && c != y_col)
+        .filter(|&c| t.rows.iter().any(|r| r[c] != t.rows[0][c]))
+        .collect();
+    let number = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+    let sorted_values = |key: &dyn Fn(&Vec<String>) -> (f64, String)| {
+        let mut v: Vec<(f64, String)> = t.rows.iter().map(key).collect();
+        v.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        v.dedup();
+        v.into_iter().map(|(_, s)| s).collect::<Vec<String>>()
+    };
+    let columns = sorted_values(&|r| (number(&r[x_col]), r[x_col].clone()));
+    let row_of = |r: &Vec<String>| -> String {
+        std::iter::once(r[y_col].as_str())
+            .chain(others.iter().map(|&c| r[c].as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // Rising from the bottom, as on a y axis (the first row is drawn
+    // lowest).
+    let rows = sorted_values(&|r| (number(&r[y_col]), row_of(r)));
+    let y_label = std::iter::once(t.header[y_col].as_str())
+        .chain(others.iter().map(|&c| t.header[c].as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    SWEEP_HEAT
+        .iter()
+        .filter_map(|&(metric, name, value_label, unit)| {
+            let m = t.column(metric)?;
+            let mut values = vec![vec![None; columns.len()]; rows.len()];
+            for r in &t.rows {
+                let (Some(i), Some(k)) = (
+                    rows.iter().position(|x| *x == row_of(r)),
+                    columns.iter().position(|x| *x == r[x_col]),
+                ) else {
+                    continue;
+                };
+                values[i][k] = r[m].parse::<f64>().ok();
+            }
+            values.iter().flatten().any(Option::is_some).then(|| Chart {
+                name,
+                title: format!("Sweep grid: {value_label}"),
+                caption: format!(
+                    "Each cell is one setting of the grid: its mean over the \
+                     replications (sweep.csv has the 95% intervals); darker is \
+                     higher. Across: {}; down: {y_label}.",
+                    t.header[x_col]
+                ),
+                figure: Figure::Heat {
+                    x_label: t.header[x_col].clone(),
+                    y_label: y_label.clone(),
+                    columns: columns.clone(),
+                    rows: rows.clone(),
+                    values,
+                    unit: unit.into(),
+                    value_label: value_label.into(),
+                },
+            })
+        })
+        .collect()
 }
 
 fn heat_map(out: &RunOutputs) -> Option<Chart> {

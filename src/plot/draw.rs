@@ -112,12 +112,16 @@ where
             legend::in_corner(&c, &entries, &bars)?;
         }
         Figure::Waterfall { y_label, bars } => {
-            let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
+            let (labels, key) = waterfall_labels(bars);
             let top = bars
                 .iter()
                 .map(|b| b.from.max(b.to) + b.half_width.unwrap_or(0.0))
                 .fold(0.0, f64::max);
-            let mut c = category_chart(&area, &labels, top, y_label)?;
+            let h = area.dim_in_pixel().1;
+            let (bars_area, key_area) =
+                area.split_vertically(h.saturating_sub(key_height(key.len())));
+            draw_key(&key_area, &key)?;
+            let mut c = category_chart(&bars_area, &labels, top, y_label)?;
             for (i, b) in bars.iter().enumerate() {
                 // Levels in the first colour; falls in green, rises in red.
                 let col = if b.level {
@@ -135,6 +139,7 @@ where
             x_label,
             panels,
             bands,
+            marks,
         } => {
             // One legend for all panels, in a strip above them: the
             // series fill their panels, so no corner is free.
@@ -157,7 +162,7 @@ where
             };
             let parts = plots.split_evenly((panels.len().max(1), 1));
             for (part, (title, curves)) in parts.iter().zip(panels) {
-                lines::panel(part, title, x_label, curves, bands, &names)?;
+                lines::panel(part, title, x_label, curves, bands, marks, &names)?;
             }
         }
         Figure::Tradeoff {
@@ -188,6 +193,62 @@ where
         )?,
     }
     root.present()?;
+    Ok(())
+}
+
+/// Characters of an axis label that fit a waterfall's bar slot at 960 px
+/// with `n` bars (13 px DejaVu Sans: about 7.5 px a character).
+fn fits(n: usize) -> usize {
+    (840.0 / n.max(1) as f64 / 7.5) as usize
+}
+
+/// A waterfall's axis labels and, when a step's label would not fit under
+/// its bar, the key that names them: steps are numbered on the axis (the
+/// levels keep their short names) and listed by number below the chart.
+pub fn waterfall_labels(bars: &[super::charts::Step]) -> (Vec<String>, Vec<String>) {
+    let room = fits(bars.len());
+    if bars.iter().all(|b| b.label.chars().count() <= room) {
+        return (bars.iter().map(|b| b.label.clone()).collect(), Vec::new());
+    }
+    let mut key = Vec::new();
+    let labels = bars
+        .iter()
+        .map(|b| {
+            if b.level {
+                b.label.clone()
+            } else {
+                key.push(b.label.clone());
+                key.len().to_string()
+            }
+        })
+        .collect();
+    (labels, key)
+}
+
+/// Line height of a waterfall's key [px].
+const KEY_LINE_PX: u32 = 20;
+
+/// Height of a key of `n` lines [px]; none without lines.
+pub fn key_height(n: usize) -> u32 {
+    if n == 0 {
+        0
+    } else {
+        16 + KEY_LINE_PX * n as u32
+    }
+}
+
+/// The numbered key below a waterfall: "1  <the step's full label>".
+fn draw_key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, key: &[String]) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let number = TextStyle::from((FAMILY, TICK_PX).into_font().style(FontStyle::Bold));
+    let text = TextStyle::from((FAMILY, TICK_PX).into_font());
+    for (i, label) in key.iter().enumerate() {
+        let y = 8 + KEY_LINE_PX as i32 * i as i32;
+        area.draw(&Text::new(format!("{}", i + 1), (92, y), number.clone()))?;
+        area.draw(&Text::new(label.clone(), (116, y), text.clone()))?;
+    }
     Ok(())
 }
 

@@ -5,16 +5,16 @@
 mod annual_limit;
 mod capacity;
 mod choice;
-mod experiment;
+pub(super) mod experiment;
 pub use experiment::Experiment;
 mod goods;
 mod network;
 mod places;
-mod policy;
+pub(super) mod policy;
 mod stock;
 mod streams;
 mod tax_centres;
-mod values;
+pub(super) mod values;
 pub use values::known_ids;
 
 use std::collections::HashMap;
@@ -34,7 +34,7 @@ pub const ALWAYS_OPEN: &str = "7x24";
 const DEFAULT_SEED: u64 = 1;
 const DEFAULT_REPLICATIONS: u32 = 10;
 const MAX_REPLICATIONS: i64 = 100_000;
-const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+pub(crate) const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// The longest horizon (and warm-up) `[h]`: 10^8 h, where `f64` times
 /// still resolve about 10^-8 h. Long runs of a small model are legitimate

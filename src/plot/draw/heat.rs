@@ -84,7 +84,9 @@ where
                 .color(&ink)
                 .pos(centred());
             c.draw_series(std::iter::once(Text::new(
-                format!("{} {}", format_tick(*v), g.unit),
+                format!("{} {}", format_tick(*v), g.unit)
+                    .trim_end()
+                    .to_string(),
                 centre,
                 style,
             )))?;

@@ -97,13 +97,15 @@ where
 
 /// A panel of `curves` against a shared x, titled `y_label`; `names` is the
 /// figure's series in order (so a series keeps its stroke in every panel),
-/// `bands` the named x intervals shaded behind.
+/// `bands` the named x intervals shaded behind, `marks` the named x
+/// positions marked by a labelled vertical line.
 pub fn panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     y_label: &str,
     x_label: &str,
     curves: &[Curve],
     bands: &[(String, f64, f64)],
+    marks: &[(String, f64)],
     names: &[String],
 ) -> DrawResult
 where
@@ -116,7 +118,12 @@ where
             .map(|(&(x, y), &h)| (x, y - h, y + h))
             .collect()
     };
-    let (x0, x1) = bounds(curves.iter().flat_map(|c| c.points.iter().map(|p| p.0)));
+    let (x0, x1) = bounds(
+        curves
+            .iter()
+            .flat_map(|c| c.points.iter().map(|p| p.0))
+            .chain(marks.iter().map(|m| m.1)),
+    );
     let (y0, y1) = bounds(curves.iter().flat_map(|c| {
         c.points
             .iter()
@@ -185,8 +192,31 @@ where
             s.draw_markers(&mut c, curve.points.iter().copied())?;
         }
     }
+    // Marks last, over everything: a dark vertical line the full height,
+    // its name at the top, on the side with more room.
+    for (name, x) in marks {
+        c.draw_series(std::iter::once(PathElement::new(
+            vec![(*x, y0), (*x, y1)],
+            MARK_COLOUR.stroke_width(3),
+        )))?;
+        let right = *x < x0 + (x1 - x0) * 0.7;
+        let (h, dx) = if right {
+            (HPos::Left, 6)
+        } else {
+            (HPos::Right, -6)
+        };
+        let style = TextStyle::from((FAMILY, LABEL_PX).into_font().style(FontStyle::Bold))
+            .color(&MARK_COLOUR)
+            .pos(Pos::new(h, VPos::Top));
+        c.draw_series(std::iter::once(
+            EmptyElement::at((*x, y1)) + Text::new(name.clone(), (dx, 6), style),
+        ))?;
+    }
     Ok(())
 }
+
+/// The colour of a marked x position: dark red, apart from the palette.
+const MARK_COLOUR: RGBColor = RGBColor(150, 20, 40);
 
 /// The legend rows of a panel figure's series.
 pub fn entries(names: &[String], marked: bool) -> Vec<Entry> {

@@ -39,7 +39,8 @@ pub enum Experiment {
     },
 }
 
-const KINDS: &str = "compare, sweep, plan, ladder";
+/// The kinds of study, as `experiment.kind` names them.
+pub(crate) const KINDS: &str = "compare, sweep, plan, ladder";
 
 /// The metric a ladder reports unless told otherwise: GACC's figure.
 pub const LADDER_METRIC: &str = "overall_clearance_time_mean_h";
@@ -219,7 +220,7 @@ fn ladder(
         let ok = known.contains(&m);
         if !ok {
             let msg = format!(
-                "unknown metric {m:?}; a consignment metric such as {LADDER_METRIC}, release_time_mean_h or leakage (see the README's metric list)"
+                "unknown metric {m:?}; a consignment metric such as {LADDER_METRIC}, release_time_mean_h or leakage (see the metrics in docs/guide/reference.md)"
             );
             d.error(path, Some(span), msg);
         }

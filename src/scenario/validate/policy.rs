@@ -11,10 +11,20 @@ use crate::engine::Dist;
 use crate::model::{Policy, SupervisionOverride, Targeting, TaxTiming};
 
 /// The targeting methods by their names in the file.
-const TARGETINGS: [(&str, Targeting); 2] = [
+pub(crate) const TARGETINGS: [(&str, Targeting); 2] = [
     ("random", Targeting::Random),
     ("risk_based", Targeting::RiskBased),
 ];
+/// When duties are paid: `policy.tax_timing`.
+pub(crate) const TAX_TIMINGS: [(&str, TaxTiming); 2] = [
+    ("before_release", TaxTiming::BeforeRelease),
+    ("after_release", TaxTiming::AfterRelease),
+];
+/// When lab tests end (`policy.lab_test_timing`): after release or not.
+pub(crate) const LAB_TEST_TIMINGS: [(&str, bool); 2] =
+    [("before_release", false), ("after_release", true)];
+/// Who reviews tax (`policy.tax_review`): by category or not.
+pub(crate) const TAX_REVIEWS: [(&str, bool); 2] = [("local", false), ("by_category", true)];
 /// Largest multiplier on a risk model's separation d' (discrimination,
 /// pooled-data gain): d' = 3 already separates almost perfectly.
 pub(super) const MAX_DISCRIMINATION: f64 = 10.0;
@@ -129,10 +139,7 @@ pub(super) fn policy(d: &mut Diagnostics, raw: &RawScenario) -> Policy {
         d,
         "policy.tax_timing",
         &p.tax_timing,
-        &[
-            ("before_release", TaxTiming::BeforeRelease),
-            ("after_release", TaxTiming::AfterRelease),
-        ],
+        &TAX_TIMINGS,
         TaxTiming::BeforeRelease,
     );
     let positive = f64::MIN_POSITIVE;
@@ -175,16 +182,11 @@ pub(super) fn policy(d: &mut Diagnostics, raw: &RawScenario) -> Policy {
         d,
         "policy.lab_test_timing",
         &p.lab_test_timing,
-        &[("before_release", false), ("after_release", true)],
+        &LAB_TEST_TIMINGS,
         false,
     );
-    policy.tax_review_by_category = optional_choice(
-        d,
-        "policy.tax_review",
-        &p.tax_review,
-        &[("local", false), ("by_category", true)],
-        false,
-    );
+    policy.tax_review_by_category =
+        optional_choice(d, "policy.tax_review", &p.tax_review, &TAX_REVIEWS, false);
     policy.lab_release_breach = optional_number(
         d,
         "policy.lab_release_breach",

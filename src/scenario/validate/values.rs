@@ -213,7 +213,8 @@ pub fn missing(d: &mut Diagnostics, path: &str, span: &Range<usize>, what: &str)
 /// The largest parameter of a distribution: 10^12 hours or yuan.
 pub const MAX_DIST_VALUE: f64 = 1e12;
 
-const DISTRIBUTIONS: &str =
+/// The distribution families, as `dist` names them.
+pub(crate) const DISTRIBUTIONS: &str =
     "deterministic, exponential, uniform, triangular, lognormal, gamma, erlang, empirical";
 
 /// Converts a raw distribution, checking that exactly the family's
