@@ -722,6 +722,7 @@ pub fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<()> {
                 peak_in_flight: t.peak_in_flight,
                 observations: obs.remove(&t.task).unwrap_or_default(),
                 profiles: profiles.remove(&t.task).unwrap_or_default(),
+                diverged: None,
             });
         }
     }
