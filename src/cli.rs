@@ -8,6 +8,7 @@ mod ladder_cmd;
 mod modes;
 mod plan_cmd;
 mod shard;
+pub use shard::{ShardSet, read_shards};
 mod sweep_cmd;
 
 use std::path::{Path, PathBuf};
