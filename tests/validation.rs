@@ -31,10 +31,18 @@ const LITTLE_TOLERANCE: f64 = 0.02;
 /// reported as the top of its HDR counter, at most 2⁻¹⁰ of itself above
 /// the value (three significant digits). A reported quantile q̂ of a sample
 /// whose exact order statistic is q therefore lies in
-/// `[q − 0.5e-6, q + (q + 0.5e-6)/1024 + 0.5e-6]`: the library's
-/// `quantile_error_bound`.
+/// `[q − 0.5e-6, q + (q + 0.5e-6)/1024 + 0.5e-6]`. Written out here as
+/// documented, and required to be no looser than the library's
+/// `quantile_error_bound`, so a coarser histogram fails these checks.
 fn histogram_precision(theory: f64) -> f64 {
-    clearsim::stats::histogram::quantile_error_bound(theory)
+    const HALF_UNIT_H: f64 = 0.5e-6;
+    let stated = (theory + HALF_UNIT_H) / 1024.0 + HALF_UNIT_H;
+    let library = clearsim::stats::histogram::quantile_error_bound(theory);
+    assert!(
+        library <= stated * (1.0 + 1e-12),
+        "the histogram's precision {library} is looser than documented ({stated})"
+    );
+    stated
 }
 
 /// What the theory value is checked against beyond the 95% interval.
