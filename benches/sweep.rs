@@ -45,6 +45,7 @@ fn sweep(c: &mut Criterion) {
         threads,
         // A sweep records only its summary, as `clearsim sweep` does.
         record: Default::default(),
+        ceiling: Default::default(),
     };
     let consignments: u64 = run_many(&refs, plan(2), &|_| {})
         .unwrap()

@@ -8,6 +8,7 @@ mod ladder_cmd;
 mod modes;
 mod plan_cmd;
 mod shard;
+pub use shard::{ShardSet, read_shards};
 mod sweep_cmd;
 
 use std::path::{Path, PathBuf};
@@ -222,6 +223,13 @@ pub struct Common {
     /// partial result for `clearsim merge` (for clusters).
     #[arg(long, value_name = "K/N", value_parser = shard::parse_shard)]
     pub shard: Option<shard::Shard>,
+    /// Stop a replication, and the command with exit code 2, once more than
+    /// N consignments are in the system at once, or more than N/2 wait at
+    /// one pool: the model diverges. Results below it do not depend on it.
+    #[arg(long, value_name = "N",
+          default_value_t = crate::sim::ceiling::DEFAULT_MAX_IN_SYSTEM as u64,
+          value_parser = clap::value_parser!(u64).range(2..=1_000_000_000))]
+    pub max_in_system: u64,
     /// Results supplied by `merge` instead of simulating.
     #[arg(skip)]
     pub merged: Option<shard::Merged>,
@@ -271,6 +279,7 @@ impl Common {
             record: Record {
                 profiles: !summary_only,
             },
+            ceiling: crate::sim::Ceiling::from_in_system(self.max_in_system as usize),
         }
     }
 }

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::engine::rng::replication_seed;
 use crate::model::Model;
-use crate::sim::{Record, ReplicationResult, run_replication_with};
+use crate::sim::{Ceiling, Divergence, Record, ReplicationResult, run_replication_with};
 use crate::stats::Estimate;
 
 /// How to run a model.
@@ -26,6 +26,25 @@ pub struct RunPlan {
     pub threads: usize,
     /// What each replication records besides its summary.
     pub record: Record,
+    /// The ceilings that stop a diverging replication.
+    pub ceiling: Ceiling,
+}
+
+/// A replication went over a ceiling (see [`crate::sim::ceiling`]): the
+/// model diverges, and the command reports it as bad input (exit 2)
+/// rather than results of a system with no steady state.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{variant}replication {replication}: {divergence}: the model diverges; \
+     lower its load or raise --max-in-system (now {max})"
+)]
+pub struct Diverged {
+    /// `variant K of N: ` when the command runs several, else empty.
+    pub variant: String,
+    pub replication: u32,
+    pub divergence: Divergence,
+    /// The ceiling on consignments in the system.
+    pub max: usize,
 }
 
 /// One row of the summary: a metric of a group, estimated across
@@ -76,18 +95,36 @@ pub fn run_tasks(
         .num_threads(plan.threads)
         .build()?;
     let reps = plan.replications as usize;
-    Ok(pool.install(|| {
+    let results: Vec<ReplicationResult> = pool.install(|| {
         tasks
             .par_iter()
             .map(|&task| {
                 let (v, r) = (task / reps, (task % reps) as u32);
                 let seed = replication_seed(plan.seed, r as u64);
-                let result = run_replication_with(models[v], r, seed, plan.record);
+                let result = run_replication_with(models[v], r, seed, plan.record, plan.ceiling);
                 on_done(&result);
                 result
             })
             .collect()
-    }))
+    });
+    // The first diverging task in task order, whatever the thread count.
+    for (&task, result) in tasks.iter().zip(&results) {
+        if let Some(d) = &result.diverged {
+            let variant = if models.len() > 1 {
+                format!("variant {} of {}, ", task / reps + 1, models.len())
+            } else {
+                String::new()
+            };
+            return Err(Diverged {
+                variant,
+                replication: result.replication,
+                divergence: d.clone(),
+                max: plan.ceiling.in_system,
+            }
+            .into());
+        }
+    }
+    Ok(results)
 }
 
 /// Estimates every `(group, metric)` across replications, in the order the

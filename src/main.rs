@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use clearsim::cli::{self, Cli, InputError};
+use clearsim::experiment::Diverged;
 
 fn main() -> ExitCode {
     restore_default_sigpipe();
@@ -13,6 +14,11 @@ fn main() -> ExitCode {
         Err(e) => {
             if let Some(input) = e.downcast_ref::<InputError>() {
                 eprintln!("{}", input.0);
+                return ExitCode::from(2);
+            }
+            // A diverging model is a problem with the input, not a failure.
+            if let Some(diverged) = e.downcast_ref::<Diverged>() {
+                eprintln!("error: {diverged}");
                 return ExitCode::from(2);
             }
             eprintln!("error: {e}");

@@ -5,10 +5,12 @@
 //! The hot path allocates nothing: consignments live in a slab whose slots
 //! are reused, events are small `Copy` values, pools keep their queues.
 
+pub mod ceiling;
 mod consignment;
 pub mod metrics;
 mod replication;
 pub mod trace;
 
+pub use ceiling::{Ceiling, Divergence};
 pub use metrics::{Observation, Profile, Record, ReplicationResult, quantile_probabilities};
 pub use replication::{run_replication, run_replication_with, trace_replication};

@@ -153,7 +153,8 @@ fn sweep_draws_the_frontier_for_both_targetings() {
     );
     // Intervals on both axes, as lines with two caps each: leakage's for
     // every rate of both targetings; the p90's where two replications
-    // disagree (3 of the 6 points here; the others have no width).
+    // disagree (all 6 points here: with durations counted in 10⁻⁶ h, two
+    // replications' p90s no longer fall in one counter of 1/1000 h).
     let shapes = Shapes::of(&svg);
     // (Intervals are 2 px wide, the curves 5 and 4.)
     let bars = || shapes.data_lines().filter(|l| l.width == 2.0);
@@ -161,12 +162,12 @@ fn sweep_draws_the_frontier_for_both_targetings() {
     let horizontal = bars().filter(|l| l.is_horizontal()).count();
     assert_eq!(
         vertical,
-        2 * 3 + 2 * 3,
+        2 * 3 + 2 * 6,
         "{vertical} vertical interval lines"
     );
     assert_eq!(
         horizontal,
-        2 * 3 * 2 + 3,
+        2 * 3 * 2 + 6,
         "{horizontal} horizontal interval lines"
     );
     assert!(!fs::read_to_string(&svg).unwrap().contains("<circle"));

@@ -106,17 +106,24 @@ fn key(line: &str) -> String {
 /// `CLEARSIM_BLESS=1 cargo test --release --test readme` rewrites each
 /// sample line with the printed line of the same key (what snapshot tools
 /// call blessing); lines with no such key are left for a person to fix.
+/// A key may recur (a ladder prints the same rungs for each metric), so the
+/// search goes on from the line last used, and from the top only if the
+/// key is not found further down.
 fn bless(readme: &str, samples: &[Sample], printed: &[String]) -> String {
     let mut lines: Vec<String> = readme.lines().map(str::to_string).collect();
     for (s, out) in samples.iter().zip(printed) {
+        let out: Vec<&str> = out.lines().collect();
+        let mut from = 0;
         let mut k = s.line + 1;
         while k < lines.len() && !lines[k].starts_with("```") {
             let wanted = key(&lines[k]);
+            let find = |start: usize| (start..out.len()).find(|&i| key(out[i]) == wanted);
             if !wanted.is_empty()
                 && !lines[k].starts_with("$ ")
-                && let Some(new) = out.lines().find(|l| key(l) == wanted)
+                && let Some(i) = find(from).or_else(|| find(0))
             {
-                lines[k] = new.trim_end().to_string();
+                lines[k] = out[i].trim_end().to_string();
+                from = i + 1;
             }
             k += 1;
         }

@@ -80,7 +80,18 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
             text.as_bytes(),
         )
         .map_err(InputError)?;
-        let results = experiment::run(&v.model, plan)?;
+        // A capacity whose queue diverges does not meet the target: the
+        // search goes on to larger ones (it has no results to write).
+        let results = match experiment::run(&v.model, plan) {
+            Err(e) if e.downcast_ref::<experiment::Diverged>().is_some() => {
+                return Ok(Evaluation {
+                    capacity: c,
+                    met: false,
+                    estimate: crate::stats::Estimate::from_values(std::iter::empty()),
+                });
+            }
+            r => r?,
+        };
         let name = format!("{path}={c}");
         let rows = experiment::summarize(&name, &results);
         let Some(row) = experiment::find(&rows, &group, &target.metric) else {

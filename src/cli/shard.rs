@@ -606,6 +606,52 @@ fn check_shard_file(path: &Path, f: &ShardFile) -> anyhow::Result<()> {
 
 /// `clearsim merge DIR...`: checks the shards and finishes their command.
 pub fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<()> {
+    let ShardSet {
+        argv,
+        merged,
+        dirs,
+        scenario_sha256,
+        wall_seconds,
+    } = read_shards(dirs)?;
+    let argv = std::iter::once("clearsim".to_string()).chain(argv);
+    let mut cli = <Cli as clap::Parser>::try_parse_from(argv)
+        .map_err(|e| input(format!("the shards' command line no longer parses: {e}")))?;
+    let common = super::common_mut(&mut cli.command)
+        .ok_or_else(|| input("the shards' command cannot be merged".into()))?;
+    common.out = out;
+    common.merged = Some(Arc::new(MergedShards {
+        results: merged,
+        dirs,
+        scenario_sha256,
+        wall_seconds,
+    }));
+    super::run(cli)
+}
+
+/// What a set of shard folders holds, read and checked by [`read_shards`].
+#[derive(Debug)]
+pub struct ShardSet {
+    /// The command line the shards ran, after `clearsim`.
+    pub argv: Vec<String>,
+    /// Each variant's replications, in order.
+    pub merged: Vec<Vec<ReplicationResult>>,
+    /// The shard folders, by shard number.
+    pub dirs: Vec<PathBuf>,
+    pub scenario_sha256: String,
+    /// The shards' simulation time, summed [s].
+    pub wall_seconds: f64,
+}
+
+/// Reads the shard folders `dirs` (each with `shard.json` and its partial
+/// files) and checks that they are one complete, unaltered run: the first
+/// half of `clearsim merge`, which then checks the results against the
+/// model and finishes the command. Any bytes give either the shards' results
+/// or a located error (exit 2), never a panic; `tests/shard_fuzz.rs` keeps
+/// that true.
+pub fn read_shards(dirs: &[PathBuf]) -> anyhow::Result<ShardSet> {
+    if dirs.is_empty() {
+        return Err(input("no shard folders to merge".into()));
+    }
     let mut files = Vec::new();
     for d in dirs {
         let path = d.join("shard.json");
@@ -722,6 +768,7 @@ pub fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<()> {
                 peak_in_flight: t.peak_in_flight,
                 observations: obs.remove(&t.task).unwrap_or_default(),
                 profiles: profiles.remove(&t.task).unwrap_or_default(),
+                diverged: None,
             });
         }
     }
@@ -733,22 +780,16 @@ pub fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<()> {
     let merged: Vec<Vec<ReplicationResult>> = (0..first.variants)
         .map(|_| it.by_ref().take(reps).collect())
         .collect();
-    let argv = std::iter::once("clearsim".to_string()).chain(first.argv.iter().cloned());
-    let mut cli = <Cli as clap::Parser>::try_parse_from(argv)
-        .map_err(|e| input(format!("the shards' command line no longer parses: {e}")))?;
-    let common = super::common_mut(&mut cli.command)
-        .ok_or_else(|| input("the shards' command cannot be merged".into()))?;
-    common.out = out;
     let mut dirs: Vec<(u32, PathBuf)> = files
         .iter()
         .map(|(d, f)| (f.shard, d.to_path_buf()))
         .collect();
     dirs.sort();
-    common.merged = Some(Arc::new(MergedShards {
-        results: merged,
+    Ok(ShardSet {
+        argv: first.argv.clone(),
+        merged,
         dirs: dirs.into_iter().map(|(_, d)| d).collect(),
         scenario_sha256: first.scenario_sha256.clone(),
         wall_seconds: files.iter().map(|(_, f)| f.wall_seconds).sum(),
-    }));
-    super::run(cli)
+    })
 }

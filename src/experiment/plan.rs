@@ -101,7 +101,11 @@ where
         }
         // More capacity changed nothing: the resource no longer limits the
         // metric, so no capacity will meet the target.
-        if evals.len() >= 2 && evals[evals.len() - 1].estimate == evals[evals.len() - 2].estimate {
+        // (A capacity that diverged has no estimate to compare.)
+        if evals.len() >= 2
+            && evals[evals.len() - 1].estimate.mean.is_some()
+            && evals[evals.len() - 1].estimate == evals[evals.len() - 2].estimate
+        {
             return Ok((evals, None));
         }
         fail = c;

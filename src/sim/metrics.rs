@@ -30,6 +30,9 @@ pub struct ReplicationResult {
     /// Curves, when asked for (see [`Record`]): release-time quantiles and
     /// pool time series.
     pub profiles: Vec<Profile>,
+    /// Set when the replication went over a ceiling and stopped early;
+    /// its observations and profiles are then empty.
+    pub diverged: Option<super::Divergence>,
 }
 
 /// What a replication records beyond its summary observations.

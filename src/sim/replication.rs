@@ -9,6 +9,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 
+use super::ceiling::{Ceiling, Divergence};
 use super::consignment::*;
 use super::metrics::{CellStats, Record, ReplicationResult};
 use super::trace::Tracer;
@@ -115,12 +116,22 @@ struct Replication<'m> {
     /// Per stream (as written): its buyers' totals against the yearly
     /// e-commerce limit.
     buyer_books: Vec<annual_limit::BuyerBook>,
+    /// The ceilings on consignments waiting and in the system.
+    ceiling: Ceiling,
+    /// Set once a ceiling is reached; the loop then stops.
+    diverged: Option<Box<Divergence>>,
 }
 
 /// Runs replication `replication` of `model` with the replication seed
 /// `seed` (see [`rng::replication_seed`]) and returns its observations.
 pub fn run_replication(model: &Model, replication: u32, seed: u64) -> ReplicationResult {
-    run_replication_with(model, replication, seed, Record::default())
+    run_replication_with(
+        model,
+        replication,
+        seed,
+        Record::default(),
+        Ceiling::default(),
+    )
 }
 
 /// Most bins in a pool's time series.
@@ -132,8 +143,10 @@ pub fn run_replication_with(
     replication: u32,
     seed: u64,
     record: Record,
+    ceiling: Ceiling,
 ) -> ReplicationResult {
     let mut r = Replication::new(model, seed);
+    r.ceiling = ceiling;
     if record.profiles {
         let width = bin_width_for(model.horizon, MAX_SERIES_BINS);
         let bins = ((model.horizon / width).floor() as usize).max(1);
@@ -142,6 +155,19 @@ pub fn run_replication_with(
         }
     }
     r.run();
+    if let Some(d) = r.diverged.take() {
+        // Its statistics describe no steady state: none are reported.
+        return ReplicationResult {
+            replication,
+            seed,
+            events: r.events,
+            consignments: r.consignments,
+            peak_in_flight: r.slab.peak(),
+            observations: Vec::new(),
+            profiles: Vec::new(),
+            diverged: Some(*d),
+        };
+    }
     r.finish(replication, seed, record)
 }
 
@@ -333,7 +359,42 @@ impl<'m> Replication<'m> {
                     waiting: Default::default(),
                 })
                 .collect(),
+            ceiling: Ceiling::default(),
+            diverged: None,
         }
+    }
+
+    /// A ceiling was reached at pool `pool` (its queue), or by the whole
+    /// system (`None`): record where, and stop the loop at the next event.
+    #[cold]
+    #[inline(never)]
+    fn diverge(&mut self, pool: Option<usize>) {
+        let model = self.model;
+        let longest = || {
+            (0..self.pools.len())
+                .max_by_key(|&p| (self.pools[p].queue_len(), std::cmp::Reverse(p)))
+                .unwrap_or(0)
+        };
+        let p = pool.unwrap_or_else(longest);
+        let (id, waiting, load, available) = match (model.pools.get(p), self.pools.get(p)) {
+            (Some(spec), Some(pool)) => (
+                spec.id.clone(),
+                pool.queue_len(),
+                model.offered_load().get(p).copied().unwrap_or(f64::NAN),
+                spec.capacity as f64 * spec.hours.open_fraction(),
+            ),
+            _ => (String::from("(none)"), 0, f64::NAN, f64::NAN),
+        };
+        self.diverged = Some(Box::new(Divergence {
+            at_h: self.now,
+            pool: id,
+            waiting,
+            in_system: self.slab.live().count(),
+            total: pool.is_none(),
+            offered_load: load,
+            available,
+        }));
+        self.stop_at = f64::NEG_INFINITY;
     }
 
     fn run(&mut self) {
@@ -550,6 +611,11 @@ impl<'m> Replication<'m> {
         let n = cell.in_system.value() + 1.0;
         cell.in_system.set(self.now, n);
         let c = self.slab.insert(cons);
+        // Slots are reused, so a handle at the ceiling means the slab first
+        // grew past it now: the system holds more than the ceiling allows.
+        if c as usize >= self.ceiling.in_system {
+            self.diverge(None);
+        }
         if self.trace.is_some() {
             self.trace_arrival(c, [u_review, u_inspect], scores);
         }
@@ -766,6 +832,9 @@ impl<'m> Replication<'m> {
             Request::Queued { open_at } => {
                 if let Some(t) = open_at {
                     self.calendar.schedule(t, Event::PoolOpen(p));
+                }
+                if self.pools[p as usize].queue_len() > self.ceiling.waiting {
+                    self.diverge(Some(p as usize));
                 }
             }
         }

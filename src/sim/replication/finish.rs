@@ -118,6 +118,7 @@ impl Replication<'_> {
             peak_in_flight: self.slab.peak(),
             observations: out,
             profiles,
+            diverged: None,
         }
     }
 }
