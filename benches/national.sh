@@ -112,10 +112,11 @@ for d in "${days_list[@]:1}"; do
 done
 last=${days_list[${#days_list[@]}-1]}
 echo
-awk -v w="$wall_s" -v n="$consignments" -v d="$last" -v kb="$rss_kb" -v b="$MEMORY_BUDGET_MIB" 'BEGIN {
+awk -v w="$wall_s" -v u="$user_s" -v n="$consignments" -v d="$last" -v kb="$rss_kb" -v b="$MEMORY_BUDGET_MIB" 'BEGIN {
     printf "a year extrapolated from the %d-day run at its rate per simulated day:\n", d
     printf "  %.2f billion consignments, %.0f s wall (%.1f h) on one core\n", n / d * 365 / 1e9, w / d * 365, w / d * 365 / 3600
+    printf "  (%.0f s, %.1f h, of CPU time: the wall time on a machine that gives the run a whole core)\n", u / d * 365, u / d * 365 / 3600
     printf "  memory follows the consignments in flight, not those simulated; this run peaked\n"
     printf "  at %.1f MiB (under %d MiB: %s), and a year holds no more in flight than its busiest\n", kb / 1024, b, (kb / 1024 < b ? "yes" : "NO")
-    printf "  days (with %d days, the run includes Double-11 only if %d >= 12)\n", d, d
+    printf "  days (a run of %d day(s) includes the Double-11 peak only if %d >= 12)\n", d, d
 }'
