@@ -7,7 +7,11 @@
 //! `CLEARSIM_FUZZ_CASES=100000 cargo test --release --test scenario_fuzz`
 //! searches longer.
 
+#[path = "common/mutation.rs"]
+mod mutation;
+
 use clearsim::scenario::{self, BUILTIN_DEFAULT};
+use mutation::{Mutation, apply};
 use proptest::prelude::*;
 
 /// Parses `bytes`; on error, formats the message (which must name the file).
@@ -24,33 +28,6 @@ fn parse_never_panics(bytes: &[u8]) -> Result<(), TestCaseError> {
         }
     }
     Ok(())
-}
-
-/// One edit of a byte string.
-#[derive(Clone, Debug)]
-enum Mutation {
-    /// Remove `len` bytes at `at` (positions are fractions of the length).
-    Delete {
-        at: f64,
-        len: usize,
-    },
-    Insert {
-        at: f64,
-        bytes: Vec<u8>,
-    },
-    /// XOR the byte at `at` with `mask` (non-zero).
-    Flip {
-        at: f64,
-        mask: u8,
-    },
-    Truncate {
-        at: f64,
-    },
-    /// Replace the `nth` number in the text by an extreme value.
-    Number {
-        nth: usize,
-        with: &'static str,
-    },
 }
 
 const EXTREMES: &[&str] = &[
@@ -89,57 +66,6 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         (0usize..200, prop::sample::select(EXTREMES))
             .prop_map(|(nth, with)| Mutation::Number { nth, with }),
     ]
-}
-
-fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
-    let pos = |at: f64, len: usize| ((at * len as f64) as usize).min(len);
-    match m {
-        Mutation::Delete { at, len } => {
-            let a = pos(*at, bytes.len());
-            let b = (a + len).min(bytes.len());
-            bytes.drain(a..b);
-        }
-        Mutation::Insert { at, bytes: ins } => {
-            let a = pos(*at, bytes.len());
-            bytes.splice(a..a, ins.iter().copied());
-        }
-        Mutation::Flip { at, mask } => {
-            if !bytes.is_empty() {
-                let a = pos(*at, bytes.len() - 1);
-                bytes[a] ^= mask;
-            }
-        }
-        Mutation::Truncate { at } => bytes.truncate(pos(*at, bytes.len())),
-        Mutation::Number { nth, with } => {
-            // Number-like runs: a digit (with any '-' just before it) and the
-            // letters, digits, '.' and '-' that follow (so dates count too).
-            let mut runs = Vec::new();
-            let mut i = 0;
-            while i < bytes.len() {
-                if bytes[i].is_ascii_digit() {
-                    let start = if i > 0 && bytes[i - 1] == b'-' {
-                        i - 1
-                    } else {
-                        i
-                    };
-                    let mut j = i;
-                    while j < bytes.len()
-                        && (bytes[j].is_ascii_alphanumeric() || matches!(bytes[j], b'.' | b'-'))
-                    {
-                        j += 1;
-                    }
-                    runs.push(start..j);
-                    i = j;
-                } else {
-                    i += 1;
-                }
-            }
-            if !runs.is_empty() {
-                let r = runs[nth % runs.len()].clone();
-                bytes.splice(r, with.bytes());
-            }
-        }
-    }
 }
 
 /// Builds scenario-shaped documents from a stream of choice bytes: every
