@@ -81,9 +81,10 @@ fn diverging(dir: &Path) -> String {
     path.to_str().unwrap().to_string()
 }
 
-/// The default ceilings (two million in the system, a million waiting at
-/// a pool) stop it within seconds, and the process stays far under the
-/// gigabytes the run would otherwise take.
+/// Ceilings of two million in the system and a million waiting at a pool
+/// (`--max-in-system 2000000`; the default is five times that, see
+/// `src/sim/ceiling.rs`) stop it within seconds, and the process stays far
+/// under the gigabytes the run would otherwise take.
 #[test]
 fn a_diverging_run_stops_with_a_located_message_in_bounded_memory() {
     let dir = tempfile::tempdir().unwrap();
@@ -91,7 +92,16 @@ fn a_diverging_run_stops_with_a_located_message_in_bounded_memory() {
     let out = dir.path().join("out");
     let run = clearsim_measured(
         Duration::from_secs(120),
-        &["run", &s, "--threads", "1", "--out", out.to_str().unwrap()],
+        &[
+            "run",
+            &s,
+            "--threads",
+            "1",
+            "--max-in-system",
+            "2000000",
+            "--out",
+            out.to_str().unwrap(),
+        ],
     );
     println!(
         "{:?} in {:.2} s, peak RSS {} MiB\n{}",
