@@ -192,6 +192,23 @@ impl<E: Copy> Calendar<E> {
 mod tests {
     use super::*;
 
+    /// Reproducible test input: a 64-bit linear congruential generator
+    /// (Knuth's MMIX constants) from `seed`, each state mapped by `map`.
+    fn lcg<T>(seed: u64, map: impl Fn(u64) -> T) -> impl FnMut() -> T {
+        let mut x = seed;
+        move || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            map(x)
+        }
+    }
+
+    /// A state's top 53 bits as a number in (0, 1).
+    fn unit_interval(x: u64) -> f64 {
+        ((x >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+
     #[test]
     fn pops_in_time_order() {
         let mut c = Calendar::new();
@@ -235,13 +252,7 @@ mod tests {
     fn matches_a_sorted_reference_under_interleaving() {
         let mut c = Calendar::new();
         let mut reference: Vec<(f64, u64)> = Vec::new();
-        let mut x: u64 = 12345;
-        let mut next = || {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            x >> 33
-        };
+        let mut next = lcg(12345, |x| x >> 33);
         let (mut now, mut seq) = (0.0, 0u64);
         for _ in 0..20_000 {
             if next() % 3 != 0 || reference.is_empty() {
@@ -269,13 +280,7 @@ mod tests {
     fn matches_a_sorted_reference_across_magnitudes() {
         let mut c = Calendar::new();
         let mut pending: std::collections::BTreeSet<(u64, u64)> = Default::default();
-        let mut x: u64 = 99;
-        let mut unit = || {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((x >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-        };
+        let mut unit = lcg(99, unit_interval);
         let (mut now, mut seq) = (0.0f64, 0u64);
         for round in 0..300_000u64 {
             let filling = round < 100_000 || round % 3 == 0;
@@ -336,13 +341,7 @@ mod tests {
     fn moving_between_heap_and_radix_heap_keeps_the_order() {
         let mut c = Calendar::new();
         let mut pending: std::collections::BTreeSet<(u64, u64)> = Default::default();
-        let mut x: u64 = 2024;
-        let mut next = || {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            x >> 33
-        };
+        let mut next = lcg(2024, |x| x >> 33);
         let (mut now, mut seq, mut moves, mut was_large) = (0.0f64, 0u64, 0, false);
         for swing in 0..6 {
             let (target, grow) = if swing % 2 == 0 {
@@ -384,13 +383,7 @@ mod tests {
     #[test]
     fn room_stays_within_a_few_times_the_peak() {
         let mut c = Calendar::new();
-        let mut x: u64 = 7;
-        let mut unit = || {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((x >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-        };
+        let mut unit = lcg(7, unit_interval);
         let peak = 100_000;
         let mut now = 0.0;
         for i in 0..peak {

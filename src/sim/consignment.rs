@@ -254,23 +254,32 @@ impl Slab {
 mod tests {
     use super::*;
 
-    #[test]
-    fn slots_are_reused() {
-        let mut s = Slab::default();
-        let c = |stream| Consignment {
-            stream,
+    /// A consignment of stream 0 that arrived at `arrived` with its own
+    /// `seed`, at its first step, with nothing charged yet.
+    fn waiting(arrived: f64, seed: u64) -> Consignment {
+        Consignment {
+            stream: 0,
             step: 0,
             flags: 0,
             credit: 1,
             pool: 0,
-            arrived: 0.0,
+            arrived,
             ready: 0.0,
             mark: 0.0,
             party: [0.0; 4],
             lodged: f64::NAN,
             released: f64::NAN,
             value: 0.0,
-            seed: 0,
+            seed,
+        }
+    }
+
+    #[test]
+    fn slots_are_reused() {
+        let mut s = Slab::default();
+        let c = |stream| Consignment {
+            stream,
+            ..waiting(0.0, 0)
         };
         let a = s.insert(c(0));
         let b = s.insert(c(1));
@@ -290,18 +299,7 @@ mod tests {
         let n = 200_000u32;
         let c = |i: u32| Consignment {
             stream: i,
-            step: 0,
-            flags: 0,
-            credit: 1,
-            pool: 0,
-            arrived: f64::from(i),
-            ready: 0.0,
-            mark: 0.0,
-            party: [0.0; 4],
-            lodged: f64::NAN,
-            released: f64::NAN,
-            value: 0.0,
-            seed: u64::from(i) * 7,
+            ..waiting(f64::from(i), u64::from(i) * 7)
         };
         for i in 0..n {
             assert_eq!(s.insert(c(i)), i);
