@@ -2,6 +2,7 @@
 //! --mode`) and the scenario rebuilt under each of them.
 
 use super::*;
+use crate::scenario::{Diagnostic, Severity};
 
 /// The valid names, for error messages.
 fn valid_modes() -> String {
@@ -50,13 +51,15 @@ pub(super) type Notes = Vec<String>;
 /// stream can take is an error when asked for by name and is skipped under
 /// `all`, said on stderr even when `quiet` (a comparison missing a mode
 /// must not look complete); the streams kept are summed up unless `quiet`
-/// and listed in full in the notes.
+/// and listed in full in the notes. Fewer than `at_least` runnable modes
+/// is an error (a comparison of one mode is no comparison).
 pub(super) fn build_under_modes(
     s: &Scenario,
     list: &str,
     flag: &str,
     quiet: bool,
     every_stream: bool,
+    at_least: usize,
 ) -> anyhow::Result<(Vec<(Mode, Scenario)>, Notes)> {
     let explicit = list.trim() != "all";
     let mut built = Vec::new();
@@ -74,17 +77,36 @@ pub(super) fn build_under_modes(
     if explicit && !failures.is_empty() || built.is_empty() {
         return Err(InputError(mode_errors(&s.source_label, failures)).into());
     }
+    if built.len() < at_least {
+        let runnable: Vec<&str> = built.iter().map(|(m, _)| m.name()).collect();
+        let mut e = mode_errors(&s.source_label, failures);
+        e.diagnostics.insert(
+            0,
+            Diagnostic {
+                severity: Severity::Error,
+                path: String::new(),
+                location: None,
+                message: format!(
+                    "{flag} {list}: a comparison needs at least {at_least} modes the \
+                     scenario can run, and only {} can; the others cannot, because:",
+                    runnable.join(", ")
+                ),
+            },
+        );
+        return Err(InputError(e).into());
+    }
     let mut notes = Vec::new();
     for (mode, e) in &failures {
+        let why = reasons(e);
         eprintln!(
-            "warning: skipping mode {}: the scenario cannot run under it:\n{e}",
-            mode.name()
-        );
-        notes.push(format!(
-            "mode {} skipped: {}",
+            "warning: skipping mode {}: the scenario cannot run under it:\n{}",
             mode.name(),
-            e.to_string().trim()
-        ));
+            why.iter()
+                .map(|r| format!("  {r}\n"))
+                .collect::<String>()
+                .trim_end()
+        );
+        notes.push(format!("mode {} skipped: {}", mode.name(), why.join("; ")));
     }
     for (mode, v) in &built {
         if v.kept_own_mode.is_empty() {
@@ -132,6 +154,32 @@ fn no_stream_takes(s: &Scenario, v: &Scenario, mode: Mode) -> ScenarioError {
             v.kept_own_mode.join("; ")
         ),
     )
+}
+
+/// Why a mode was skipped, one line per problem, without the `error:`
+/// label and the "scenario was not run" line of a fatal error: the command
+/// goes on with the other modes.
+fn reasons(e: &ScenarioError) -> Vec<String> {
+    let mut lines: Vec<String> = e
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| {
+            let at = d
+                .location
+                .map_or(String::new(), |(l, c)| format!("{}:{l}:{c}: ", e.file));
+            let path = if d.path.is_empty() || d.path == e.file {
+                String::new()
+            } else {
+                format!("{}: ", d.path)
+            };
+            format!("{at}{path}{}", d.message)
+        })
+        .collect();
+    if e.unlisted > 0 {
+        lines.push(format!("... and {} more", e.unlisted));
+    }
+    lines
 }
 
 /// One error listing why each mode cannot run.
