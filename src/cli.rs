@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-use crate::experiment::plan::{Evaluation, Target, search};
+use crate::experiment::plan::{Evaluation, Target, Unmet, search, unmet_reason};
 use crate::experiment::{self, RunPlan, compare, sweep as grid};
 use crate::model::Mode;
 use crate::output::folder::{OutputFolder, Refusal, Replaces};

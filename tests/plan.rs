@@ -143,3 +143,53 @@ fn a_study_file_runs_its_experiment_unless_told_not_to() {
     assert!(plain.path().join("summary.csv").is_file());
     assert!(!plain.path().join("plan.csv").exists());
 }
+
+/// A plan that meets nothing says why, and the two causes are told apart:
+/// at `--max 11` M/M/c's wait is still falling (raise `--max`); the port's
+/// inspection teams stop mattering once they are no longer the bottleneck
+/// (more of them cannot help).
+#[test]
+fn an_unmet_plan_says_whether_max_or_another_limit_stopped_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |file: &str, resource: &str, target: &str, extra: &[&str]| {
+        let path = repo_path(file);
+        let out = dir.path().join(resource);
+        let mut args = vec![
+            "plan",
+            path.to_str().unwrap(),
+            "--resource",
+            resource,
+            "--target",
+            target,
+            "--reps",
+            "3",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = clearsim(&args);
+        assert_eq!(o.status.code(), Some(1), "{o:?}");
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let err = run(
+        "scenarios/validation/mmc.toml",
+        "servers",
+        "wait_mean_h<=0.001",
+        &["--max", "11"],
+    );
+    assert!(
+        err.contains("still changing at --max 11") && !err.contains("does not help"),
+        "{err}"
+    );
+    let err = run(
+        "scenarios/modes/port_clearance.toml",
+        "yangshan_inspection_teams",
+        "release_time_mean_h<=0.5",
+        &[],
+    );
+    assert!(
+        err.contains("so more yangshan_inspection_teams does not help") && !err.contains("--max"),
+        "{err}"
+    );
+}

@@ -163,6 +163,18 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
     write_atomic(&folder.staging().join("plan.csv"), &w.into_bytes()?)?;
     let out = folder.target().to_path_buf();
     super::publish(folder)?;
+    let why = match unmet_reason(&evals) {
+        Unmet::Plateau { from, to } => format!(
+            "a capacity of {to} gave the same {} as {from}, so more {} does not help: \
+             something else limits it (another resource, office hours, or the route's \
+             fixed times)",
+            target.metric, args.resource
+        ),
+        Unmet::MaxReached => format!(
+            "the metric was still changing at --max {}; a larger --max may meet the target",
+            args.max
+        ),
+    };
     if !args.quiet {
         println!("{}", title(&s, plan));
         println!(
@@ -197,8 +209,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
                 out.display()
             ),
             None => println!(
-                "no capacity up to {} meets the target ({} evaluations): where more capacity \
-                 stopped changing the metric, something else limits it; outputs in {}",
+                "no capacity up to {} meets the target ({} evaluations): {why}; outputs in {}",
                 args.max,
                 evals.len(),
                 out.display()
@@ -207,7 +218,7 @@ pub(super) fn plan_capacity(args: PlanArgs) -> anyhow::Result<()> {
     }
     if best.is_none() {
         anyhow::bail!(
-            "no capacity of {} up to {} meets {}",
+            "no capacity of {} up to {} meets {}: {why}",
             args.resource,
             args.max,
             args.target

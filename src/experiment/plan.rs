@@ -129,6 +129,31 @@ where
     Ok((evals, Some(pass)))
 }
 
+/// Why a search met no capacity: the two causes call for different
+/// actions, so the message must not guess.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unmet {
+    /// The last two capacities tried gave the same estimate (common random
+    /// numbers make them equal to the bit): this resource no longer limits
+    /// the metric, and no capacity will meet the target.
+    Plateau { from: u32, to: u32 },
+    /// The search reached `--max` with the metric still changing: a larger
+    /// `--max` may meet the target.
+    MaxReached,
+}
+
+/// The cause of a search that met nothing, from its evaluations (as
+/// [`search`] returns them).
+pub fn unmet_reason(evals: &[Evaluation]) -> Unmet {
+    match evals {
+        [.., a, b] if b.estimate.mean.is_some() && a.estimate == b.estimate => Unmet::Plateau {
+            from: a.capacity,
+            to: b.capacity,
+        },
+        _ => Unmet::MaxReached,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +196,21 @@ mod tests {
         let (evals, none) = search(1, 1_000_000, plateau).unwrap();
         assert_eq!(none, None);
         assert!(evals.len() < 12, "{} evaluations", evals.len());
+    }
+
+    #[test]
+    fn an_unmet_search_says_whether_max_or_a_plateau_stopped_it() {
+        let target = Target::parse("wait_mean_h<=1.0").unwrap();
+        // Still falling at the maximum: 100 / c never reaches 1 by c = 20.
+        let (evals, best) = search(1, 20, judged(&target, |c| 100.0 / c)).unwrap();
+        assert_eq!(best, None);
+        assert_eq!(evals.last().unwrap().capacity, 20);
+        assert_eq!(unmet_reason(&evals), Unmet::MaxReached);
+        // Flat from 4 servers on (another resource limits it): stops there.
+        let flat = |c: f64| 5.0 + 10.0 / c.min(4.0);
+        let (evals, best) = search(1, 1000, judged(&target, flat)).unwrap();
+        assert_eq!(best, None);
+        assert_eq!(unmet_reason(&evals), Unmet::Plateau { from: 4, to: 8 });
     }
 
     #[test]
