@@ -213,7 +213,8 @@ pub struct Common {
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Number of replications, overriding the scenario's `replications`.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    /// (`--replications`, the scenario key's name, is accepted too.)
+    #[arg(long, alias = "replications", value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub reps: Option<u32>,
     /// Worker threads; 0 uses every core. Results do not depend on it.
     /// At most 1024.

@@ -378,3 +378,29 @@ fn command_line_mistakes_name_the_argument() {
         "--within: error: no group \"resource=server\" in this scenario;",
     );
 }
+
+/// `--replications`, the scenario key's own name, sets the count as
+/// `--reps` does (a newcomer types the key's name first).
+#[test]
+fn replications_is_accepted_for_reps() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = repo_path("scenarios/validation/md1.toml");
+    for (flag, n) in [("--reps", "3"), ("--replications", "2")] {
+        let out = dir.path().join(flag.trim_start_matches('-'));
+        let o = clearsim(&[
+            "run",
+            file.to_str().unwrap(),
+            flag,
+            n,
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{o:?}");
+        let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
+        assert!(
+            manifest.contains(&format!("\"replications\": {n},")),
+            "{flag} {n}: {manifest}"
+        );
+    }
+}
