@@ -51,8 +51,9 @@ pub(super) type Notes = Vec<String>;
 /// stream can take is an error when asked for by name and is skipped under
 /// `all`, said on stderr even when `quiet` (a comparison missing a mode
 /// must not look complete); the streams kept are summed up unless `quiet`
-/// and listed in full in the notes. Fewer than `at_least` runnable modes
-/// is an error (a comparison of one mode is no comparison).
+/// and listed in full in the notes. Under `all`, fewer than `at_least`
+/// runnable modes is an error (a comparison of one mode is no comparison);
+/// a mode named alone is run as asked.
 pub(super) fn build_under_modes(
     s: &Scenario,
     list: &str,
@@ -77,7 +78,7 @@ pub(super) fn build_under_modes(
     if explicit && !failures.is_empty() || built.is_empty() {
         return Err(InputError(mode_errors(&s.source_label, failures)).into());
     }
-    if built.len() < at_least {
+    if !explicit && built.len() < at_least {
         let runnable: Vec<&str> = built.iter().map(|(m, _)| m.name()).collect();
         let mut e = mode_errors(&s.source_label, failures);
         e.diagnostics.insert(
