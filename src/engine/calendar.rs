@@ -375,6 +375,40 @@ mod tests {
         assert!(c.is_empty());
     }
 
+    /// The calendar moves to the radix heap on the schedule that takes it
+    /// past [`TO_RADIX`] pending events, and back to the heap on the pop
+    /// that takes it below [`TO_HEAP`], not one event earlier or later.
+    #[test]
+    fn moves_at_the_documented_thresholds() {
+        let mut c = Calendar::new();
+        for i in 0..TO_RADIX {
+            c.schedule(i as f64, i);
+        }
+        assert!(!c.is_large, "{} pending", c.len());
+        c.schedule(0.5, TO_RADIX);
+        assert!(c.is_large, "{} pending", c.len());
+        while c.len() > TO_HEAP {
+            c.pop();
+        }
+        assert!(c.is_large, "{} pending", c.len());
+        c.pop();
+        assert!(!c.is_large, "{} pending", c.len());
+    }
+
+    /// A negative zero is time zero: it pops before a later event and in
+    /// sequence among other zeros (its sign bit would otherwise order it
+    /// after every positive time).
+    #[test]
+    fn negative_zero_is_time_zero() {
+        let mut c = Calendar::new();
+        c.schedule(1.0, 'b');
+        c.schedule(-0.0, 'a');
+        c.schedule(0.0, 'z');
+        assert_eq!(c.pop(), Some((0.0, 'a')));
+        assert_eq!(c.pop(), Some((0.0, 'z')));
+        assert_eq!(c.pop(), Some((1.0, 'b')));
+    }
+
     /// Memory follows the pending events: after a million events pass
     /// through a calendar that never holds more than 100,000, its vectors
     /// have room for at most four times that peak plus the small room each

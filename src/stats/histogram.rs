@@ -343,6 +343,25 @@ mod tests {
         );
     }
 
+    /// Memory grows by whole buckets, as the module documentation states:
+    /// the counters take 8 KiB for durations under 7.4 s (2048 units),
+    /// 60 KiB under 16 h, 88 KiB under 12 weeks and 152 KiB at most.
+    #[test]
+    fn counters_grow_a_bucket_per_doubling() {
+        let kib = |h: &DurationHistogram| h.counts.len() * size_of::<u32>() / 1024;
+        let mut h = DurationHistogram::new();
+        for (hours, expect) in [
+            (2047.0 / UNITS_PER_HOUR, 8),
+            (15.99, 60),
+            (12.0 * 168.0 - 1.0, 88),
+            (MAX_HOURS, 152),
+        ] {
+            h.record(hours);
+            assert_eq!(kib(&h), expect, "after {hours} h");
+            assert_eq!(h.counts.len() % SUB_BUCKET_HALF, 0);
+        }
+    }
+
     /// Values beyond the range count at its top; NaN and negatives as
     /// zeros; nothing panics and memory stays bounded.
     #[test]
