@@ -197,6 +197,40 @@ mod tests {
         }
     }
 
+    /// A change exactly at the time `set` caches as the end of its bin's
+    /// shortcut (the first time whose bin is the next one, or just past
+    /// the bin's nominal end where division rounds down) gives the walk's
+    /// areas to the last bit, on widths that are not whole hours too.
+    #[test]
+    fn a_change_at_the_cached_bin_end_matches_the_walk() {
+        for width in [1.0, 3.0, 0.1, 0.3, 0.7, 1.0 / 3.0, 2.2, 0.15] {
+            let bins = 40;
+            let mut fast = BinnedSeries::new(width, bins);
+            let mut walk = BinnedSeries::new(width, bins);
+            let mut x: u64 = 7;
+            let mut t = 0.0f64;
+            for i in 0..400 {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                t = if i % 2 == 1 && fast.same_bin_until.is_finite() {
+                    fast.same_bin_until
+                } else {
+                    t + ((x >> 11) as f64 / (1u64 << 53) as f64) * width * 0.3
+                };
+                let value = 1.0 + ((x >> 40) % 5) as f64;
+                fast.set(t, value);
+                if walk.value != 0.0 {
+                    walk.accumulate(t);
+                }
+                walk.last_t = t;
+                walk.value = value;
+            }
+            let bits = |v: &[f64]| v.iter().map(|a| a.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&fast.areas), bits(&walk.areas), "width {width}");
+        }
+    }
+
     /// Widths that are not whole hours: a step starting exactly where
     /// division rounds it into the bin before (width 0.1, t = 4.3, whose
     /// quotient is 42.999…) once made the bin walk loop for ever. Every
