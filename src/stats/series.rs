@@ -197,6 +197,26 @@ mod tests {
         }
     }
 
+    /// On whole-hour widths the shortcut of `set` lasts exactly to the end
+    /// of the bin (the last bin's end too): a change anywhere before it
+    /// costs no bin walk.
+    #[test]
+    fn the_shortcut_lasts_to_the_end_of_the_bin() {
+        for width in [1.0, 3.0, 168.0] {
+            let bins = 40;
+            let mut s = BinnedSeries::new(width, bins);
+            assert_eq!(s.same_bin_until, width);
+            for k in 0..bins {
+                s.set((k as f64 + 0.5) * width, 1.0);
+                assert_eq!(
+                    s.same_bin_until,
+                    (k + 1) as f64 * width,
+                    "width {width}, bin {k}"
+                );
+            }
+        }
+    }
+
     /// A change exactly at the time `set` caches as the end of its bin's
     /// shortcut (the first time whose bin is the next one, or just past
     /// the bin's nominal end where division rounds down) gives the walk's
