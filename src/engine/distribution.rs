@@ -326,6 +326,28 @@ mod tests {
         assert_eq!((erlang1.mean(), erlang1.variance()), (2.0, 4.0));
     }
 
+    /// A triangular's variance is its second moment,
+    /// (a² + b² + c² + ab + ac + bc) / 6, less its mean squared: the
+    /// sample-moment test's 10% would let a wrong cross term through.
+    #[test]
+    fn triangular_variance_is_the_second_moment_less_the_squared_mean() {
+        for (a, b, c) in [
+            (1.0, 2.0, 4.0),
+            (0.2, 0.5, 2.0),
+            (3.0, 3.0, 5.0),
+            (0.0, 1.0, 1.0),
+        ] {
+            let d = Dist::triangular(a, b, c).unwrap();
+            let second = (a * a + b * b + c * c + a * b + a * c + b * c) / 6.0;
+            let expect = second - d.mean().powi(2);
+            assert!(
+                (d.variance() - expect).abs() < 1e-12,
+                "({a}, {b}, {c}): {} vs {expect}",
+                d.variance()
+            );
+        }
+    }
+
     /// An empirical distribution's mean and variance are the weighted ones:
     /// values 0.5, 1, 4 with weights 1, 2, 1 have mean 6.5 / 4 and variance
     /// (1.125² + 0.625² × 2 + 2.375²) / 4.

@@ -153,6 +153,16 @@ mod tests {
         assert_eq!(WorkingHours::always().open_hours_between(1.0, 2.5), 1.5);
     }
 
+    /// A window just under a week long with fractional ends takes 169 hour
+    /// steps: every one is counted. Each day is closed from 05:00 to 06:00,
+    /// so [0.5, 168.4) holds 0.5 + (167 − 7) + 0.4 open hours.
+    #[test]
+    fn open_hours_between_counts_a_whole_week_of_steps() {
+        let c = WorkingHours::weekly(&[0, 1, 2, 3, 4, 5, 6], &[(0, 5), (6, 24)], 0);
+        let total = c.open_hours_between(0.5, 168.4);
+        assert!((total - 160.9).abs() < 1e-9, "{total}");
+    }
+
     /// Beyond 2^53 h the next whole hour is the same float: the count
     /// must still end.
     #[test]
