@@ -143,6 +143,7 @@ mod tests {
     #[test]
     fn averages_over_each_bin() {
         let mut s = BinnedSeries::new(2.0, 3);
+        assert_eq!(s.width(), 2.0);
         s.set(1.0, 2.0); // 0 on [0,1), 2 on [1,3)
         s.set(3.0, 1.0); // 1 on [3,6)
         assert_eq!(s.means(6.0), vec![1.0, 1.5, 1.0]);
