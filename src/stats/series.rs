@@ -157,6 +157,9 @@ mod tests {
         assert_eq!(bin_width_for(168.0, 240), 1.0);
         assert_eq!(bin_width_for(35.0 * 24.0, 240), 4.0);
         assert_eq!(bin_width_for(365.0 * 24.0, 240), 48.0);
+        // Past 240 weeks no round width is enough: whole hours, rounded up.
+        assert_eq!(bin_width_for(2.0 * 168.0 * 240.0, 240), 336.0);
+        assert_eq!(bin_width_for(100_000.0, 240), 417.0);
     }
 
     /// The same-bin shortcut of `set` gives the areas of the plain bin walk
