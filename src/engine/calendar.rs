@@ -387,6 +387,8 @@ mod tests {
         assert!(!c.is_large, "{} pending", c.len());
         c.schedule(0.5, TO_RADIX);
         assert!(c.is_large, "{} pending", c.len());
+        // The emptied heap gives back its room.
+        assert!(c.small.room() < TO_RADIX, "heap room {}", c.small.room());
         while c.len() > TO_HEAP {
             c.pop();
         }

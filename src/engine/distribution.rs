@@ -314,6 +314,11 @@ mod tests {
     /// point, a triangular with its mode at either end.
     #[test]
     fn boundary_parameters_are_accepted() {
+        // A duration of exactly zero is valid, and the only one that costs
+        // no event.
+        assert!(Dist::deterministic(0.0).unwrap().is_zero());
+        assert!(!Dist::deterministic(0.5).unwrap().is_zero());
+        assert!(!Dist::uniform(0.0, 0.0).unwrap().is_zero());
         let point = Dist::uniform(2.0, 2.0).unwrap();
         assert_eq!((point.mean(), point.variance()), (2.0, 0.0));
         assert_eq!(point.sample(&mut from_seed(1)), 2.0);
