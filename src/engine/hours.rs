@@ -142,6 +142,8 @@ mod tests {
         let c = office(5); // hour 0 is Saturday
         assert!(!c.is_open(10.0));
         assert!(c.is_open(48.0 + 10.0)); // Monday 10:00
+        // The start weekday is taken modulo 7: the same calendar.
+        assert_eq!(office(12), c);
     }
 
     #[test]
