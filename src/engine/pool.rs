@@ -444,6 +444,7 @@ mod tests {
 
     #[test]
     fn plain_requests_are_the_lowest_class() {
+        assert_eq!(usize::from(DEFAULT_PRIORITY), PRIORITY_CLASSES - 1);
         let mut p = Pool::new(1, WorkingHours::always());
         assert_eq!(p.request(0.0, 1), Request::Started);
         p.request(1.0, 2);
