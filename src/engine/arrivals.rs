@@ -242,9 +242,74 @@ mod tests {
         assert_eq!(inf.next_after(0.0, &mut from_seed(1)), f64::INFINITY);
     }
 
+    /// The rate's day-of-week factor is that of the weekday the hour falls
+    /// on, day `t / 24` counted from `start_weekday` (taken modulo 7), and
+    /// its hour-of-day factor that of `t mod 24`, exactly, over three weeks.
+    #[test]
+    fn rate_follows_the_weekday_counted_from_the_start_day() {
+        let days = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
+        let mut peaked = [1.0; 24];
+        peaked[5] = 10.0;
+        // A day profile alone makes the process non-homogeneous too.
+        for (hours, start) in [([1.0; 24], 2), (peaked, 0), (peaked, 3), (peaked, 9)] {
+            let p = ArrivalProcess::new(0.5, hours, days, Vec::new(), start);
+            for hour in 0..3 * 168u32 {
+                let weekday = (hour as usize / 24 + start) % 7;
+                let expect = 0.5 * hours[hour as usize % 24] * days[weekday];
+                assert_eq!(
+                    p.rate(f64::from(hour) + 0.5),
+                    expect,
+                    "start {start}, hour {hour}"
+                );
+            }
+        }
+    }
+
+    /// The mean weekly rate is the base times the mean of each profile:
+    /// 24 hours averaging 2 and 7 days averaging 4/7.
+    #[test]
+    fn mean_weekly_rate_averages_both_profiles() {
+        let mut hours = [1.0; 24];
+        hours[..12].fill(3.0);
+        let days = [2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0];
+        let p = ArrivalProcess::new(1.5, hours, days, Vec::new(), 0);
+        assert_eq!(p.mean_weekly_rate(), 1.5 * 2.0 * (4.0 / 7.0));
+    }
+
+    /// Peaks beyond the horizon do not count: with peaks on [10, 20) ×3
+    /// and [15, 30) ×2, the first 25 h hold 10×1 + 5×3 + 5×6 + 5×2 h of
+    /// base rate.
+    #[test]
+    fn expected_count_stops_at_the_horizon() {
+        let peak = |from, until, multiplier| Peak {
+            from,
+            until,
+            multiplier,
+        };
+        let p = ArrivalProcess::new(
+            2.0,
+            [1.0; 24],
+            [1.0; 7],
+            vec![peak(10.0, 20.0, 3.0), peak(15.0, 30.0, 2.0)],
+            0,
+        );
+        assert_eq!(p.expected_count(25.0), 2.0 * (10.0 + 15.0 + 30.0 + 10.0));
+    }
+
     #[test]
     fn zero_rate_never_arrives() {
         let p = ArrivalProcess::poisson(0.0);
         assert_eq!(p.next_after(0.0, &mut from_seed(1)), f64::INFINITY);
+        // Also with profiles, where thinning would wait for ever for a
+        // candidate to keep: a zero base, and every hour's factor zero.
+        let mut hours = [1.0; 24];
+        hours[3] = 2.0;
+        for p in [
+            ArrivalProcess::new(0.0, hours, [1.0; 7], Vec::new(), 0),
+            ArrivalProcess::new(1.0, [0.0; 24], [1.0; 7], Vec::new(), 0),
+        ] {
+            assert_eq!(p.max_rate(), 0.0);
+            assert_eq!(p.next_after(0.0, &mut from_seed(1)), f64::INFINITY);
+        }
     }
 }

@@ -375,6 +375,74 @@ mod tests {
         assert!(c.is_empty());
     }
 
+    /// The calendar moves to the radix heap on the schedule that takes it
+    /// past [`TO_RADIX`] pending events, and back to the heap on the pop
+    /// that takes it below [`TO_HEAP`], not one event earlier or later.
+    #[test]
+    fn moves_at_the_documented_thresholds() {
+        let mut c = Calendar::new();
+        for i in 0..TO_RADIX {
+            c.schedule(i as f64, i);
+        }
+        assert!(!c.is_large, "{} pending", c.len());
+        c.schedule(0.5, TO_RADIX);
+        assert!(c.is_large, "{} pending", c.len());
+        // The emptied heap gives back its room.
+        assert!(c.small.room() < TO_RADIX, "heap room {}", c.small.room());
+        while c.len() > TO_HEAP {
+            c.pop();
+        }
+        assert!(c.is_large, "{} pending", c.len());
+        c.pop();
+        assert!(!c.is_large, "{} pending", c.len());
+    }
+
+    /// `peek_time` is the time the next `pop` returns, with the calendar
+    /// small and large, and `None` once it is empty; `due_next` is empty
+    /// while small and, while large, holds the event popped next.
+    #[test]
+    fn peek_and_due_next_show_the_next_event() {
+        for n in [3, TO_RADIX + 10] {
+            let mut c = Calendar::new();
+            assert!(c.is_empty());
+            assert_eq!(c.peek_time(), None);
+            let mut time = lcg(5, |x| (x >> 40) as f64 * 0.25);
+            for i in 0..n {
+                c.schedule(time(), i);
+            }
+            assert!(!c.is_empty());
+            assert_eq!(c.is_large, n > TO_RADIX);
+            for _ in 0..n {
+                let peeked = c.peek_time();
+                let was_large = c.is_large;
+                let due: Vec<usize> = c.due_next().copied().collect();
+                let (t, e) = c.pop().expect("not empty");
+                assert_eq!(peeked, Some(t));
+                if was_large {
+                    assert!(due.contains(&e), "{e} not among {} due next", due.len());
+                } else {
+                    assert!(due.is_empty());
+                }
+            }
+            assert!(c.is_empty());
+            assert_eq!(c.peek_time(), None);
+        }
+    }
+
+    /// A negative zero is time zero: it pops before a later event and in
+    /// sequence among other zeros (its sign bit would otherwise order it
+    /// after every positive time).
+    #[test]
+    fn negative_zero_is_time_zero() {
+        let mut c = Calendar::new();
+        c.schedule(1.0, 'b');
+        c.schedule(-0.0, 'a');
+        c.schedule(0.0, 'z');
+        assert_eq!(c.pop(), Some((0.0, 'a')));
+        assert_eq!(c.pop(), Some((0.0, 'z')));
+        assert_eq!(c.pop(), Some((1.0, 'b')));
+    }
+
     /// Memory follows the pending events: after a million events pass
     /// through a calendar that never holds more than 100,000, its vectors
     /// have room for at most four times that peak plus the small room each

@@ -310,12 +310,73 @@ mod tests {
         }
     }
 
+    /// The bounds of the valid ranges are accepted: a uniform on a single
+    /// point, a triangular with its mode at either end.
+    #[test]
+    fn boundary_parameters_are_accepted() {
+        // A duration of exactly zero is valid, and the only one that costs
+        // no event.
+        assert!(Dist::deterministic(0.0).unwrap().is_zero());
+        assert!(!Dist::deterministic(0.5).unwrap().is_zero());
+        assert!(!Dist::uniform(0.0, 0.0).unwrap().is_zero());
+        let point = Dist::uniform(2.0, 2.0).unwrap();
+        assert_eq!((point.mean(), point.variance()), (2.0, 0.0));
+        assert_eq!(point.sample(&mut from_seed(1)), 2.0);
+        for (min, mode, max) in [(1.0, 1.0, 2.0), (1.0, 2.0, 2.0)] {
+            let d = Dist::triangular(min, mode, max).unwrap();
+            assert_eq!(d.mean(), (min + mode + max) / 3.0);
+        }
+        // Erlang-1 is the exponential.
+        let erlang1 = Dist::erlang(1, 2.0).unwrap();
+        assert_eq!((erlang1.mean(), erlang1.variance()), (2.0, 4.0));
+    }
+
+    /// A triangular's variance is its second moment,
+    /// (a² + b² + c² + ab + ac + bc) / 6, less its mean squared: the
+    /// sample-moment test's 10% would let a wrong cross term through.
+    #[test]
+    fn triangular_variance_is_the_second_moment_less_the_squared_mean() {
+        for (a, b, c) in [
+            (1.0, 2.0, 4.0),
+            (0.2, 0.5, 2.0),
+            (3.0, 3.0, 5.0),
+            (0.0, 1.0, 1.0),
+        ] {
+            let d = Dist::triangular(a, b, c).unwrap();
+            let second = (a * a + b * b + c * c + a * b + a * c + b * c) / 6.0;
+            let expect = second - d.mean().powi(2);
+            assert!(
+                (d.variance() - expect).abs() < 1e-12,
+                "({a}, {b}, {c}): {} vs {expect}",
+                d.variance()
+            );
+        }
+    }
+
+    /// An empirical distribution's mean and variance are the weighted ones:
+    /// values 0.5, 1, 4 with weights 1, 2, 1 have mean 6.5 / 4 and variance
+    /// (1.125² + 0.625² × 2 + 2.375²) / 4.
+    #[test]
+    fn empirical_moments_are_the_weighted_ones() {
+        let d = Dist::empirical(vec![0.5, 1.0, 4.0], Some(vec![1.0, 2.0, 1.0])).unwrap();
+        assert_eq!(d.mean(), 1.625);
+        let var = (1.125f64.powi(2) + 2.0 * 0.625f64.powi(2) + 2.375f64.powi(2)) / 4.0;
+        assert!((d.variance() - var).abs() < 1e-12, "{}", d.variance());
+        // Without weights, each value is as likely.
+        let even = Dist::empirical(vec![1.0, 2.0, 6.0], None).unwrap();
+        assert_eq!(even.mean(), 3.0);
+    }
+
     #[test]
     fn bad_parameters_are_rejected_with_reasons() {
         assert!(Dist::exponential(-1.0).unwrap_err().contains("mean"));
         assert!(Dist::exponential(f64::NAN).is_err());
         assert!(Dist::uniform(3.0, 1.0).unwrap_err().contains("max"));
-        assert!(Dist::triangular(1.0, 0.5, 2.0).is_err());
+        // Refused with clearsim's own message, not left to the sampler's.
+        for (min, mode, max) in [(1.0, 0.5, 2.0), (1.0, 2.5, 2.0), (1.0, 1.0, 1.0)] {
+            let why = Dist::triangular(min, mode, max).unwrap_err();
+            assert!(why.starts_with("need min <= mode <= max"), "{why}");
+        }
         assert!(Dist::lognormal(1.0, 0.0).is_err());
         assert!(Dist::erlang(0, 1.0).unwrap_err().contains("k"));
         assert!(Dist::empirical(vec![], None).is_err());
@@ -326,6 +387,10 @@ mod tests {
                 .unwrap_err()
                 .contains("sd / mean")
         );
-        assert!(Dist::gamma(1e300, 1e-300).unwrap_err().contains("scale"));
+        // Scales of zero and infinity, refused by clearsim's check.
+        for (shape, mean) in [(1e300, 1e-300), (1e-300, 1e300)] {
+            let why = Dist::gamma(shape, mean).unwrap_err();
+            assert!(why.starts_with("mean / shape"), "{why}");
+        }
     }
 }

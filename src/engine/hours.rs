@@ -142,6 +142,8 @@ mod tests {
         let c = office(5); // hour 0 is Saturday
         assert!(!c.is_open(10.0));
         assert!(c.is_open(48.0 + 10.0)); // Monday 10:00
+        // The start weekday is taken modulo 7: the same calendar.
+        assert_eq!(office(12), c);
     }
 
     #[test]
@@ -151,6 +153,16 @@ mod tests {
         assert_eq!(c.open_hours_between(8.5, 9.5), 0.5);
         assert_eq!(c.open_hours_between(0.0, 3.0 * 168.0 + 10.0), 121.0);
         assert_eq!(WorkingHours::always().open_hours_between(1.0, 2.5), 1.5);
+    }
+
+    /// A window just under a week long with fractional ends takes 169 hour
+    /// steps: every one is counted. Each day is closed from 05:00 to 06:00,
+    /// so [0.5, 168.4) holds 0.5 + (167 − 7) + 0.4 open hours.
+    #[test]
+    fn open_hours_between_counts_a_whole_week_of_steps() {
+        let c = WorkingHours::weekly(&[0, 1, 2, 3, 4, 5, 6], &[(0, 5), (6, 24)], 0);
+        let total = c.open_hours_between(0.5, 168.4);
+        assert!((total - 160.9).abs() < 1e-9, "{total}");
     }
 
     /// Beyond 2^53 h the next whole hour is the same float: the count

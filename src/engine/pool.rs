@@ -343,6 +343,7 @@ pub struct PoolReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::histogram::quantile_error_bound;
 
     #[test]
     fn fifo_with_capacity_two() {
@@ -443,6 +444,7 @@ mod tests {
 
     #[test]
     fn plain_requests_are_the_lowest_class() {
+        assert_eq!(usize::from(DEFAULT_PRIORITY), PRIORITY_CLASSES - 1);
         let mut p = Pool::new(1, WorkingHours::always());
         assert_eq!(p.request(0.0, 1), Request::Started);
         p.request(1.0, 2);
@@ -539,6 +541,58 @@ mod tests {
         p.finish(6.0);
         p.request_with_priority(7.0, 6, 1);
         assert_eq!(p.report(8.0).class_wait_mean, [None, Some(0.0), None]);
+    }
+
+    /// The rest of the report, and the time series, on a hand-worked run:
+    /// two servers, busy 1 on [0, 0.5), 2 on [0.5, 3.5), 1 on [3.5, 4);
+    /// one wait of 1 h (entity 3, queued on [1, 2)).
+    #[test]
+    fn report_and_series_of_a_hand_worked_run() {
+        let mut p = Pool::new(2, WorkingHours::always());
+        assert_eq!(p.series(1.0), None, "not recorded unless asked");
+        p.record_series(1.0, 4);
+        assert_eq!(p.request(0.0, 1), Request::Started);
+        assert_eq!(p.request(0.5, 2), Request::Started);
+        assert_eq!(p.request(1.0, 3), Request::Queued { open_at: None });
+        assert_eq!(
+            p.finish(2.0),
+            Finish::Next {
+                entity: 3,
+                waited: 1.0
+            }
+        );
+        assert_eq!(p.finish(3.5), Finish::Idle { open_at: None });
+        assert_eq!(p.finish(4.0), Finish::Idle { open_at: None });
+        let r = p.report(4.0);
+        assert_eq!((r.capacity, p.capacity()), (2, 2));
+        assert!(p.hours().is_always_open());
+        assert_eq!((r.entered, r.started, r.window), (3, 3, 4.0));
+        // Busy server-hours 0.5 + 6 + 0.5 = 7 over 4 h, of 8 scheduled.
+        assert_eq!(r.busy_mean, Some(1.75));
+        assert_eq!(r.utilisation, Some(0.875));
+        assert_eq!(r.queue_len_mean, Some(0.25));
+        // Waits 0, 0 and 1 h: the 0.9 quantile is the 1 h one, within the
+        // histogram's stated precision.
+        let p90 = r.wait_p90.expect("three waits");
+        assert!(
+            p90 >= 1.0 - 0.5e-6 && p90 <= 1.0 + quantile_error_bound(1.0),
+            "{p90}"
+        );
+        let series = p.series(4.0).expect("recorded");
+        assert_eq!(series.bin_h, 1.0);
+        assert_eq!(series.queue_len, [0.0, 1.0, 0.0, 0.0]);
+        assert_eq!(series.busy_share, [0.75, 1.0, 1.0, 0.75]);
+        // The window starts at the warm-up cut.
+        p.reset_stats(1.0);
+        assert_eq!(p.report(4.0).window, 3.0);
+    }
+
+    /// A pool that never opens has no scheduled hours, so no utilisation
+    /// (not 0 / 0).
+    #[test]
+    fn a_pool_never_open_has_no_utilisation() {
+        let p = Pool::new(1, WorkingHours::weekly(&[], &[], 0));
+        assert_eq!(p.report(5.0).utilisation, None);
     }
 
     #[test]

@@ -90,4 +90,25 @@ mod tests {
         let single = Estimate::from_values([Some(4.0)]);
         assert_eq!(single.half_width, None);
     }
+
+    /// `covers` is `|mean − value| <= half-width × factor`, ends included,
+    /// on either side of the mean; without a half-width it covers nothing.
+    #[test]
+    fn covers_the_widened_interval_ends_included() {
+        let e = Estimate {
+            mean: Some(2.0),
+            half_width: Some(0.5),
+            n: 3,
+        };
+        assert!(e.covers(2.0, 1.0));
+        assert!(e.covers(2.5, 1.0) && e.covers(1.5, 1.0));
+        assert!(!e.covers(2.75, 1.0) && !e.covers(1.25, 1.0));
+        assert!(e.covers(2.75, 1.5) && e.covers(1.25, 1.5));
+        assert!(!e.covers(2.8, 1.5) && !e.covers(1.2, 1.5));
+        let single = Estimate {
+            half_width: None,
+            ..e
+        };
+        assert!(!single.covers(2.0, 1.0));
+    }
 }

@@ -212,6 +212,8 @@ mod tests {
         for _ in 0..30 {
             h.record(0.0);
         }
+        // Zeros are counted apart: no counter is allocated for them.
+        assert_eq!((h.zeros, h.non_zero, h.counts.len()), (30, 0, 0));
         for i in 1..=70 {
             h.record(units(i));
         }
@@ -317,6 +319,46 @@ mod tests {
                 );
                 assert!(got <= exact + quantile_error_bound(exact));
             }
+        }
+    }
+
+    /// [`quantile_error_bound`] is one unit from tight: a duration just
+    /// over half a unit below the start of a counter 2¹⁰ units wide
+    /// (2²⁰ units, about 1.05 h) is rounded up into it and reported at the
+    /// counter's top, 1023.5 units above it, where the bound is 1024.5.
+    #[test]
+    fn error_bound_is_one_unit_above_the_worst_error() {
+        let unit = 1.0 / UNITS_PER_HOUR;
+        let start = 1u64 << 20;
+        let exact = (start as f64 - 0.5 + 1e-6) * unit;
+        let mut h = DurationHistogram::new();
+        h.record(exact);
+        let got = h.quantile(1.0).unwrap();
+        assert_eq!(got, (start + 1023) as f64 / UNITS_PER_HOUR);
+        let slack = exact + quantile_error_bound(exact) - got;
+        assert!(
+            (slack - unit).abs() < 1e-4 * unit,
+            "slack {} units",
+            slack / unit
+        );
+    }
+
+    /// Memory grows by whole buckets, as the module documentation states:
+    /// the counters take 8 KiB for durations under 7.4 s (2048 units),
+    /// 60 KiB under 16 h, 88 KiB under 12 weeks and 152 KiB at most.
+    #[test]
+    fn counters_grow_a_bucket_per_doubling() {
+        let kib = |h: &DurationHistogram| h.counts.len() * size_of::<u32>() / 1024;
+        let mut h = DurationHistogram::new();
+        for (hours, expect) in [
+            (2047.0 / UNITS_PER_HOUR, 8),
+            (15.99, 60),
+            (12.0 * 168.0 - 1.0, 88),
+            (MAX_HOURS, 152),
+        ] {
+            h.record(hours);
+            assert_eq!(kib(&h), expect, "after {hours} h");
+            assert_eq!(h.counts.len() % SUB_BUCKET_HALF, 0);
         }
     }
 

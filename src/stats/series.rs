@@ -143,6 +143,7 @@ mod tests {
     #[test]
     fn averages_over_each_bin() {
         let mut s = BinnedSeries::new(2.0, 3);
+        assert_eq!(s.width(), 2.0);
         s.set(1.0, 2.0); // 0 on [0,1), 2 on [1,3)
         s.set(3.0, 1.0); // 1 on [3,6)
         assert_eq!(s.means(6.0), vec![1.0, 1.5, 1.0]);
@@ -156,6 +157,9 @@ mod tests {
         assert_eq!(bin_width_for(168.0, 240), 1.0);
         assert_eq!(bin_width_for(35.0 * 24.0, 240), 4.0);
         assert_eq!(bin_width_for(365.0 * 24.0, 240), 48.0);
+        // Past 240 weeks no round width is enough: whole hours, rounded up.
+        assert_eq!(bin_width_for(2.0 * 168.0 * 240.0, 240), 336.0);
+        assert_eq!(bin_width_for(100_000.0, 240), 417.0);
     }
 
     /// The same-bin shortcut of `set` gives the areas of the plain bin walk
@@ -185,6 +189,60 @@ mod tests {
                     t = ((t / width).ceil()) * width;
                 }
                 let value = ((x >> 40) % 5) as f64;
+                fast.set(t, value);
+                if walk.value != 0.0 {
+                    walk.accumulate(t);
+                }
+                walk.last_t = t;
+                walk.value = value;
+            }
+            let bits = |v: &[f64]| v.iter().map(|a| a.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&fast.areas), bits(&walk.areas), "width {width}");
+        }
+    }
+
+    /// On whole-hour widths the shortcut of `set` lasts exactly to the end
+    /// of the bin (the last bin's end too): a change anywhere before it
+    /// costs no bin walk.
+    #[test]
+    fn the_shortcut_lasts_to_the_end_of_the_bin() {
+        for width in [1.0, 3.0, 168.0] {
+            let bins = 40;
+            let mut s = BinnedSeries::new(width, bins);
+            assert_eq!(s.same_bin_until, width);
+            for k in 0..bins {
+                s.set((k as f64 + 0.5) * width, 1.0);
+                assert_eq!(
+                    s.same_bin_until,
+                    (k + 1) as f64 * width,
+                    "width {width}, bin {k}"
+                );
+            }
+        }
+    }
+
+    /// A change exactly at the time `set` caches as the end of its bin's
+    /// shortcut (the first time whose bin is the next one, or just past
+    /// the bin's nominal end where division rounds down) gives the walk's
+    /// areas to the last bit, on widths that are not whole hours too.
+    #[test]
+    fn a_change_at_the_cached_bin_end_matches_the_walk() {
+        for width in [1.0, 3.0, 0.1, 0.3, 0.7, 1.0 / 3.0, 2.2, 0.15] {
+            let bins = 40;
+            let mut fast = BinnedSeries::new(width, bins);
+            let mut walk = BinnedSeries::new(width, bins);
+            let mut x: u64 = 7;
+            let mut t = 0.0f64;
+            for i in 0..400 {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                t = if i % 2 == 1 && fast.same_bin_until.is_finite() {
+                    fast.same_bin_until
+                } else {
+                    t + ((x >> 11) as f64 / (1u64 << 53) as f64) * width * 0.3
+                };
+                let value = 1.0 + ((x >> 40) % 5) as f64;
                 fast.set(t, value);
                 if walk.value != 0.0 {
                     walk.accumulate(t);

@@ -78,6 +78,16 @@ mod tests {
         assert!((a.mean().unwrap() - 5.0).abs() < 1e-12);
         assert!((a.sd().unwrap() - all.sd().unwrap()).abs() < 1e-12);
         assert_eq!(Tally::default().mean(), None);
+        // One observation has a mean but no sample standard deviation.
+        let mut one = Tally::default();
+        one.add(3.0);
+        assert_eq!((one.count(), one.mean(), one.sd()), (1, Some(3.0), None));
+        // Merging an empty tally changes nothing; merging into one copies.
+        let mut empty = Tally::default();
+        empty.merge(&one);
+        one.merge(&Tally::default());
+        assert_eq!((empty.count(), empty.mean()), (1, Some(3.0)));
+        assert_eq!((one.count(), one.mean()), (1, Some(3.0)));
     }
 
     /// Durations around a large offset keep their small variance.

@@ -81,4 +81,17 @@ mod tests {
         assert_eq!(tw.mean_until(6.0), Some(1.0));
         assert_eq!(tw.mean_until(4.0), None);
     }
+
+    /// `with_area` starts a constant zero carrying an integral: area 6 over
+    /// [2, 5) averages 2, and a value set later adds on from its time.
+    #[test]
+    fn with_area_carries_its_integral() {
+        let mut tw = TimeWeighted::with_area(2.0, 6.0);
+        assert_eq!(tw.value(), 0.0);
+        assert_eq!(tw.mean_until(5.0), Some(2.0));
+        tw.set(5.0, 3.0);
+        assert_eq!(tw.value(), 3.0);
+        assert_eq!(tw.area_until(7.0), 12.0);
+        assert_eq!(tw.mean_until(8.0), Some(15.0 / 6.0));
+    }
 }

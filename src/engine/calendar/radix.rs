@@ -199,3 +199,41 @@ impl<E: Copy> Radix<E> {
             + self.early.capacity()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Moving the events out gives back the room of every bucket that grew
+    /// past [`KEEP_ROOM`] (here two buckets hold all 3 × `KEEP_ROOM`
+    /// entries before the drain) and keeps at most that in each.
+    #[test]
+    fn drain_gives_back_large_buckets() {
+        let mut r = Radix::new();
+        r.restart_at(0, 0);
+        let n = 3 * KEEP_ROOM;
+        for seq in 0..n as u64 {
+            let time_bits = (1.0 + seq as f64).to_bits();
+            r.push(Entry {
+                time_bits,
+                seq,
+                event: (),
+            });
+        }
+        for _ in 0..10 {
+            r.pop();
+        }
+        let rooms = |r: &Radix<()>| {
+            r.buckets
+                .iter()
+                .chain([&r.early, &r.spare])
+                .map(Vec::capacity)
+                .collect::<Vec<_>>()
+        };
+        assert!(rooms(&r).iter().any(|&c| c > KEEP_ROOM));
+        let mut drained = 0;
+        r.drain_into(|_| drained += 1);
+        assert_eq!(drained, n - 10);
+        assert!(rooms(&r).iter().all(|&c| c <= KEEP_ROOM), "{:?}", rooms(&r));
+    }
+}
