@@ -159,33 +159,3 @@ fn a_mode_the_network_cannot_carry_is_skipped_under_all_and_an_error_by_name() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
-
-/// A comparison needs two modes: a file only port clearance can run
-/// (no stream names a home customs) is refused under `--modes all`, with
-/// each other mode's reason, before anything is simulated or written.
-#[test]
-fn a_comparison_with_one_runnable_mode_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let file = repo_path("scenarios/calibration/gacc_2022.toml");
-    let o = clearsim(&[
-        "compare",
-        file.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("a comparison needs at least 2 modes")
-            && err.contains("only port_clearance can")
-            && err.contains("under mode customs_transit: no stream can take mode customs_transit"),
-        "{err}"
-    );
-    assert!(
-        !out.exists(),
-        "a refused comparison wrote {}",
-        out.display()
-    );
-}
