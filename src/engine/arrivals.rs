@@ -216,6 +216,22 @@ mod tests {
         }
     }
 
+    /// Base rate 2 /h with peaks ×3 on [10, 20) and ×2 on [15, 30).
+    fn two_peaks() -> ArrivalProcess {
+        let peak = |from, until, multiplier| Peak {
+            from,
+            until,
+            multiplier,
+        };
+        ArrivalProcess::new(
+            2.0,
+            [1.0; 24],
+            [1.0; 7],
+            vec![peak(10.0, 20.0, 3.0), peak(15.0, 30.0, 2.0)],
+            0,
+        )
+    }
+
     #[test]
     fn expected_count_integrates_peaks() {
         let peak = |from, until, multiplier| Peak {
@@ -223,13 +239,7 @@ mod tests {
             until,
             multiplier,
         };
-        let p = ArrivalProcess::new(
-            2.0,
-            [1.0; 24],
-            [1.0; 7],
-            vec![peak(10.0, 20.0, 3.0), peak(15.0, 30.0, 2.0)],
-            0,
-        );
+        let p = two_peaks();
         // 100 h at 2/h, plus (3-1)×10 h... by pieces: 10×1 + 5×3 + 5×6 + 10×2 + 70×1.
         assert_eq!(
             p.expected_count(100.0),
@@ -281,18 +291,7 @@ mod tests {
     /// base rate.
     #[test]
     fn expected_count_stops_at_the_horizon() {
-        let peak = |from, until, multiplier| Peak {
-            from,
-            until,
-            multiplier,
-        };
-        let p = ArrivalProcess::new(
-            2.0,
-            [1.0; 24],
-            [1.0; 7],
-            vec![peak(10.0, 20.0, 3.0), peak(15.0, 30.0, 2.0)],
-            0,
-        );
+        let p = two_peaks();
         assert_eq!(p.expected_count(25.0), 2.0 * (10.0 + 15.0 + 30.0 + 10.0));
     }
 

@@ -162,6 +162,22 @@ mod tests {
         assert_eq!(bin_width_for(100_000.0, 240), 417.0);
     }
 
+    /// One step of the 64-bit LCG the shortcut tests draw their times from.
+    fn next_lcg(x: u64) -> u64 {
+        x.wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407)
+    }
+
+    /// The reference `set`: the bin walk alone, as `set` did before the
+    /// same-bin shortcut.
+    fn walk_set(walk: &mut BinnedSeries, t: f64, value: f64) {
+        if walk.value != 0.0 {
+            walk.accumulate(t);
+        }
+        walk.last_t = t;
+        walk.value = value;
+    }
+
     /// The same-bin shortcut of `set` gives the areas of the plain bin walk
     /// to the last bit, on the widths [`bin_width_for`] gives (whole hours;
     /// the walk itself assumes `k × width` divides back to `k`) and changes
@@ -176,9 +192,7 @@ mod tests {
             let mut x: u64 = 99;
             let mut t = 0.0f64;
             for i in 0..20_000 {
-                x = x
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
+                x = next_lcg(x);
                 t += match x >> 62 {
                     0 => 0.0,
                     1 => ((x >> 11) as f64 / (1u64 << 53) as f64) * width * 0.01,
@@ -190,11 +204,7 @@ mod tests {
                 }
                 let value = ((x >> 40) % 5) as f64;
                 fast.set(t, value);
-                if walk.value != 0.0 {
-                    walk.accumulate(t);
-                }
-                walk.last_t = t;
-                walk.value = value;
+                walk_set(&mut walk, t, value);
             }
             let bits = |v: &[f64]| v.iter().map(|a| a.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&fast.areas), bits(&walk.areas), "width {width}");
@@ -234,9 +244,7 @@ mod tests {
             let mut x: u64 = 7;
             let mut t = 0.0f64;
             for i in 0..400 {
-                x = x
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
+                x = next_lcg(x);
                 t = if i % 2 == 1 && fast.same_bin_until.is_finite() {
                     fast.same_bin_until
                 } else {
@@ -244,11 +252,7 @@ mod tests {
                 };
                 let value = 1.0 + ((x >> 40) % 5) as f64;
                 fast.set(t, value);
-                if walk.value != 0.0 {
-                    walk.accumulate(t);
-                }
-                walk.last_t = t;
-                walk.value = value;
+                walk_set(&mut walk, t, value);
             }
             let bits = |v: &[f64]| v.iter().map(|a| a.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&fast.areas), bits(&walk.areas), "width {width}");
