@@ -5,7 +5,7 @@ use super::*;
 pub(super) fn compare(args: CompareArgs) -> anyhow::Result<()> {
     let s = scenario::load(&args.scenario).map_err(InputError)?;
     let plan = args.common.plan(&s, false);
-    let (built, notes) = build_under_modes(&s, &args.modes, "--modes", args.quiet, false, 1)?;
+    let (built, notes) = build_under_modes(&s, &args.modes, "--modes", args.quiet, false)?;
     let baseline = match &args.baseline {
         Some(b) => {
             let m = parse_mode(b, "--baseline")?;

@@ -36,7 +36,7 @@ pub(super) fn demo(args: DemoArgs) -> anyhow::Result<()> {
         None => demo::builtin(),
     };
     eprint!("{}", diagnostics_text(&s.source_label, &s.warnings));
-    let built: Vec<(Mode, Model)> = build_under_modes(&s, &args.mode, "--mode", false, true, 1)?
+    let built: Vec<(Mode, Model)> = build_under_modes(&s, &args.mode, "--mode", false, true)?
         .0
         .into_iter()
         .map(|(mode, v)| (mode, v.model))

@@ -2,7 +2,7 @@
 //! --mode`) and the scenario rebuilt under each of them.
 
 use super::*;
-use crate::scenario::{Diagnostic, Severity};
+use crate::scenario::Severity;
 
 /// The valid names, for error messages.
 fn valid_modes() -> String {
@@ -51,16 +51,13 @@ pub(super) type Notes = Vec<String>;
 /// stream can take is an error when asked for by name and is skipped under
 /// `all`, said on stderr even when `quiet` (a comparison missing a mode
 /// must not look complete); the streams kept are summed up unless `quiet`
-/// and listed in full in the notes. Under `all`, fewer than `at_least`
-/// runnable modes is an error (a comparison of one mode is no comparison);
-/// a mode named alone is run as asked.
+/// and listed in full in the notes.
 pub(super) fn build_under_modes(
     s: &Scenario,
     list: &str,
     flag: &str,
     quiet: bool,
     every_stream: bool,
-    at_least: usize,
 ) -> anyhow::Result<(Vec<(Mode, Scenario)>, Notes)> {
     let explicit = list.trim() != "all";
     let mut built = Vec::new();
@@ -77,24 +74,6 @@ pub(super) fn build_under_modes(
     }
     if explicit && !failures.is_empty() || built.is_empty() {
         return Err(InputError(mode_errors(&s.source_label, failures)).into());
-    }
-    if !explicit && built.len() < at_least {
-        let runnable: Vec<&str> = built.iter().map(|(m, _)| m.name()).collect();
-        let mut e = mode_errors(&s.source_label, failures);
-        e.diagnostics.insert(
-            0,
-            Diagnostic {
-                severity: Severity::Error,
-                path: String::new(),
-                location: None,
-                message: format!(
-                    "{flag} {list}: a comparison needs at least {at_least} modes the \
-                     scenario can run, and only {} can; the others cannot, because:",
-                    runnable.join(", ")
-                ),
-            },
-        );
-        return Err(InputError(e).into());
     }
     let mut notes = Vec::new();
     for (mode, e) in &failures {
