@@ -372,3 +372,138 @@ pub fn push_pool(out: &mut Vec<Observation>, id: &str, r: &PoolReport) {
     push("utilisation", r.utilisation);
     push("officer_hours", r.busy_mean.map(|b| b * r.window));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The whole-number counters of a cell, by name, so that a test can
+    /// set and check every one of them.
+    macro_rules! counters {
+        ($m:ident) => {
+            $m!(
+                arrived,
+                released,
+                seized,
+                releases_in_window,
+                within_24h,
+                within_48h,
+                overall_within_24h,
+                inspections,
+                hits,
+                non_compliant,
+                leakage,
+                recalls,
+                stockouts,
+                over_limit,
+                in_system_end
+            )
+        };
+    }
+
+    /// A cell whose every counter, sum and duration differs from the
+    /// others' and from another seed's: `k` consignments' worth, each
+    /// counter offset by its position, so that a field merged into the
+    /// wrong one, or not at all, shows.
+    fn cell(k: u64) -> CellStats {
+        let mut c = CellStats::default();
+        let mut i = 0;
+        macro_rules! set {
+            ($($f:ident),*) => {$(
+                i += 1;
+                c.$f = k * 1000 + i;
+            )*};
+        }
+        counters!(set);
+        let x = k as f64;
+        c.revenue_assessed = 11.0 * x;
+        c.revenue_evaded = 13.0 * x;
+        c.revenue_recovered = 17.0 * x;
+        c.revenue_recovered_after_horizon = 19.0 * x;
+        for n in 0..k {
+            let t = x + n as f64;
+            c.release_time.add(t);
+            c.release_hist.record(t);
+            c.arrival_to_lodgement.add(2.0 * t);
+            c.lodgement_to_release.add(3.0 * t);
+            c.release_to_exit.add(5.0 * t);
+            c.overall_time.add(7.0 * t);
+            c.overall_hist.record(7.0 * t);
+            for p in 0..4 {
+                c.party_time[p].add(t + p as f64);
+                c.party_hist[p].record(t + p as f64);
+            }
+        }
+        // `k` consignments in the system from time 0 to 2, then none.
+        c.in_system = TimeWeighted::new(0.0, x);
+        c.in_system.set(2.0, 0.0);
+        c
+    }
+
+    /// The sum of a tally's observations, from its count and mean.
+    fn total(t: &Tally) -> f64 {
+        t.count() as f64 * t.mean().unwrap_or(0.0)
+    }
+
+    #[test]
+    fn merging_a_cell_counts_its_consignments_here() {
+        let (a, b) = (cell(3), cell(5));
+        let mut m = a.clone();
+        m.merge(&b, 10.0);
+        macro_rules! check {
+            ($($f:ident),*) => {$(
+                assert_eq!(m.$f, a.$f + b.$f, stringify!($f));
+            )*};
+        }
+        counters!(check);
+        assert_eq!(m.revenue_assessed, a.revenue_assessed + b.revenue_assessed);
+        assert_eq!(m.revenue_evaded, a.revenue_evaded + b.revenue_evaded);
+        assert_eq!(
+            m.revenue_recovered,
+            a.revenue_recovered + b.revenue_recovered
+        );
+        assert_eq!(
+            m.revenue_recovered_after_horizon,
+            a.revenue_recovered_after_horizon + b.revenue_recovered_after_horizon
+        );
+        let tallies = |c: &CellStats| {
+            let mut t = vec![
+                &c.release_time,
+                &c.arrival_to_lodgement,
+                &c.lodgement_to_release,
+                &c.release_to_exit,
+                &c.overall_time,
+            ];
+            t.extend(c.party_time.iter());
+            t.into_iter()
+                .map(|t| (t.count(), total(t)))
+                .collect::<Vec<_>>()
+        };
+        for ((m, a), b) in tallies(&m).iter().zip(tallies(&a)).zip(tallies(&b)) {
+            assert_eq!(m.0, a.0 + b.0);
+            assert!((m.1 - (a.1 + b.1)).abs() < 1e-9, "{m:?} {a:?} {b:?}");
+        }
+        let hists = |c: &CellStats| {
+            let mut h = vec![c.release_hist.count(), c.overall_hist.count()];
+            h.extend(c.party_hist.iter().map(DurationHistogram::count));
+            h
+        };
+        for ((m, a), b) in hists(&m).iter().zip(hists(&a)).zip(hists(&b)) {
+            assert_eq!(*m, a + b);
+        }
+        // Areas add: 3 and 5 in the system for 2 h each, 16 in all, and
+        // the merged cell keeps adding from there at the horizon.
+        assert_eq!(m.in_system.area_until(10.0), 16.0);
+    }
+
+    #[test]
+    fn release_time_quantiles_are_every_percent_and_the_far_tail() {
+        let p: Vec<f64> = quantile_probabilities().collect();
+        assert_eq!(p.len(), 101);
+        assert_eq!(p[0], 0.01);
+        assert_eq!(p[49], 0.5);
+        assert_eq!(p[98], 0.99);
+        assert_eq!(p[99..], [0.995, 0.999]);
+        assert!(p.windows(2).all(|w| w[0] < w[1]), "increasing");
+    }
+}
