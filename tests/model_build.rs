@@ -1,0 +1,225 @@
+//! What building the model from a scenario derives before any run: the
+//! offered load behind the capacity warnings, the shares of demand each
+//! reachable port expects, a tax centre's rules and which empty steps a
+//! route keeps. Each is checked against the value worked out by hand from
+//! the file's numbers.
+
+use clearsim::model::{Model, StepKind};
+
+fn model(text: &str) -> Model {
+    match clearsim::scenario::parse("model_build.toml", text.as_bytes()) {
+        Ok(s) => s.model,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn pool_load(m: &Model, load: &[f64], id: &str) -> f64 {
+    let p = m
+        .pools
+        .iter()
+        .position(|p| p.id == id)
+        .unwrap_or_else(|| panic!("no pool {id}"));
+    load[p]
+}
+
+fn close(got: f64, want: f64, what: &str) {
+    assert!(
+        (got - want).abs() < 1e-9 * want.abs().max(1.0),
+        "{what}: got {got}, want {want}"
+    );
+}
+
+/// One port, reviewers and inspectors, random targeting: λ = 9 /h, review
+/// 20% for 0.5 h, inspection 10% for 2 h; a peak tripling the rate over
+/// hours 100 to 150.
+const ONE_PORT: &str = r#"
+name = "load"
+horizon_h = 400
+[policy]
+review_rate = 0.2
+inspection_rate = 0.1
+targeting = "random"
+[[sites]]
+id = "port"
+kind = "sea_port"
+[sites.steps.review]
+resource = "reviewers"
+duration = { dist = "exponential", mean = 0.5 }
+[sites.steps.inspection]
+resource = "inspectors"
+duration = { dist = "exponential", mean = 2.0 }
+[[resources]]
+id = "reviewers"
+site = "port"
+capacity = 3
+[[resources]]
+id = "inspectors"
+site = "port"
+capacity = 5
+[[streams]]
+id = "s"
+port = "port"
+rate_per_h = 9.0
+peaks = [{ name = "surge", from_h = 100, until_h = 150, multiplier = 3.0 }]
+"#;
+
+#[test]
+fn offered_load_is_rate_times_share_times_mean_duration() {
+    let m = model(ONE_PORT);
+    // Outside the peak the rate is 9 /h.
+    let quiet = m.offered_load_between(200.0, 300.0);
+    close(
+        pool_load(&m, &quiet, "inspectors"),
+        9.0 * 0.1 * 2.0,
+        "inspectors",
+    );
+    close(
+        pool_load(&m, &quiet, "reviewers"),
+        9.0 * 0.2 * 0.5,
+        "reviewers",
+    );
+    // Half of [75, 175) is the peak: the mean rate is 9 × (1 + 3) / 2.
+    let around = m.offered_load_between(75.0, 175.0);
+    close(
+        pool_load(&m, &around, "inspectors"),
+        18.0 * 0.1 * 2.0,
+        "inspectors around the peak",
+    );
+    // Inside it, three times the quiet load.
+    let peak = m.offered_load_between(110.0, 140.0);
+    close(
+        pool_load(&m, &peak, "reviewers"),
+        27.0 * 0.2 * 0.5,
+        "reviewers in the peak",
+    );
+}
+
+/// Port `p0`, and `p1` whose own rules inspect and review less: every
+/// kind of non-compliance is likelier to pass at `p1`.
+const TWO_PORTS: &str = r#"
+name = "choice"
+horizon_h = 400
+[policy]
+review_rate = 0.2
+inspection_rate = 0.1
+targeting = "random"
+[[sites]]
+id = "p0"
+kind = "sea_port"
+[sites.steps.inspection]
+resource = "inspectors0"
+duration = { dist = "exponential", mean = 2.0 }
+[[sites]]
+id = "p1"
+kind = "sea_port"
+[sites.supervision]
+inspection_rate = 0.02
+review_rate = 0.05
+[sites.steps.inspection]
+resource = "inspectors1"
+duration = { dist = "exponential", mean = 2.0 }
+[[resources]]
+id = "inspectors0"
+site = "p0"
+capacity = 5
+[[resources]]
+id = "inspectors1"
+site = "p1"
+capacity = 5
+[[streams]]
+id = "s"
+port = "p0"
+rate_per_h = 9.0
+alternative_ports = ["p1"]
+prohibited_share = 0.01
+undervalued_share = 0.04
+misclassified_share = 0.05
+arbitrage_share = 0.5
+time_choice_share = 0.2
+"#;
+
+#[test]
+fn demand_splits_between_ports_by_arbitrage_and_time_choice() {
+    let m = model(TWO_PORTS);
+    let usual = &m.streams[0];
+    let [alt] = usual.choice.alternatives[..] else {
+        panic!("one alternative: {:?}", usual.choice.alternatives)
+    };
+    // Every kind of non-compliance goes where it is likeliest to pass.
+    for kind in usual.choice.laxest[0] {
+        assert_eq!(kind, alt, "laxest option: {:?}", usual.choice.laxest);
+    }
+    // Half of the 10% non-compliant arbitrage to p1: 0.05. A fifth of the
+    // rest choose by time, spread evenly over the two: 0.2 × 0.95 / 2.
+    let diverted = 0.5 * (0.01 + 0.04 + 0.05);
+    let even = 0.2 * (1.0 - diverted) / 2.0;
+    close(
+        m.streams[alt as usize].choice.demand_share,
+        diverted + even,
+        "p1's share",
+    );
+    close(
+        usual.choice.demand_share,
+        1.0 - diverted - 2.0 * even + even,
+        "p0's share",
+    );
+    // The offered load follows the shares: inspection at 10% and 2% of
+    // each port's share of 9 /h, for 2 h.
+    let load = m.offered_load();
+    close(
+        pool_load(&m, &load, "inspectors1"),
+        9.0 * (diverted + even) * 0.02 * 2.0,
+        "inspectors1",
+    );
+}
+
+#[test]
+fn a_tax_centre_reviews_on_its_own_rules_sharpened_by_pooled_data() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/studies/integration_blind_spots.toml"
+    ))
+    .unwrap()
+    .replace(
+        "pooled_data_gain = 1.0\n",
+        "pooled_data_gain = 1.5\ntax_review = \"by_category\"\n",
+    )
+    .replace(
+        "categories = [\"chemicals\"]\n[sites.supervision]\nreview_rate = 0.12\ndiscrimination = 1.0",
+        "categories = [\"chemicals\"]\n[sites.supervision]\nreview_rate = 0.12\ndiscrimination = 0.8",
+    );
+    let m = model(&text);
+    let mut centres = 0;
+    for s in &m.streams {
+        let Some(c) = s.tax_centre else { continue };
+        let own = match m.sites[c.0 as usize].id.as_str() {
+            "guangzhou_tax_centre" => 0.8,
+            "shanghai_tax_centre" => 1.0,
+            other => panic!("unexpected tax centre {other}"),
+        };
+        close(s.review_rules.discrimination, own * 1.5, &s.id);
+        close(s.review_rules.review_rate, 0.12, &s.id);
+        centres += 1;
+    }
+    assert!(centres >= 2, "streams reviewed by a centre: {centres}");
+}
+
+#[test]
+fn a_route_keeps_an_empty_review_and_drops_an_empty_lab_test() {
+    // The port gives neither a review nor a lab_test step: a review still
+    // decides (instantly), a lab test that no one does tests nothing (and
+    // a stream cannot ask for one there: validation refuses it).
+    let m = model(&ONE_PORT.replace(
+        "[sites.steps.review]\nresource = \"reviewers\"\nduration = { dist = \"exponential\", mean = 0.5 }\n",
+        "",
+    ).replace("[[resources]]\nid = \"reviewers\"\nsite = \"port\"\ncapacity = 3\n", ""));
+    let steps: Vec<StepKind> = m.streams[0]
+        .route
+        .steps
+        .iter()
+        .map(|st| m.activity(st.activity).step)
+        .collect();
+    assert!(steps.contains(&StepKind::Review), "{steps:?}");
+    assert!(!steps.contains(&StepKind::LabTest), "{steps:?}");
+    assert!(steps.contains(&StepKind::Inspection), "{steps:?}");
+}
