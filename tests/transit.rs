@@ -128,3 +128,36 @@ fn bad_transit_rules_are_located_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn a_diverted_load_counts_once_among_the_non_compliant() {
+    // Every importer honest: the only non-compliance is the diversion on
+    // the way, which half the loads suffer. Each diverted load that has
+    // passed the transport step counts once; the cohort still in the
+    // system at the horizon may or may not have.
+    let text = std::fs::read_to_string(repo_path("scenarios/modes/customs_transit.toml"))
+        .unwrap()
+        .replace(
+            "duration = { dist = \"lognormal\", mean = 5.0, sd = 1.5 }",
+            "duration = { dist = \"lognormal\", mean = 5.0, sd = 1.5 }\ndiversion_share = 0.5",
+        )
+        .replace("prohibited_share = 0.002", "prohibited_share = 0.0");
+    let ran = run_text(&text);
+    let reps = read_reps(&ran.out);
+    let get = |m: &str| values(&reps, "base", "all", m).to_vec();
+    let (arrived, end, nc) = (get("arrived"), get("in_system_end"), get("non_compliant"));
+    for r in 0..arrived.len() {
+        // Binomial(n, 1/2) within four standard deviations, n between the
+        // loads that surely passed transport and all that arrived.
+        let (low_n, high_n) = (arrived[r] - end[r], arrived[r]);
+        let low = 0.5 * low_n - 4.0 * (0.25 * low_n).sqrt();
+        let high = 0.5 * high_n + 4.0 * (0.25 * high_n).sqrt();
+        assert!(
+            (low..=high).contains(&nc[r]),
+            "replication {r}: {} non-compliant of {} arrived ({} in the system at the end)",
+            nc[r],
+            arrived[r],
+            end[r]
+        );
+    }
+}
