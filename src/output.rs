@@ -27,3 +27,25 @@ pub fn cell(v: Option<f64>) -> String {
         .unwrap_or_default()
 }
 pub use manifest::Manifest;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A CSV cell: the shortest round-trip text of a finite number, empty
+    /// for an undefined or non-finite one.
+    #[test]
+    fn a_cell_is_the_number_or_empty() {
+        assert_eq!(cell(Some(0.1)), "0.1");
+        assert_eq!(cell(Some(-3.0)), "-3");
+        assert_eq!(cell(Some(1e21)), "1000000000000000000000");
+        for undefined in [
+            None,
+            Some(f64::NAN),
+            Some(f64::INFINITY),
+            Some(f64::NEG_INFINITY),
+        ] {
+            assert_eq!(cell(undefined), "", "{undefined:?}");
+        }
+    }
+}

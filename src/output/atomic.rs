@@ -86,4 +86,18 @@ mod tests {
             .collect();
         assert_eq!(names, ["plots"], "a temporary file was left behind");
     }
+
+    /// The temporary file is made in the target's own folder (a rename
+    /// across file systems would fail): a missing folder fails there, at
+    /// the temporary file, not later at the move.
+    #[test]
+    fn the_temporary_file_is_made_in_the_targets_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing");
+        let e = write_atomic(&missing.join("a.csv"), b"x").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("cannot create a temporary file in {}", missing.display())
+        );
+    }
 }

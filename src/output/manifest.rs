@@ -127,3 +127,92 @@ impl Manifest {
         Ok(v)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in scenario's key settings, as `scenarios/default.toml`
+    /// gives them (no regions, targeting left at its default, random).
+    #[test]
+    fn key_parameters_are_those_of_the_scenario() {
+        let model = crate::scenario::builtin_default().model;
+        let got: Vec<(String, String)> = key_parameters(&model)
+            .into_iter()
+            .map(|p| (p.name, p.value))
+            .collect();
+        let want = [
+            ("regions", "0"),
+            ("sites", "2"),
+            ("demand streams", "2"),
+            ("policy.review_rate", "0.1"),
+            ("policy.inspection_rate", "0.03"),
+            ("policy.targeting", "random"),
+            ("policy.tax_timing", "before_release"),
+            ("clearance modes in the file", "port_clearance"),
+            (
+                "resources",
+                "ningbo_reviewers × 12, ningbo_inspection_teams × 4, \
+                 ecommerce_reviewers × 6, ecommerce_xray_lines × 4",
+            ),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    /// The Double-11 peak of `scenarios/default.toml` (11 to 14 November,
+    /// from a start on 2 November), in hours from the start.
+    #[test]
+    fn peaks_are_the_models_in_hours() {
+        let model = crate::scenario::builtin_default().model;
+        let got: Vec<(String, f64, f64)> = peaks(&model)
+            .into_iter()
+            .map(|p| (p.name, p.from_h, p.until_h))
+            .collect();
+        assert_eq!(got, [("double_11".to_string(), 9.0 * 24.0, 12.0 * 24.0)]);
+    }
+
+    /// `manifest.json` is the manifest as pretty JSON, ending in a newline.
+    #[test]
+    fn the_json_is_the_manifest_and_a_newline() {
+        let m = Manifest {
+            clearsim_version: "1.0".into(),
+            command_line: vec!["clearsim".into(), "run".into()],
+            scenario: ScenarioInfo {
+                name: "s".into(),
+                description: "d".into(),
+                file: "f.toml".into(),
+                sha256: "00".into(),
+            },
+            run: RunInfo {
+                seed: 7,
+                replications: 1,
+                replication_seeds: vec![9],
+                rng: "r".into(),
+                horizon_h: 24.0,
+                warmup_h: 0.0,
+                threads: 2,
+                consignments_simulated: 10,
+                events: 20,
+                wall_seconds: 0.5,
+            },
+            variants: vec!["base".into()],
+            files: vec!["summary.csv".into()],
+            parameters: Vec::new(),
+            peaks: Vec::new(),
+            notes: Vec::new(),
+        };
+        let bytes = m.to_json().unwrap();
+        assert_eq!(bytes.last(), Some(&b'\n'));
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(v["run"]["seed"], 7);
+        assert_eq!(v["files"][0], "summary.csv");
+        assert_eq!(
+            bytes,
+            [serde_json::to_vec_pretty(&m).unwrap(), b"\n".to_vec()].concat()
+        );
+    }
+}

@@ -91,3 +91,70 @@ pub fn profile_csvs(
     }
     Ok(Some((series.into_bytes()?, dist.into_bytes()?)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn replication(release: [f64; 2], queue: f64) -> ReplicationResult {
+        ReplicationResult {
+            replication: 0,
+            seed: 0,
+            events: 0,
+            consignments: 0,
+            peak_in_flight: 0,
+            observations: Vec::new(),
+            profiles: vec![
+                Profile {
+                    group: "all".into(),
+                    metric: "release_time_h",
+                    points: vec![(0.5, Some(release[0])), (0.9, Some(release[1]))],
+                },
+                Profile {
+                    group: "resource=officers".into(),
+                    metric: "queue_len",
+                    points: vec![(0.0, Some(queue)), (24.0, None)],
+                },
+            ],
+            diverged: None,
+        }
+    }
+
+    /// Each curve point averaged over the replications, with its half-width
+    /// and count: release-time quantiles in `distribution.csv`, pool series
+    /// in `timeseries.csv` (the resource without its `resource=`).
+    #[test]
+    fn each_point_is_averaged_over_the_replications() {
+        let results = [replication([2.0, 6.0], 1.0), replication([4.0, 8.0], 3.0)];
+        // Every pair of values here differs by 2: the same half-width.
+        let hw = Estimate::from_values([Some(2.0), Some(4.0)])
+            .half_width
+            .unwrap()
+            .to_string();
+        let (series, dist) = profile_csvs(&[("base", &results)]).unwrap().unwrap();
+        assert_eq!(
+            String::from_utf8(dist).unwrap(),
+            format!(
+                "variant,group,p,release_time_h,ci95_half_width,reps\n\
+                 base,all,0.5,3,{hw},2\n\
+                 base,all,0.9,7,{hw},2\n"
+            )
+        );
+        assert_eq!(
+            String::from_utf8(series).unwrap(),
+            format!(
+                "variant,resource,metric,time_h,mean,ci95_half_width,reps\n\
+                 base,officers,queue_len,0,2,{hw},2\n\
+                 base,officers,queue_len,24,,,0\n"
+            )
+        );
+    }
+
+    /// No replication recorded curves: no files.
+    #[test]
+    fn no_curves_no_files() {
+        let mut r = replication([1.0, 2.0], 1.0);
+        r.profiles.clear();
+        assert!(profile_csvs(&[("base", &[r])]).unwrap().is_none());
+    }
+}

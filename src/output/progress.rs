@@ -66,3 +66,74 @@ impl Progress {
         self.bar.finish_and_clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finished(consignments: u64) -> ReplicationResult {
+        ReplicationResult {
+            replication: 0,
+            seed: 0,
+            events: 0,
+            consignments,
+            peak_in_flight: 0,
+            observations: Vec::new(),
+            profiles: Vec::new(),
+            diverged: None,
+        }
+    }
+
+    /// `(done of total what)`: whole variants done when there are several,
+    /// replications done of one variant's when there is one.
+    #[test]
+    fn the_message_counts_variants_or_replications() {
+        let p = Progress::new(3, 4, false);
+        for _ in 0..4 {
+            p.done(&finished(10));
+        }
+        assert_eq!(p.bar.position(), 4);
+        assert!(
+            p.bar.message().starts_with("(1 of 3 variants), "),
+            "{}",
+            p.bar.message()
+        );
+        p.done(&finished(10));
+        assert!(
+            p.bar.message().starts_with("(1 of 3 variants), "),
+            "{}",
+            p.bar.message()
+        );
+        let p = Progress::new(1, 4, false);
+        p.done(&finished(10));
+        assert!(
+            p.bar.message().starts_with("(1 of 4 replications), "),
+            "{}",
+            p.bar.message()
+        );
+        p.finish();
+        assert!(p.bar.is_finished());
+    }
+
+    /// The rate is all consignments so far over the time since the start:
+    /// between n / (time measured around it) and n / (time slept before it).
+    #[test]
+    fn the_rate_is_consignments_so_far_per_second() {
+        let start = std::time::Instant::now();
+        let p = Progress::new(1, 2, false);
+        let slept = 0.05;
+        std::thread::sleep(std::time::Duration::from_secs_f64(slept));
+        p.done(&finished(1_000_000));
+        p.done(&finished(2_000_000));
+        let most = start.elapsed().as_secs_f64();
+        let message = p.bar.message();
+        let rate: f64 = message
+            .strip_prefix("(2 of 2 replications), ")
+            .and_then(|m| m.strip_suffix(" M consignments/s"))
+            .and_then(|m| m.parse().ok())
+            .unwrap_or_else(|| panic!("{message}"));
+        // 3 M consignments in `slept` to `most` seconds, shown to 0.01.
+        assert!(rate >= 3.0 / most - 0.005, "{rate} < 3 / {most}");
+        assert!(rate <= 3.0 / slept + 0.005, "{rate} > 3 / {slept}");
+    }
+}

@@ -113,3 +113,78 @@ pub fn write_run(dir: &Path, run: &RunRecord) -> anyhow::Result<(Vec<SummaryRow>
     write_atomic(&dir.join("manifest.json"), &manifest.to_json()?)?;
     Ok((rows, manifest))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Ceiling, Observation, Record};
+
+    fn result(replication: u32, arrived: f64) -> ReplicationResult {
+        ReplicationResult {
+            replication,
+            seed: replication_seed(7, replication as u64),
+            events: 100,
+            consignments: 10,
+            peak_in_flight: 0,
+            observations: vec![Observation {
+                group: "all".into(),
+                metric: "arrived",
+                value: Some(arrived),
+            }],
+            profiles: Vec::new(),
+            diverged: None,
+        }
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// A run without differences writes no `comparison.csv` and lists the
+    /// files it wrote; the manifest records the thread count asked for, or
+    /// the pool's when 0 (one per core) was asked for.
+    #[test]
+    fn the_files_and_threads_are_those_of_the_run() {
+        let scenario = crate::scenario::builtin_default();
+        let variants = [Variant {
+            name: "base".into(),
+            results: vec![result(0, 3.0), result(1, 5.0)],
+        }];
+        let cores = rayon::current_num_threads();
+        for (threads, recorded) in [(cores + 1, cores + 1), (0, cores)] {
+            let dir = tempfile::tempdir().unwrap();
+            let record = RunRecord {
+                scenario: &scenario,
+                plan: RunPlan {
+                    seed: 7,
+                    replications: 2,
+                    threads,
+                    record: Record::default(),
+                    ceiling: Ceiling::default(),
+                },
+                variants: &variants,
+                diffs: &[],
+                wall_seconds: 1.5,
+                also_writes: &[],
+                notes: &[],
+            };
+            let (rows, manifest) = write_run(dir.path(), &record).unwrap();
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0].estimate.mean, Some(4.0));
+            assert_eq!(manifest.run.threads, recorded);
+            assert_eq!(
+                manifest.files,
+                ["summary.csv", "replications.csv", "manifest.json"]
+            );
+            assert_eq!(
+                names(dir.path()),
+                ["manifest.json", "replications.csv", "summary.csv"]
+            );
+        }
+    }
+}

@@ -75,3 +75,67 @@ pub fn wide_csv(
     }
     w.into_bytes()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::Estimate;
+
+    fn row(
+        variant: &str,
+        group: &str,
+        metric: &'static str,
+        mean: f64,
+        hw: Option<f64>,
+    ) -> SummaryRow {
+        SummaryRow {
+            variant: variant.into(),
+            group: group.into(),
+            metric,
+            estimate: Estimate {
+                mean: Some(mean),
+                half_width: hw,
+                n: 3,
+            },
+        }
+    }
+
+    /// Rows in the order given, each with its parameter values and its own
+    /// `all` mean and half-width per metric (empty where there is none).
+    #[test]
+    fn each_variant_row_holds_its_own_all_numbers() {
+        let rows = [
+            row("low", "mode=a", "release_time_mean_h", 99.0, Some(9.0)),
+            row("low", "all", "release_time_mean_h", 12.5, Some(0.5)),
+            row("high", "all", "release_time_mean_h", 14.0, None),
+            row("high", "mode=a", "leakage", 0.75, None),
+            row("high", "all", "leakage", 0.125, Some(0.01)),
+        ];
+        let variants = [
+            SweepVariant {
+                name: "low".into(),
+                values: vec!["0.1".into(), "2".into()],
+            },
+            SweepVariant {
+                name: "high".into(),
+                values: vec!["0.9".into(), "4".into()],
+            },
+        ];
+        let params = ["inspection_rate".to_string(), "officers".to_string()];
+        let bytes = wide_csv(
+            &params,
+            &variants,
+            &[1, 0],
+            &rows,
+            &["release_time_mean_h", "leakage"],
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "variant,inspection_rate,officers,release_time_mean_h,release_time_mean_h_ci95,\
+             leakage,leakage_ci95\n\
+             high,0.9,4,14,,0.125,0.01\n\
+             low,0.1,2,12.5,0.5,,\n"
+        );
+    }
+}

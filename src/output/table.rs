@@ -262,3 +262,257 @@ pub fn render_sweep(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::Estimate;
+
+    fn row(
+        variant: &str,
+        group: &str,
+        metric: &'static str,
+        mean: Option<f64>,
+        half_width: Option<f64>,
+    ) -> SummaryRow {
+        SummaryRow {
+            variant: variant.into(),
+            group: group.into(),
+            metric,
+            estimate: Estimate {
+                mean,
+                half_width,
+                n: 5,
+            },
+        }
+    }
+
+    fn diff(group: &str, metric: &'static str, mean: Option<f64>, hw: Option<f64>) -> DiffRow {
+        DiffRow {
+            variant: "fast".into(),
+            baseline: "base".into(),
+            group: group.into(),
+            metric,
+            paired: Estimate {
+                mean,
+                half_width: hw,
+                n: 5,
+            },
+            unpaired_half_width: None,
+        }
+    }
+
+    /// The table's lines with runs of spaces (the column padding) folded
+    /// to one: what the tests check is which number goes in which column.
+    fn words(table: &str) -> Vec<String> {
+        table
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    /// The terminal's number format: whole numbers, and anything of 1000
+    /// or more, without decimals; two decimals from 10 up; three below.
+    #[test]
+    fn a_number_keeps_four_or_five_significant_digits() {
+        for (x, shown) in [
+            (3.0, "3"),
+            (-40.0, "-40"),
+            (0.0, "0"),
+            (1000.25, "1000"),
+            (-1500.75, "-1501"),
+            (999.75, "999.75"),
+            (10.25, "10.25"),
+            (-12.25, "-12.25"),
+            (9.75, "9.750"),
+            (0.125, "0.125"),
+            (-0.5, "-0.500"),
+        ] {
+            assert_eq!(number(x), shown, "{x}");
+        }
+    }
+
+    /// Which row's mean and half-width each line of the summary shows:
+    /// `all` metrics in their fixed order (undefined ones left out), then
+    /// the cohorts and the resources, each once, region × mode cells not.
+    #[test]
+    fn the_summary_shows_each_groups_own_numbers() {
+        let rows = [
+            row("base", "all", "leakage", None, None),
+            row(
+                "base",
+                "region_mode=north×paperless",
+                "arrived",
+                Some(7.0),
+                None,
+            ),
+            row("base", "all", "release_time_mean_h", Some(12.5), Some(0.25)),
+            row("base", "all", "arrived", Some(1200.0), Some(35.5)),
+            row("base", "all", "hit_rate", Some(0.125), None),
+            row("base", "mode=paperless", "arrived", Some(600.0), Some(20.0)),
+            row(
+                "base",
+                "mode=paperless",
+                "release_time_mean_h",
+                Some(10.5),
+                Some(0.75),
+            ),
+            row(
+                "base",
+                "resource=officers",
+                "utilisation",
+                Some(0.875),
+                Some(0.01),
+            ),
+            row(
+                "base",
+                "resource=officers",
+                "wait_mean_h",
+                Some(1.5),
+                Some(0.125),
+            ),
+            row("base", "mode=paper", "arrived", Some(600.0), None),
+            row("base", "mode=paper", "release_time_mean_h", Some(9.5), None),
+        ];
+        assert_eq!(
+            words(&render("Title", &rows)),
+            [
+                "Title",
+                "all mean ± 95% CI",
+                "arrived 1200 35.50",
+                "release_time_mean_h 12.50 0.250",
+                "hit_rate 0.125 -",
+                "",
+                "group arrived release mean h p90 h inspect leakage",
+                "mode=paperless 600 10.50 ± 0.750 - - -",
+                "mode=paper 600 9.500 - - -",
+                "",
+                "resource utilisation wait mean h queue",
+                "resource=officers 0.875 1.500 ± 0.125 -",
+            ]
+        );
+    }
+
+    /// Each variant's `all` estimate and its paired difference from the
+    /// baseline, starred exactly when |difference| > half-width.
+    #[test]
+    fn the_comparison_shows_each_variants_own_difference() {
+        let rows = [
+            row(
+                "base",
+                "mode=a",
+                "release_time_mean_h",
+                Some(50.0),
+                Some(5.0),
+            ),
+            row("base", "all", "release_time_mean_h", Some(12.5), Some(0.5)),
+            row("base", "all", "release_time_p90_h", Some(30.0), None),
+            row("base", "all", "throughput_per_day", Some(400.0), Some(2.5)),
+            row("base", "all", "leakage", None, None),
+            row(
+                "fast",
+                "mode=a",
+                "release_time_mean_h",
+                Some(40.0),
+                Some(4.0),
+            ),
+            row("fast", "all", "release_time_mean_h", Some(10.5), Some(0.25)),
+            row("fast", "all", "release_time_p90_h", Some(29.5), None),
+            row("fast", "all", "throughput_per_day", Some(401.0), Some(2.5)),
+            row("fast", "all", "leakage", Some(0.375), Some(0.001)),
+            row("fast", "all", "inspections", Some(100.0), Some(3.0)),
+        ];
+        let diffs = [
+            diff("mode=a", "release_time_mean_h", Some(-10.0), Some(1.0)),
+            diff("all", "release_time_mean_h", Some(-2.5), Some(0.5)),
+            diff("all", "release_time_p90_h", Some(-0.5), None),
+            // |difference| equal to the half-width: not starred.
+            diff("all", "throughput_per_day", Some(1.0), Some(1.0)),
+            diff("all", "leakage", Some(0.25), Some(0.5)),
+            diff("all", "inspections", None, None),
+        ];
+        let head = "mean ± 95% CI difference ± 95% CI";
+        assert_eq!(
+            words(&render_comparison("Title", &rows, &diffs, "base")),
+            [
+                "Title".to_string(),
+                "group all; differences are paired (common random numbers) against base; \
+                 * = the 95% interval excludes 0"
+                    .into(),
+                "".into(),
+                format!("release_time_mean_h {head}"),
+                "base 12.50 ± 0.500 (baseline)".into(),
+                "fast 10.50 ± 0.250 -2.500 ± 0.500 *".into(),
+                "".into(),
+                format!("release_time_p90_h {head}"),
+                "base 30 (baseline)".into(),
+                "fast 29.50 -0.500".into(),
+                "".into(),
+                format!("released_within_24h_share {head}"),
+                "".into(),
+                format!("throughput_per_day {head}"),
+                "base 400 ± 2.500 (baseline)".into(),
+                "fast 401 ± 2.500 +1 ± 1".into(),
+                "".into(),
+                format!("inspections {head}"),
+                "fast 100 ± 3 -".into(),
+                "".into(),
+                format!("leakage {head}"),
+                "base - (baseline)".into(),
+                "fast 0.375 ± 0.001 +0.250 ± 0.500".into(),
+                "".into(),
+                format!("revenue_evaded_yuan {head}"),
+                "".into(),
+                format!("officer_hours {head}"),
+            ]
+        );
+    }
+
+    /// One line per variant, in the order given, with that variant's own
+    /// `all` numbers.
+    #[test]
+    fn the_sweep_shows_each_variants_own_numbers() {
+        let rows = [
+            row("low", "mode=a", "release_time_mean_h", Some(99.0), None),
+            row("low", "all", "release_time_mean_h", Some(12.5), Some(0.5)),
+            row("low", "all", "release_time_p90_h", Some(30.0), Some(1.0)),
+            row("low", "all", "inspections", Some(120.0), None),
+            row("low", "mode=a", "seizures", Some(77.0), None),
+            row("low", "all", "seizures", Some(6.0), None),
+            row(
+                "high_intensity",
+                "all",
+                "release_time_mean_h",
+                Some(14.0),
+                None,
+            ),
+            row(
+                "high_intensity",
+                "all",
+                "release_time_p90_h",
+                Some(35.0),
+                Some(2.0),
+            ),
+            row("high_intensity", "all", "leakage", Some(0.125), None),
+        ];
+        let variants = [
+            crate::output::sweep::SweepVariant {
+                name: "low".into(),
+                values: vec!["0.1".into()],
+            },
+            crate::output::sweep::SweepVariant {
+                name: "high_intensity".into(),
+                values: vec!["0.9".into()],
+            },
+        ];
+        assert_eq!(
+            words(&render_sweep("Title", &rows, &variants)),
+            [
+                "Title",
+                "variant release mean h p90 h inspections seizures leakage evaded yuan",
+                "low 12.50 ± 0.500 30 120 6 - -",
+                "high_intensity 14 35 - - 0.125 -",
+            ]
+        );
+    }
+}
