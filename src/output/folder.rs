@@ -792,4 +792,201 @@ mod tests {
         assert!(is_transient(OsStr::new(".compare.clearsim-lock")));
         assert!(!is_transient(OsStr::new("clearsim-lock")));
     }
+
+    /// Only the demo's charts are clearsim's among images: another `.svg`
+    /// or `.png` at the top of the folder is the user's.
+    #[test]
+    fn only_the_demos_images_are_clearsim_outputs() {
+        assert!(is_clearsim_output(OsStr::new("demo_paperless.svg")));
+        for name in ["chart.svg", "photo.png", "demo_notes.txt"] {
+            assert!(!is_clearsim_output(OsStr::new(name)), "{name}");
+        }
+    }
+
+    /// `clearsim plot` that draws no report this time still drops the old
+    /// report (it replaces charts and report as a set); data stay.
+    #[test]
+    fn charts_drop_the_old_report_even_when_not_rewritten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        run_into(&target, "data", Replaces::Outputs);
+        write(&target.join("report.html"), "old report");
+        let f = OutputFolder::open(&target, Replaces::Charts).unwrap();
+        fs::create_dir(f.staging().join("plots")).unwrap();
+        f.commit().unwrap();
+        assert_eq!(names(&target), ["manifest.json", "plots", "summary.csv"]);
+    }
+
+    /// Replacing entry by entry (the shell's working directory is inside
+    /// the folder): the old outputs not rewritten go, rewritten ones are
+    /// replaced (a folder by the new folder), the user's files, other
+    /// commands' folders and transient names stay, and the staging
+    /// folder is gone.
+    #[test]
+    fn in_place_replaces_outputs_and_keeps_everything_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        run_into(&target, "one", Replaces::Outputs);
+        write(&target.join("replications.csv"), "old, not rewritten");
+        write(&target.join("notes.txt"), "mine");
+        write(&target.join(".inner.clearsim-lock"), "");
+        fs::create_dir_all(target.join("compare")).unwrap();
+        fs::create_dir_all(target.join("plots")).unwrap();
+        write(&target.join("plots/old.svg"), "old chart");
+        let f = OutputFolder::open(&target, Replaces::Outputs).unwrap();
+        write(&f.staging().join("summary.csv"), "two");
+        write(&f.staging().join("manifest.json"), "two");
+        fs::create_dir(f.staging().join("plots")).unwrap();
+        write(&f.staging().join("plots/new.svg"), "new chart");
+        f.replace_in_place().unwrap();
+        assert_eq!(
+            names(&target),
+            [
+                ".inner.clearsim-lock",
+                "compare",
+                "manifest.json",
+                "notes.txt",
+                "plots",
+                "summary.csv"
+            ]
+        );
+        assert_eq!(names(&target.join("plots")), ["new.svg"]);
+        assert_eq!(read(&target.join("summary.csv")), "two");
+        assert_eq!(read(&target.join("manifest.json")), "two");
+        assert!(!exists(f.staging()));
+    }
+
+    /// In place, the manifest is moved last: when another entry cannot be
+    /// moved (here a new `plots/` folder onto a file of that name), the
+    /// command fails with the old manifest still there, so a reader that
+    /// finds the new manifest finds every other new file.
+    #[test]
+    fn in_place_the_manifest_moves_last() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        run_into(&target, "one", Replaces::Outputs);
+        write(&target.join("plots"), "a file in the way");
+        let f = OutputFolder::open(&target, Replaces::Outputs).unwrap();
+        write(&f.staging().join("manifest.json"), "two");
+        fs::create_dir(f.staging().join("plots")).unwrap();
+        assert!(f.replace_in_place().is_err());
+        assert_eq!(read(&target.join("manifest.json")), "one");
+    }
+
+    /// A lock file is ours only while the path still names the file we
+    /// opened: another file, even in the same folder, is not it.
+    #[test]
+    fn same_file_is_the_same_inode_on_the_same_device() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        write(&a, "a");
+        write(&b, "b");
+        let file = File::open(&a).unwrap();
+        assert!(same_file(&file, &a));
+        assert!(!same_file(&file, &b));
+        assert!(!same_file(&file, &tmp.path().join("missing")));
+        // Replaced by another file under the same name: no longer ours.
+        fs::rename(&b, &a).unwrap();
+        assert!(!same_file(&file, &a));
+    }
+
+    /// Only clearsim's lock files make a folder busy: a user's file locked
+    /// by another program inside the folder does not.
+    #[test]
+    fn a_locked_file_of_another_name_is_not_a_writer() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        fs::create_dir(&target).unwrap();
+        write(&target.join("data.db"), "");
+        let held = File::open(target.join("data.db")).unwrap();
+        held.try_lock().unwrap();
+        OutputFolder::open(&target, Replaces::Outputs).unwrap();
+    }
+
+    /// What is in the way of `--out` is named for what it is: a file, or a
+    /// link to something that is not a folder.
+    #[cfg(unix)]
+    #[test]
+    fn a_refusal_says_what_is_in_the_way() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("file");
+        write(&file, "x");
+        let e = OutputFolder::open(&file, Replaces::Outputs).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{} is a file; give a folder for the outputs (it is created if missing)",
+                file.display()
+            )
+        );
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        let e = OutputFolder::open(&link, Replaces::Outputs).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{} links to {}, which is not a folder; give a folder for the outputs",
+                link.display(),
+                fs::canonicalize(&file).unwrap().display()
+            )
+        );
+        assert_eq!(read(&file), "x");
+    }
+
+    /// A failed command removes only the folders it created: an empty
+    /// folder that was there before stays.
+    #[test]
+    fn a_failed_command_keeps_folders_that_were_there() {
+        let tmp = tempfile::tempdir().unwrap();
+        let parent = tmp.path().join("empty");
+        fs::create_dir(&parent).unwrap();
+        let f = OutputFolder::open(&parent.join("new/out"), Replaces::Outputs).unwrap();
+        drop(f);
+        assert_eq!(names(tmp.path()), ["empty"]);
+        assert!(names(&parent).is_empty());
+    }
+
+    /// `remove_entry` removes a file, a link (not its folder) or a folder.
+    #[cfg(unix)]
+    #[test]
+    fn remove_entry_removes_files_links_and_folders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (file, dir, link) = (
+            tmp.path().join("file"),
+            tmp.path().join("dir"),
+            tmp.path().join("link"),
+        );
+        write(&file, "x");
+        fs::create_dir(&dir).unwrap();
+        write(&dir.join("inner"), "y");
+        std::os::unix::fs::symlink(&dir, &link).unwrap();
+        remove_entry(&file).unwrap();
+        remove_entry(&link).unwrap();
+        assert_eq!(names(tmp.path()), ["dir"]);
+        assert_eq!(names(&dir), ["inner"]);
+        remove_entry(&dir).unwrap();
+        remove_entry(&dir).unwrap();
+        assert!(names(tmp.path()).is_empty());
+    }
+
+    /// The working directory is inside itself and inside each folder
+    /// above it, and not inside a folder elsewhere.
+    #[test]
+    fn the_working_directory_is_found_in_its_folders() {
+        let cwd = std::env::current_dir().unwrap();
+        assert!(contains_working_directory(&cwd));
+        assert!(contains_working_directory(cwd.parent().unwrap()));
+        let tmp = tempfile::tempdir().unwrap();
+        assert!(!contains_working_directory(tmp.path()));
+    }
+
+    /// The refusal names the holder's process when its lock file holds a
+    /// process id, and says nothing of it otherwise.
+    #[test]
+    fn the_holder_is_named_by_its_process_id() {
+        assert_eq!(holder_note("12345"), " (process 12345)");
+        assert_eq!(holder_note(" 42\n"), " (process 42)");
+        assert_eq!(holder_note(""), "");
+        assert_eq!(holder_note("not a pid"), "");
+    }
 }
