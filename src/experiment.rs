@@ -153,3 +153,151 @@ pub fn summarize(variant: &str, results: &[ReplicationResult]) -> Vec<SummaryRow
 pub fn find<'a>(rows: &'a [SummaryRow], group: &str, metric: &str) -> Option<&'a SummaryRow> {
     rows.iter().find(|r| r.group == group && r.metric == metric)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::Observation;
+
+    /// One server, every consignment inspected (7.2 s on average), Poisson
+    /// arrivals at `rate` per hour for four hours: a replication takes
+    /// milliseconds.
+    fn queue(rate: f64) -> Model {
+        let text = format!(
+            "name = \"t\"\nseed = 1\nreplications = 2\nhorizon_h = 4\nwarmup_h = 0\n\
+             [policy]\nreview_rate = 0.0\ninspection_rate = 1.0\n\
+             [[sites]]\nid = \"port\"\nkind = \"sea_port\"\n\
+             [sites.steps.inspection]\nresource = \"server\"\n\
+             duration = {{ dist = \"exponential\", mean = 0.002 }}\n\
+             [[resources]]\nid = \"server\"\nsite = \"port\"\ncapacity = 1\n\
+             [[streams]]\nid = \"arrivals\"\nport = \"port\"\nrate_per_h = {rate:?}\n"
+        );
+        crate::scenario::parse("test", text.as_bytes())
+            .unwrap()
+            .model
+    }
+
+    fn plan(replications: u32, ceiling: Ceiling) -> RunPlan {
+        RunPlan {
+            seed: 7,
+            replications,
+            threads: 2,
+            record: Record::default(),
+            ceiling,
+        }
+    }
+
+    /// What identifies a replication's run: its id, its seed and what it
+    /// simulated.
+    fn id(r: &ReplicationResult) -> (u32, u64, u64, u64) {
+        (r.replication, r.seed, r.events, r.consignments)
+    }
+
+    /// Result `[v][r]` is replication `r` of model `v`, run with the seed
+    /// derived from the plan's seed and `r`, as if run alone.
+    #[test]
+    fn each_variant_gets_its_own_replications_in_order() {
+        let (a, b) = (queue(20.0), queue(40.0));
+        let all = run_many(&[&a, &b], plan(3, Ceiling::default()), &|_| {}).unwrap();
+        let want: Vec<Vec<_>> = [&a, &b]
+            .iter()
+            .map(|m| {
+                (0..3)
+                    .map(|r| {
+                        let seed = replication_seed(7, r as u64);
+                        id(&run_replication_with(
+                            m,
+                            r,
+                            seed,
+                            Record::default(),
+                            Ceiling::default(),
+                        ))
+                    })
+                    .collect()
+            })
+            .collect();
+        let got: Vec<Vec<_>> = all.iter().map(|v| v.iter().map(id).collect()).collect();
+        assert_eq!(got, want);
+        // The two models differ in what they simulate (else this proves
+        // nothing about which model ran).
+        assert_ne!(want[0][0].3, want[1][0].3);
+        let alone: Vec<_> = run(&b, plan(3, Ceiling::default()))
+            .unwrap()
+            .iter()
+            .map(id)
+            .collect();
+        assert_eq!(alone, want[1]);
+    }
+
+    /// A diverging replication is an error naming it, and the variant
+    /// (`variant K of N, `) only when there are several.
+    #[test]
+    fn a_divergence_names_the_replication_and_the_variant() {
+        // Over one consignment in the system at 250 an hour: at once.
+        let tight = Ceiling::from_in_system(1);
+        let (calm, busy) = (queue(1e-6), queue(250.0));
+        let e = run_many(&[&calm, &busy], plan(2, tight), &|_| {}).unwrap_err();
+        let d = e.downcast_ref::<Diverged>().expect("a divergence");
+        assert_eq!((d.variant.as_str(), d.replication), ("variant 2 of 2, ", 0));
+        assert!(
+            e.to_string().starts_with("variant 2 of 2, replication 0: "),
+            "{e}"
+        );
+        let e = run(&busy, plan(2, tight)).unwrap_err();
+        assert!(e.to_string().starts_with("replication 0: "), "{e}");
+    }
+
+    fn observed(values: [f64; 2]) -> ReplicationResult {
+        ReplicationResult {
+            replication: 0,
+            seed: 0,
+            events: 0,
+            consignments: 0,
+            peak_in_flight: 0,
+            observations: vec![
+                Observation {
+                    group: "all".into(),
+                    metric: "arrived",
+                    value: Some(values[0]),
+                },
+                Observation {
+                    group: "mode=a".into(),
+                    metric: "arrived",
+                    value: Some(values[1]),
+                },
+            ],
+            profiles: Vec::new(),
+            diverged: None,
+        }
+    }
+
+    /// Each (group, metric) averaged over the replications, in the
+    /// replications' order; `find` picks a row by both.
+    #[test]
+    fn summary_rows_average_each_observation() {
+        let rows = summarize("base", &[observed([1.0, 10.0]), observed([3.0, 30.0])]);
+        let got: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.variant.as_str(),
+                    r.group.as_str(),
+                    r.metric,
+                    r.estimate.mean,
+                    r.estimate.n,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("base", "all", "arrived", Some(2.0), 2),
+                ("base", "mode=a", "arrived", Some(20.0), 2)
+            ]
+        );
+        assert_eq!(find(&rows, "mode=a", "arrived"), Some(&rows[1]));
+        assert_eq!(find(&rows, "all", "arrived"), Some(&rows[0]));
+        assert_eq!(find(&rows, "all", "leakage"), None);
+        assert!(summarize("base", &[]).is_empty());
+    }
+}

@@ -110,4 +110,69 @@ mod tests {
         assert!((welch_half_width(&a, &b).unwrap() - expect).abs() < 1e-12);
         assert_eq!(welch_half_width(&a[..1], &b), None);
     }
+
+    fn replication(values: &[(&str, &'static str, Option<f64>)]) -> ReplicationResult {
+        ReplicationResult {
+            replication: 0,
+            seed: 0,
+            events: 0,
+            consignments: 0,
+            peak_in_flight: 0,
+            observations: values
+                .iter()
+                .map(|&(group, metric, value)| crate::sim::Observation {
+                    group: group.into(),
+                    metric,
+                    value,
+                })
+                .collect(),
+            profiles: Vec::new(),
+            diverged: None,
+        }
+    }
+
+    /// Replication r of the variant minus replication r of the baseline,
+    /// for each (group, metric) both have, in the variant's order; a pair
+    /// with an undefined side is left out.
+    #[test]
+    fn differences_pair_replications_by_key() {
+        let variant = [
+            replication(&[
+                ("all", "arrived", Some(12.0)),
+                ("all", "leakage", Some(0.5)),
+            ]),
+            replication(&[("all", "arrived", Some(15.0)), ("all", "leakage", None)]),
+        ];
+        let base = [
+            replication(&[
+                ("all", "leakage", Some(0.25)),
+                ("all", "arrived", Some(10.0)),
+            ]),
+            replication(&[
+                ("all", "leakage", Some(0.75)),
+                ("all", "arrived", Some(11.0)),
+            ]),
+        ];
+        let rows = differences("fast", &variant, "base", &base);
+        let got: Vec<_> = rows
+            .iter()
+            .map(|d| (d.group.as_str(), d.metric, d.paired.mean, d.paired.n))
+            .collect();
+        // arrived: 12 − 10 and 15 − 11; leakage: 0.5 − 0.25 only.
+        assert_eq!(
+            got,
+            [
+                ("all", "arrived", Some(3.0), 2),
+                ("all", "leakage", Some(0.25), 1)
+            ]
+        );
+        assert_eq!(
+            (rows[0].variant.as_str(), rows[0].baseline.as_str()),
+            ("fast", "base")
+        );
+        assert_eq!(
+            rows[0].unpaired_half_width,
+            welch_half_width(&[12.0, 15.0], &[10.0, 11.0])
+        );
+    }
 }

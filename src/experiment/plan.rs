@@ -223,4 +223,32 @@ mod tests {
         assert!(Target::parse("x>=5").is_err());
         assert!(Target::parse("x<=abc").is_err());
     }
+
+    /// A strict target (`<`) is met only by an upper bound below it; the
+    /// bound equal to the target meets `<=` but not `<`.
+    #[test]
+    fn a_strict_target_excludes_its_bound() {
+        let at = |mean: f64| Estimate {
+            mean: Some(mean),
+            half_width: Some(0.25),
+            n: 10,
+        };
+        let strict = Target::parse("wait_mean_h<1").unwrap();
+        let loose = Target::parse("wait_mean_h<=1").unwrap();
+        // Upper bounds 0.75, 1 and 1.25 (exact in binary).
+        assert!(strict.met_by(&at(0.5)));
+        assert!(!strict.met_by(&at(0.75)));
+        assert!(!strict.met_by(&at(1.0)));
+        assert!(loose.met_by(&at(0.75)));
+        assert!(!loose.met_by(&at(1.0)));
+    }
+
+    /// A target needs a metric name and a finite bound.
+    #[test]
+    fn a_target_needs_a_metric_and_a_finite_bound() {
+        for bad in ["<=5", " < 5", "x<=inf", "x<-inf", "x<=NaN"] {
+            assert!(Target::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Target::parse("x<=-2.5").unwrap().bound, -2.5);
+    }
 }

@@ -304,4 +304,40 @@ mod tests {
         let err = apply(text, &[("resources.b.capacity".into(), Value::Integer(1))]).unwrap_err();
         assert!(err.contains("defined ids: a"), "{err}");
     }
+
+    /// A range is exactly `start:stop:step`, never mixed with a list, and
+    /// a path has no empty key: anything else is refused, not read as text.
+    #[test]
+    fn malformed_settings_are_refused() {
+        for bad in ["a=1:2", "a=1:2:3:4", "a=1,2:3:1", "a..b=1", ".a=1", "a.=1"] {
+            assert!(parse_setting(bad).is_err(), "{bad}");
+        }
+        let e = parse_setting("a=1:2").unwrap_err();
+        assert!(e.contains("a range needs three numbers"), "{e}");
+    }
+
+    /// A range's step is positive and finite and its ends finite and in
+    /// order; one value (start = stop) is a range, and a list may hold
+    /// exactly the most values allowed.
+    #[test]
+    fn range_and_list_limits() {
+        for bad in ["a=1:2:-1", "a=1:1:0", "a=1:2:inf", "a=2:1:1", "a=0:inf:1"] {
+            assert!(parse_setting(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse_setting("a=1:1:1").unwrap().values,
+            [Value::Integer(1)]
+        );
+        let most = format!("a={}", vec!["1"; MAX_RANGE_VALUES].join(","));
+        assert_eq!(parse_setting(&most).unwrap().values.len(), MAX_RANGE_VALUES);
+    }
+
+    /// An integer key swept with a fraction keeps the fraction (validation
+    /// then refuses it) rather than being cut to a whole number.
+    #[test]
+    fn a_fraction_is_not_cut_into_an_integer_key() {
+        let out = apply("capacity = 2\n", &[("capacity".into(), Value::Float(2.5))]).unwrap();
+        let t: Table = toml::from_str(&out).unwrap();
+        assert_eq!(t["capacity"].as_float(), Some(2.5));
+    }
 }
