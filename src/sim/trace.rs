@@ -397,4 +397,45 @@ mod tests {
         );
         assert!(t.of(7).is_some() && t.of(8).is_none());
     }
+
+    /// The demo draws and narrates only the steps a consignment performed:
+    /// one it passed by (its condition did not hold, or the work happens
+    /// elsewhere or later) is not taken; every step that decided something,
+    /// or simply ran, is.
+    #[test]
+    fn a_step_passed_by_is_not_taken() {
+        let step = |decision| StepTrace {
+            activity: ActivityId(0),
+            site: SiteId(0),
+            step: StepKind::Inspection,
+            pool: None,
+            reached: 1.0,
+            start: 1.0,
+            end: 2.0,
+            decision,
+        };
+        for passed in [
+            Decision::NotTaken(Condition::FlaggedForInspection),
+            Decision::LodgedInAdvance,
+            Decision::TaxWithCompleteDeclaration,
+            Decision::LabTestAfterRelease,
+        ] {
+            assert!(!step(passed).taken(), "{passed:?}");
+        }
+        for done in [
+            Decision::Lodged { two_step: false },
+            Decision::Screened,
+            Decision::Reviewed(Finding::Nothing),
+            Decision::Inspected {
+                scan: true,
+                finding: Finding::Nothing,
+            },
+            Decision::Released {
+                review_after: false,
+            },
+            Decision::Done,
+        ] {
+            assert!(step(done).taken(), "{done:?}");
+        }
+    }
 }
