@@ -106,3 +106,30 @@ fn stock_mistakes_are_located_errors() {
         assert!(err.contains(expected), "missing {expected:?} in\n{err}");
     }
 }
+
+#[test]
+fn no_order_leaves_without_a_unit_from_the_shelf() {
+    // A hundred units a bulk entry, five entries a day, against 2,000
+    // orders a day: the shelf, not demand, limits what is released. Each
+    // released order took one unit, from the initial stock or from a bulk
+    // entry released into the zone (the study has no warm-up, so every
+    // release counts).
+    let setting = "streams.orders_1210.units_per_entry=100";
+    let (_dir, reps) = sweep_text(&study(), &[setting]);
+    let orders = values(&reps, setting, ORDERS, "released");
+    let entries = values(&reps, setting, "stream=bulk_entries", "released");
+    let arrived = values(&reps, setting, ORDERS, "arrived");
+    for r in 0..orders.len() {
+        let supply = 4000.0 + 100.0 * entries[r];
+        assert!(
+            orders[r] <= supply,
+            "replication {r}: {} orders released from a supply of {supply} units",
+            orders[r]
+        );
+        // The bound binds: most orders wait for stock that never comes.
+        assert!(
+            supply < 0.5 * arrived[r],
+            "replication {r}: supply {supply}"
+        );
+    }
+}
