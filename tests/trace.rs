@@ -1,0 +1,95 @@
+//! What a followed consignment's trace records (the demo's narration and
+//! player read nothing else), on small scenarios whose answer is known in
+//! advance: every importer honest, or every consignment prohibited and
+//! found.
+
+use clearsim::model::StepKind;
+use clearsim::sim::trace::{ConsignmentTrace, Decision, Finding, Hidden, Outcome, TraceSelect};
+
+/// One port: lodgement, screening, review, tax, a manual inspection of
+/// every consignment that always finds what the goods hide, release.
+const PORT: &str = r#"
+name = "traced"
+horizon_h = 200
+[policy]
+review_rate = 0.0
+inspection_rate = 1.0
+targeting = "random"
+[[sites]]
+id = "port"
+kind = "sea_port"
+[sites.steps.tax]
+duration = { dist = "exponential", mean = 0.5 }
+[sites.steps.inspection]
+resource = "inspectors"
+duration = { dist = "exponential", mean = 0.5 }
+detection_probability = 1.0
+[[resources]]
+id = "inspectors"
+site = "port"
+capacity = 20
+[[streams]]
+id = "s"
+port = "port"
+rate_per_h = 2.0
+"#;
+
+fn traces(stream_keys: &str) -> Vec<ConsignmentTrace> {
+    let text = PORT.replace(
+        "rate_per_h = 2.0\n",
+        &format!("rate_per_h = 2.0\n{stream_keys}"),
+    );
+    let scenario =
+        clearsim::scenario::parse("traced.toml", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let select = TraceSelect {
+        after: 10.0,
+        max: 12,
+        crowd_until: None,
+    };
+    let t = clearsim::sim::trace_replication(&scenario.model, scenario.seed, select);
+    assert_eq!(t.len(), 12, "followed consignments");
+    t
+}
+
+#[test]
+fn an_honest_two_step_declarant_pays_its_tax_with_the_complete_declaration() {
+    for t in traces("two_step_share = 1.0\n") {
+        assert_eq!(t.hidden, Hidden::Compliant, "consignment {}", t.number);
+        let tax: Vec<Decision> = t
+            .steps
+            .iter()
+            .filter(|s| s.step == StepKind::Tax)
+            .map(|s| s.decision)
+            .collect();
+        assert_eq!(
+            tax,
+            [Decision::TaxWithCompleteDeclaration],
+            "consignment {}",
+            t.number
+        );
+    }
+}
+
+#[test]
+fn prohibited_goods_found_by_a_manual_inspection_are_seized_there() {
+    for t in traces("prohibited_share = 1.0\n") {
+        assert_eq!(t.hidden, Hidden::Prohibited, "consignment {}", t.number);
+        assert!(
+            matches!(t.outcome, Outcome::Seized { .. }),
+            "consignment {}: {:?}",
+            t.number,
+            t.outcome
+        );
+        let last = t.steps.last().expect("a seized consignment has steps");
+        assert_eq!(last.step, StepKind::Inspection);
+        assert_eq!(
+            last.decision,
+            Decision::Inspected {
+                scan: false,
+                finding: Finding::Found(Hidden::Prohibited),
+            },
+            "consignment {}",
+            t.number
+        );
+    }
+}
