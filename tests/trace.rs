@@ -35,10 +35,13 @@ rate_per_h = 2.0
 "#;
 
 fn traces(stream_keys: &str) -> Vec<ConsignmentTrace> {
-    let text = PORT.replace(
+    traced(&PORT.replace(
         "rate_per_h = 2.0\n",
         &format!("rate_per_h = 2.0\n{stream_keys}"),
-    );
+    ))
+}
+
+fn traced(text: &str) -> Vec<ConsignmentTrace> {
     let scenario =
         clearsim::scenario::parse("traced.toml", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
     let select = TraceSelect {
@@ -88,6 +91,34 @@ fn prohibited_goods_found_by_a_manual_inspection_are_seized_there() {
                 scan: false,
                 finding: Finding::Found(Hidden::Prohibited),
             },
+            "consignment {}",
+            t.number
+        );
+    }
+}
+
+#[test]
+fn first_release_then_inspect_leaves_the_lab_test_until_after_release() {
+    let text = PORT
+        .replace(
+            "targeting = \"random\"\n",
+            "targeting = \"random\"\nlab_test_timing = \"after_release\"\n",
+        )
+        .replace(
+            "[[resources]]",
+            "[sites.steps.lab_test]\nduration = { dist = \"exponential\", mean = 24.0 }\n[[resources]]",
+        )
+        .replace("rate_per_h = 2.0\n", "rate_per_h = 2.0\nlab_test_share = 1.0\n");
+    for t in traced(&text) {
+        let lab: Vec<Decision> = t
+            .steps
+            .iter()
+            .filter(|s| s.step == StepKind::LabTest)
+            .map(|s| s.decision)
+            .collect();
+        assert_eq!(
+            lab,
+            [Decision::LabTestAfterRelease],
             "consignment {}",
             t.number
         );
