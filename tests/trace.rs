@@ -3,7 +3,7 @@
 //! advance: every importer honest, or every consignment prohibited and
 //! found.
 
-use clearsim::model::StepKind;
+use clearsim::model::{Condition, StepKind};
 use clearsim::sim::trace::{ConsignmentTrace, Decision, Finding, Hidden, Outcome, TraceSelect};
 
 /// One port: lodgement, screening, review, tax, a manual inspection of
@@ -123,4 +123,32 @@ fn first_release_then_inspect_leaves_the_lab_test_until_after_release() {
             t.number
         );
     }
+}
+
+#[test]
+fn a_lab_test_not_needed_is_not_taken_and_not_postponed() {
+    // Before release (the default timing), half the goods need the
+    // laboratory: the other half pass its step by on its condition.
+    let text = PORT
+        .replace(
+            "[[resources]]",
+            "[sites.steps.lab_test]\nduration = { dist = \"exponential\", mean = 1.0 }\n[[resources]]",
+        )
+        .replace("rate_per_h = 2.0\n", "rate_per_h = 2.0\nlab_test_share = 0.5\n");
+    let mut passed_by = 0;
+    for t in traced(&text) {
+        for s in t.steps.iter().filter(|s| s.step == StepKind::LabTest) {
+            assert_ne!(
+                s.decision,
+                Decision::LabTestAfterRelease,
+                "consignment {}",
+                t.number
+            );
+            passed_by += usize::from(s.decision == Decision::NotTaken(Condition::NeedsLabTest));
+        }
+    }
+    assert!(
+        passed_by > 0,
+        "no followed consignment passed the lab test by"
+    );
 }
