@@ -157,7 +157,6 @@ pub fn find<'a>(rows: &'a [SummaryRow], group: &str, metric: &str) -> Option<&'a
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::Observation;
 
     /// One server, every consignment inspected (7.2 s on average), Poisson
     /// arrivals at `rate` per hour for four hours: a replication takes
@@ -248,27 +247,14 @@ mod tests {
     }
 
     fn observed(values: [f64; 2]) -> ReplicationResult {
-        ReplicationResult {
-            replication: 0,
-            seed: 0,
-            events: 0,
-            consignments: 0,
-            peak_in_flight: 0,
-            observations: vec![
-                Observation {
-                    group: "all".into(),
-                    metric: "arrived",
-                    value: Some(values[0]),
-                },
-                Observation {
-                    group: "mode=a".into(),
-                    metric: "arrived",
-                    value: Some(values[1]),
-                },
+        ReplicationResult::observed(
+            0,
+            0,
+            &[
+                ("all", "arrived", Some(values[0])),
+                ("mode=a", "arrived", Some(values[1])),
             ],
-            profiles: Vec::new(),
-            diverged: None,
-        }
+        )
     }
 
     /// Each (group, metric) averaged over the replications, in the

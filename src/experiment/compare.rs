@@ -112,23 +112,7 @@ mod tests {
     }
 
     fn replication(values: &[(&str, &'static str, Option<f64>)]) -> ReplicationResult {
-        ReplicationResult {
-            replication: 0,
-            seed: 0,
-            events: 0,
-            consignments: 0,
-            peak_in_flight: 0,
-            observations: values
-                .iter()
-                .map(|&(group, metric, value)| crate::sim::Observation {
-                    group: group.into(),
-                    metric,
-                    value,
-                })
-                .collect(),
-            profiles: Vec::new(),
-            diverged: None,
-        }
+        ReplicationResult::observed(0, 0, values)
     }
 
     /// Replication r of the variant minus replication r of the baseline,

@@ -98,12 +98,6 @@ mod tests {
 
     fn replication(release: [f64; 2], queue: f64) -> ReplicationResult {
         ReplicationResult {
-            replication: 0,
-            seed: 0,
-            events: 0,
-            consignments: 0,
-            peak_in_flight: 0,
-            observations: Vec::new(),
             profiles: vec![
                 Profile {
                     group: "all".into(),
@@ -116,7 +110,7 @@ mod tests {
                     points: vec![(0.0, Some(queue)), (24.0, None)],
                 },
             ],
-            diverged: None,
+            ..ReplicationResult::observed(0, 0, &[])
         }
     }
 

@@ -73,14 +73,8 @@ mod tests {
 
     fn finished(consignments: u64) -> ReplicationResult {
         ReplicationResult {
-            replication: 0,
-            seed: 0,
-            events: 0,
             consignments,
-            peak_in_flight: 0,
-            observations: Vec::new(),
-            profiles: Vec::new(),
-            diverged: None,
+            ..ReplicationResult::observed(0, 0, &[])
         }
     }
 

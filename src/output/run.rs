@@ -117,22 +117,17 @@ pub fn write_run(dir: &Path, run: &RunRecord) -> anyhow::Result<(Vec<SummaryRow>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::{Ceiling, Observation, Record};
+    use crate::sim::{Ceiling, Record};
 
     fn result(replication: u32, arrived: f64) -> ReplicationResult {
         ReplicationResult {
-            replication,
-            seed: replication_seed(7, replication as u64),
             events: 100,
             consignments: 10,
-            peak_in_flight: 0,
-            observations: vec![Observation {
-                group: "all".into(),
-                metric: "arrived",
-                value: Some(arrived),
-            }],
-            profiles: Vec::new(),
-            diverged: None,
+            ..ReplicationResult::observed(
+                replication,
+                replication_seed(7, replication as u64),
+                &[("all", "arrived", Some(arrived))],
+            )
         }
     }
 

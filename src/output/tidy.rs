@@ -93,7 +93,6 @@ pub fn comparison_csv(rows: &[DiffRow]) -> anyhow::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::Observation;
     use crate::stats::Estimate;
 
     fn estimate(mean: Option<f64>, half_width: Option<f64>, n: usize) -> Estimate {
@@ -131,27 +130,11 @@ mod tests {
     }
 
     fn replication(replication: u32, seed: u64, values: [Option<f64>; 2]) -> ReplicationResult {
-        ReplicationResult {
+        ReplicationResult::observed(
             replication,
             seed,
-            events: 0,
-            consignments: 0,
-            peak_in_flight: 0,
-            observations: vec![
-                Observation {
-                    group: "all".into(),
-                    metric: "arrived",
-                    value: values[0],
-                },
-                Observation {
-                    group: "all".into(),
-                    metric: "leakage",
-                    value: values[1],
-                },
-            ],
-            profiles: Vec::new(),
-            diverged: None,
-        }
+            &[("all", "arrived", values[0]), ("all", "leakage", values[1])],
+        )
     }
 
     /// One line per variant, replication (with its seed) and observation.

@@ -374,6 +374,36 @@ pub fn push_pool(out: &mut Vec<Observation>, id: &str, r: &PoolReport) {
 }
 
 #[cfg(test)]
+impl ReplicationResult {
+    /// A replication's result that holds only `observations` (group,
+    /// metric, value): what the tests of the code that reads results
+    /// (summaries, tables, files) need.
+    pub(crate) fn observed(
+        replication: u32,
+        seed: u64,
+        observations: &[(&str, &'static str, Option<f64>)],
+    ) -> Self {
+        ReplicationResult {
+            replication,
+            seed,
+            events: 0,
+            consignments: 0,
+            peak_in_flight: 0,
+            observations: observations
+                .iter()
+                .map(|&(group, metric, value)| Observation {
+                    group: group.into(),
+                    metric,
+                    value,
+                })
+                .collect(),
+            profiles: Vec::new(),
+            diverged: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
