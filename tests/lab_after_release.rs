@@ -142,3 +142,48 @@ fn a_lab_test_share_without_a_laboratory_and_a_bad_timing_are_located_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn a_post_release_review_follows_the_lab_test_once_and_only_where_due() {
+    // Reviews after release, by the reviewers, and nothing prohibited (so
+    // both timings release the same consignments): each consignment
+    // flagged for review is reviewed once under either timing, after its
+    // laboratory test where it has one, and no other is.
+    // The review's documents are called in a day after release, so that
+    // every review falls inside the quiet end whichever the timing (the
+    // default delay's long tail would cut off more reviews of the later
+    // releases, those waiting for the laboratory).
+    let text = closed_study()
+        .replace("prohibited_share = 0.003", "prohibited_share = 0.0")
+        .replace(
+            "[policy]\n",
+            "[policy]\naudit_delay = { dist = \"deterministic\", value = 24.0 }\n",
+        );
+    let (_dir, reps) = sweep_text(
+        &text,
+        &[
+            "policy.tax_timing=after_release",
+            "policy.lab_test_timing=before_release,after_release",
+        ],
+    );
+    let get = |timing: &str, group: &str, metric: &str| {
+        values(
+            &reps,
+            &format!("policy.tax_timing=after_release;{timing}"),
+            group,
+            metric,
+        )
+        .to_vec()
+    };
+    let reviews = |timing| get(timing, "resource=zjg_reviewers", "entered");
+    let (before, after) = (reviews(BEFORE), reviews(AFTER));
+    assert_eq!(
+        get(BEFORE, "all", "seizures"),
+        get(AFTER, "all", "seizures")
+    );
+    assert_eq!(before, after, "post-release reviews by laboratory timing");
+    assert!(
+        get(AFTER, "all", "in_system_end").iter().all(|n| *n == 0.0),
+        "every job done"
+    );
+}
