@@ -57,6 +57,31 @@ pub struct SummaryRow {
     pub estimate: Estimate,
 }
 
+#[cfg(test)]
+impl SummaryRow {
+    /// A row with the given estimate, for the tests of the code that
+    /// writes and prints summaries.
+    pub(crate) fn estimated(
+        variant: &str,
+        group: &str,
+        metric: &'static str,
+        mean: Option<f64>,
+        half_width: Option<f64>,
+        n: usize,
+    ) -> Self {
+        SummaryRow {
+            variant: variant.into(),
+            group: group.into(),
+            metric,
+            estimate: Estimate {
+                mean,
+                half_width,
+                n,
+            },
+        }
+    }
+}
+
 /// Runs every replication of `model` and returns them ordered by id.
 pub fn run(model: &Model, plan: RunPlan) -> anyhow::Result<Vec<ReplicationResult>> {
     let mut all = run_many(&[model], plan, &|_| {})?;

@@ -79,7 +79,6 @@ pub fn wide_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::Estimate;
 
     fn row(
         variant: &str,
@@ -88,16 +87,7 @@ mod tests {
         mean: f64,
         hw: Option<f64>,
     ) -> SummaryRow {
-        SummaryRow {
-            variant: variant.into(),
-            group: group.into(),
-            metric,
-            estimate: Estimate {
-                mean: Some(mean),
-                half_width: hw,
-                n: 3,
-            },
-        }
+        SummaryRow::estimated(variant, group, metric, Some(mean), hw, 3)
     }
 
     /// Rows in the order given, each with its parameter values and its own

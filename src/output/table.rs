@@ -275,16 +275,7 @@ mod tests {
         mean: Option<f64>,
         half_width: Option<f64>,
     ) -> SummaryRow {
-        SummaryRow {
-            variant: variant.into(),
-            group: group.into(),
-            metric,
-            estimate: Estimate {
-                mean,
-                half_width,
-                n: 5,
-            },
-        }
+        SummaryRow::estimated(variant, group, metric, mean, half_width, 5)
     }
 
     fn diff(group: &str, metric: &'static str, mean: Option<f64>, hw: Option<f64>) -> DiffRow {

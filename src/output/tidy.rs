@@ -108,18 +108,8 @@ mod tests {
     #[test]
     fn summary_csv_has_a_line_per_row() {
         let rows = [
-            SummaryRow {
-                variant: "base".into(),
-                group: "all".into(),
-                metric: "arrived",
-                estimate: estimate(Some(1200.0), Some(35.5), 5),
-            },
-            SummaryRow {
-                variant: "base".into(),
-                group: "mode=paper".into(),
-                metric: "leakage",
-                estimate: estimate(None, None, 0),
-            },
+            SummaryRow::estimated("base", "all", "arrived", Some(1200.0), Some(35.5), 5),
+            SummaryRow::estimated("base", "mode=paper", "leakage", None, None, 0),
         ];
         assert_eq!(
             String::from_utf8(summary_csv(&rows).unwrap()).unwrap(),
