@@ -4,13 +4,13 @@
 //! route keeps. Each is checked against the value worked out by hand from
 //! the file's numbers.
 
+mod common;
+
 use clearsim::model::{Model, StepKind};
+use common::{parsed, repo_path};
 
 fn model(text: &str) -> Model {
-    match clearsim::scenario::parse("model_build.toml", text.as_bytes()) {
-        Ok(s) => s.model,
-        Err(e) => panic!("{e}"),
-    }
+    parsed("model_build.toml", text).model
 }
 
 fn pool_load(m: &Model, load: &[f64], id: &str) -> f64 {
@@ -175,11 +175,8 @@ fn demand_splits_between_ports_by_arbitrage_and_time_choice() {
 
 #[test]
 fn a_tax_centre_reviews_on_its_own_rules_sharpened_by_pooled_data() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/studies/integration_blind_spots.toml"
-    ))
-    .unwrap()
+    let text = std::fs::read_to_string(repo_path("scenarios/studies/integration_blind_spots.toml"))
+        .unwrap()
     .replace(
         "pooled_data_gain = 1.0\n",
         "pooled_data_gain = 1.5\ntax_review = \"by_category\"\n",

@@ -3,6 +3,8 @@
 //! advance: every importer honest, or every consignment prohibited and
 //! found.
 
+mod common;
+
 use clearsim::model::{Condition, StepKind};
 use clearsim::sim::trace::{ConsignmentTrace, Decision, Finding, Hidden, Outcome, TraceSelect};
 
@@ -42,8 +44,7 @@ fn traces(stream_keys: &str) -> Vec<ConsignmentTrace> {
 }
 
 fn traced(text: &str) -> Vec<ConsignmentTrace> {
-    let scenario =
-        clearsim::scenario::parse("traced.toml", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let scenario = common::parsed("traced.toml", text);
     let select = TraceSelect {
         after: 10.0,
         max: 12,

@@ -224,6 +224,13 @@ pub fn run_text(text: &str) -> TextRun {
     TextRun { _dir: dir, out }
 }
 
+/// The scenario `text` as the library reads it (labelled `label` in
+/// diagnostics), for tests of what is built from a file; a refusal fails
+/// the test with its diagnostics.
+pub fn parsed(label: &str, text: &str) -> clearsim::scenario::Scenario {
+    clearsim::scenario::parse(label, text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Writes `text` as `bad.toml` in a fresh folder, runs `clearsim validate`
 /// on it, asserts the refusal (exit 2) names the file, and returns stderr.
 pub fn refused(text: &str) -> String {
