@@ -33,25 +33,76 @@ pub fn prefetch<T>(value: &T) {
 /// hint (Linux `madvise(MADV_HUGEPAGE)`, effective when transparent huge
 /// pages are in `madvise` or `always` mode); it changes no value.
 pub fn prefer_huge_pages<T>(v: &Vec<T>) {
-    const LARGE: usize = 8 << 20;
     let bytes = v.capacity() * std::mem::size_of::<T>();
-    if bytes < LARGE {
+    let Some((start, len)) = huge_page_range(v.as_ptr() as usize, bytes) else {
         return;
-    }
+    };
     #[cfg(target_os = "linux")]
-    {
-        const PAGE: usize = 4096;
-        // The whole pages inside the allocation.
-        let start = (v.as_ptr() as usize).next_multiple_of(PAGE);
-        let end = (v.as_ptr() as usize + bytes) / PAGE * PAGE;
-        if end > start {
-            // SAFETY: the range lies inside `v`'s own allocation, and
-            // MADV_HUGEPAGE changes only how the kernel backs those pages,
-            // never their contents; a failure (e.g. huge pages disabled) is
-            // harmless and ignored.
-            unsafe {
-                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
-            }
-        }
+    // SAFETY: `huge_page_range` keeps the range inside `v`'s own
+    // allocation, and MADV_HUGEPAGE changes only how the kernel backs those
+    // pages, never their contents; a failure (e.g. huge pages disabled) is
+    // harmless and ignored.
+    unsafe {
+        libc::madvise(start as *mut libc::c_void, len, libc::MADV_HUGEPAGE);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (start, len);
+}
+
+/// Allocations smaller than this are left to ordinary pages.
+const LARGE: usize = 8 << 20;
+
+/// The kernel's ordinary page [bytes].
+const PAGE: usize = 4096;
+
+/// The whole pages inside an allocation of `bytes` at address `addr`, as
+/// (first page's address, length), if the allocation is large enough to be
+/// worth huge pages. The range never leaves the allocation: `madvise` is
+/// given only memory the vector owns.
+fn huge_page_range(addr: usize, bytes: usize) -> Option<(usize, usize)> {
+    if bytes < LARGE {
+        return None;
+    }
+    let start = addr.next_multiple_of(PAGE);
+    let end = (addr + bytes) / PAGE * PAGE;
+    (end > start).then(|| (start, end - start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_small_allocation_is_left_to_ordinary_pages() {
+        assert_eq!(huge_page_range(0x10_0000, LARGE - 1), None);
+        assert_eq!(huge_page_range(0x10_0000, 8 << 10), None);
+    }
+
+    #[test]
+    fn an_aligned_allocation_is_advised_whole() {
+        assert_eq!(huge_page_range(0x10_0000, LARGE), Some((0x10_0000, LARGE)));
+        assert_eq!(
+            huge_page_range(0x10_0000, 3 * LARGE),
+            Some((0x10_0000, 3 * LARGE))
+        );
+    }
+
+    #[test]
+    fn an_unaligned_allocation_is_advised_only_its_whole_pages() {
+        // Starts 100 bytes into a page and ends 100 bytes into another: the
+        // partial pages at both ends stay out.
+        let addr = 0x10_0000 + 100;
+        let (start, len) = huge_page_range(addr, LARGE).unwrap();
+        assert_eq!(start, 0x10_0000 + PAGE);
+        assert_eq!(len, LARGE - PAGE);
+        assert!(start >= addr && start + len <= addr + LARGE);
+    }
+
+    #[test]
+    fn hints_change_no_value() {
+        let v: Vec<u64> = (0..(LARGE / 8) as u64 + 7).collect();
+        prefer_huge_pages(&v);
+        prefetch(&v[3]);
+        assert!(v.iter().enumerate().all(|(i, &x)| x == i as u64));
     }
 }
