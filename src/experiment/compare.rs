@@ -109,6 +109,13 @@ mod tests {
         let expect = student_t_quantile(0.95, 6.0) * (2.0 * s2 / 4.0).sqrt();
         assert!((welch_half_width(&a, &b).unwrap() - expect).abs() < 1e-12);
         assert_eq!(welch_half_width(&a[..1], &b), None);
+        // Unequal sizes and variances, where the two terms of the
+        // Welch–Satterthwaite denominator differ: va = (5/3)/4 = 5/12,
+        // vb = 50/2 = 25, se² = 305/12, and
+        // df = (305/12)² / ((5/12)²/3 + 25²/1) = 279075/270025 ≈ 1.0335.
+        let uneven = [0.0, 10.0];
+        let expect = student_t_quantile(0.95, 279_075.0 / 270_025.0) * (305.0_f64 / 12.0).sqrt();
+        assert!((welch_half_width(&a, &uneven).unwrap() - expect).abs() < 1e-9);
     }
 
     fn replication(values: &[(&str, &'static str, Option<f64>)]) -> ReplicationResult {

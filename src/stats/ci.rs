@@ -7,8 +7,17 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 pub const CONFIDENCE: f64 = 0.95;
 
 /// The two-sided `level` quantile of Student's t with `df` degrees of freedom.
+///
+/// Panics unless `df` is finite and positive: every caller's degrees of
+/// freedom are a count or Welch's estimate, both finite, and `statrs`
+/// accepts an infinite `df` but then never returns from the quantile, so a
+/// fault upstream would hang the run instead of stopping it.
 pub fn student_t_quantile(level: f64, df: f64) -> f64 {
-    let t = StudentsT::new(0.0, 1.0, df).expect("df > 0");
+    assert!(
+        df.is_finite() && df > 0.0,
+        "Student's t needs finite, positive degrees of freedom, not {df}"
+    );
+    let t = StudentsT::new(0.0, 1.0, df).expect("df is finite and positive");
     t.inverse_cdf(0.5 + level / 2.0)
 }
 
@@ -78,6 +87,20 @@ mod tests {
         assert!((student_t_quantile(0.95, 1.0) - 12.706).abs() < 1e-3);
         assert!((student_t_quantile(0.95, 9.0) - 2.262).abs() < 1e-3);
         assert!((student_t_quantile(0.95, 1e6) - 1.960).abs() < 1e-3);
+    }
+
+    /// `statrs` would loop for ever on an infinite df; a fault that makes
+    /// one must stop the run with a message instead.
+    #[test]
+    #[should_panic(expected = "finite, positive degrees of freedom, not inf")]
+    fn infinite_degrees_of_freedom_are_refused_not_looped_on() {
+        student_t_quantile(0.95, f64::INFINITY);
+    }
+
+    #[test]
+    #[should_panic(expected = "finite, positive degrees of freedom, not 0")]
+    fn zero_degrees_of_freedom_are_refused() {
+        student_t_quantile(0.95, 0.0);
     }
 
     #[test]
