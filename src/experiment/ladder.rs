@@ -144,7 +144,12 @@ pub fn contributions(n: usize, masks: &[u32], values: &[Vec<Option<f64>>]) -> Ve
 
 /// The Shapley weight of a coalition of `s` of the other `n − 1` players:
 /// s! (n − s − 1)! / n!.
+///
+/// Panics unless `s < n`: a coalition of the others cannot hold all `n`,
+/// and unchecked, `n − s − 1` would wrap and the factorial below would
+/// run for ever instead of failing.
 fn shapley_weight(n: usize, s: usize) -> f64 {
+    assert!(s < n, "a coalition of {s} of the other players of {n}");
     let fact = |m: usize| (1..=m).map(|x| x as f64).product::<f64>();
     fact(s) * fact(n - s - 1) / fact(n)
 }
@@ -231,5 +236,11 @@ mod tests {
             .map(|s| shapley_weight(n, s.count_ones() as usize))
             .sum();
         assert!((total - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    #[should_panic(expected = "a coalition of 3 of the other players of 3")]
+    fn a_coalition_of_every_player_is_refused() {
+        shapley_weight(3, 3);
     }
 }

@@ -114,8 +114,14 @@ where
     let Some(mut pass) = pass else {
         return Ok((evals, None));
     };
-    // Bisect (fail, pass].
-    while pass - fail > 1 {
+    // Bisect (fail, pass]. Each step halves it, so a range of u32 is down
+    // to one after at most 32 steps (33 checks); a step that failed to
+    // narrow it is a bug, and stops the search with a message rather than
+    // running simulations for ever.
+    for _ in 0..=u32::BITS {
+        if pass - fail <= 1 {
+            return Ok((evals, Some(pass)));
+        }
         let mid = fail + (pass - fail) / 2;
         let e = evaluate(mid)?;
         let met = e.met;
@@ -126,7 +132,10 @@ where
             fail = mid;
         }
     }
-    Ok((evals, Some(pass)))
+    panic!(
+        "the bisection of ({fail}, {pass}] did not narrow in {} steps",
+        u32::BITS
+    )
 }
 
 /// Why a search met no capacity: the two causes call for different
@@ -196,6 +205,26 @@ mod tests {
         let (evals, none) = search(1, 1_000_000, plateau).unwrap();
         assert_eq!(none, None);
         assert!(evals.len() < 12, "{} evaluations", evals.len());
+    }
+
+    /// The widest range there is: the growth jumps from 2³¹ to u32::MAX,
+    /// and the bisection of that gap takes 31 steps, inside its bound.
+    #[test]
+    fn the_bisection_reaches_the_top_of_the_range() {
+        let target = Target::parse("wait_mean_h<=1.0").unwrap();
+        let threshold = u32::MAX - 1;
+        let steep = judged(&target, move |c| {
+            // Falls with capacity (so no plateau stops the growth), and
+            // meets the target only at the threshold.
+            if c >= f64::from(threshold) {
+                0.0
+            } else {
+                2.0 + 1.0 / c
+            }
+        });
+        let (evals, best) = search(1, u32::MAX, steep).unwrap();
+        assert_eq!(best, Some(threshold));
+        assert!(evals.len() <= 33 + 32, "{} evaluations", evals.len());
     }
 
     #[test]
