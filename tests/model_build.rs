@@ -220,3 +220,39 @@ fn a_route_keeps_an_empty_review_and_drops_an_empty_lab_test() {
     assert!(!steps.contains(&StepKind::LabTest), "{steps:?}");
     assert!(steps.contains(&StepKind::Inspection), "{steps:?}");
 }
+
+#[test]
+fn peaks_of_one_name_merge_where_they_overlap_or_touch_and_no_further() {
+    // Stream s's surge over hours 100–150 (ONE_PORT) overlaps t's from 120
+    // to 180: one band, 100–180. t's surge of 300–320 and s's of 320–330
+    // touch: one band, 300–330. u's lull over 130–140 lies inside the
+    // first surge but has another name: a band of its own.
+    let text = ONE_PORT.replace(
+        "peaks = [{ name = \"surge\", from_h = 100, until_h = 150, multiplier = 3.0 }]",
+        r#"peaks = [{ name = "surge", from_h = 100, until_h = 150, multiplier = 3.0 },
+         { name = "surge", from_h = 320, until_h = 330, multiplier = 2.0 }]
+[[streams]]
+id = "t"
+port = "port"
+rate_per_h = 1.0
+peaks = [{ name = "surge", from_h = 120, until_h = 180, multiplier = 2.0 },
+         { name = "surge", from_h = 300, until_h = 320, multiplier = 2.0 }]
+[[streams]]
+id = "u"
+port = "port"
+rate_per_h = 1.0
+peaks = [{ name = "lull", from_h = 130, until_h = 140, multiplier = 0.5 }]"#,
+    );
+    let bands: Vec<(String, f64, f64)> = model(&text)
+        .peak_periods()
+        .into_iter()
+        .map(|p| (p.name, p.from, p.until))
+        .collect();
+    let want = [
+        ("surge", 100.0, 180.0),
+        ("lull", 130.0, 140.0),
+        ("surge", 300.0, 330.0),
+    ]
+    .map(|(n, f, u)| (n.to_string(), f, u));
+    assert_eq!(bands, want);
+}
