@@ -91,6 +91,47 @@ fn over_limit_articles_wait_for_a_formal_declaration_and_pay_goods_tax() {
     assert!((mean_tax - 162.5).abs() <= 0.02 * 162.5, "{mean_tax}");
 }
 
+/// A hub whose file gives no lodgement time passes an article through
+/// lodgement at once, but not one over the limit: that one still waits the
+/// 72 h for its recipient's formal declaration (the wait is added where the
+/// lodgement is served, which an instant step used to skip). Nothing else
+/// takes time, so every release time is 0 or exactly 72 h: the mean is 72 h
+/// times the share not released within a day, that share is binomial with
+/// p = ½ (half the articles are over the limit; checked within four
+/// standard deviations of all the replications' articles together), and
+/// the 99th percentile is 72 h.
+#[test]
+fn an_instant_lodgement_still_holds_an_article_over_the_limit() {
+    let text = scenario("postal_limit_rework = { dist = \"deterministic\", value = 72.0 }")
+        .replace(
+            "[sites.steps.lodgement]\nduration = { dist = \"deterministic\", value = 1.0 }\n",
+            "",
+        );
+    assert!(
+        !text.contains("lodgement"),
+        "the fixture still has a lodgement step"
+    );
+    let run = run_text(&text);
+    let s = read_summary(&run.out);
+    let mean = row(&s, "all", "release_time_mean_h").mean;
+    let held = 1.0 - row(&s, "all", "released_within_24h_share").mean;
+    assert!(
+        (mean - 72.0 * held).abs() < 1e-6,
+        "release time {mean} h against 72 h × {held} held"
+    );
+    let released = row(&s, "all", "released");
+    let articles = released.mean * released.reps as f64;
+    let sd = (0.25 / articles).sqrt();
+    assert!(
+        (held - 0.5).abs() <= 4.0 * sd,
+        "{held} of {articles} articles held, against ½ ± {}",
+        4.0 * sd
+    );
+    let p99 = row(&s, "all", "release_time_p99_h").mean;
+    let precision = clearsim::stats::histogram::quantile_error_bound(72.0);
+    assert!((p99 - 72.0).abs() <= precision, "p99 {p99} against 72 h");
+}
+
 #[test]
 fn the_limit_is_for_postal_articles_only() {
     let dir = tempfile::tempdir().unwrap();

@@ -786,7 +786,7 @@ impl<'m> Replication<'m> {
                     self.join_pool(c, a, class);
                     return;
                 }
-                None if activity.duration.is_zero() => {
+                None if activity.duration.is_zero() && !self.adds_time(c, activity) => {
                     if activity.step.has_outcome() && !self.complete_step(c, a) {
                         return;
                     }
@@ -838,6 +838,24 @@ impl<'m> Replication<'m> {
                 }
             }
         }
+    }
+
+    /// Whether a step with no time of its own still takes time for this
+    /// consignment in [`Self::start_service`]: a lodgement's rework (orders
+    /// that fail to match, an article over its limit) or a transit
+    /// detour. Such a step cannot be passed through at once: a port whose
+    /// file gives no lodgement time still holds an over-limit article for
+    /// its formal declaration.
+    #[inline]
+    fn adds_time(&self, c: u32, activity: &crate::model::Activity) -> bool {
+        activity.transit.is_some()
+            || activity.step == StepKind::Lodgement && {
+                let cons = self.slab.get(c);
+                cons.has(FLAG_OVER_LIMIT)
+                    || self.model.streams[cons.stream as usize]
+                        .order_mismatch
+                        .is_some()
+            }
     }
 
     #[inline]
