@@ -8,8 +8,9 @@ mod common;
 
 use common::{read_summary, row, run_text};
 
-/// Half the articles are worth 500 yuan, half 2,000; lodgement takes 1 h,
-/// the formal declaration 72 h more; a fifth of the dear ones are a single
+/// Half the articles are worth 500 yuan, half 2,000; lodgement takes 2 h
+/// (not 1 h, where doubling it and halving 2 by it would agree), the formal
+/// declaration 72 h more; a fifth of the dear ones are a single
 /// indivisible item. Everything else is instantaneous and unstaffed.
 fn scenario(limit: &str) -> String {
     format!(
@@ -28,7 +29,7 @@ inspection_rate = 0.0
 id = "hub"
 kind = "postal_hub"
 [sites.steps.lodgement]
-duration = {{ dist = "deterministic", value = 1.0 }}
+duration = {{ dist = "deterministic", value = 2.0 }}
 [sites.steps.release]
 duration = {{ dist = "deterministic", value = 0.0 }}
 
@@ -61,9 +62,9 @@ fn over_limit_articles_wait_for_a_formal_declaration_and_pay_goods_tax() {
     let s = read_summary(&limited.out);
     // Held: half the articles are over the limit, four in five of those
     // are not a single item, and each waits its lodgement again plus 72 h:
-    // 1 + 0.5 × 0.8 × 73 = 30.2 h of trader time on average.
+    // 2 + 0.5 × 0.8 × 74 = 31.6 h of trader time on average.
     let trader = row(&s, "all", "trader_time_mean_h");
-    let expected = 1.0 + 0.5 * 0.8 * 73.0;
+    let expected = 2.0 + 0.5 * 0.8 * 74.0;
     assert!(
         (trader.mean - expected).abs() <= trader.half_width.max(0.01 * expected),
         "trader time {} ± {} against {expected}",
@@ -86,7 +87,7 @@ fn over_limit_articles_wait_for_a_formal_declaration_and_pay_goods_tax() {
     // article pays the postal rate: 0.5 × 65 + 0.5 × 260 = 162.5 yuan.
     let free = run_text(&scenario(""));
     let s = read_summary(&free.out);
-    assert!((row(&s, "all", "trader_time_mean_h").mean - 1.0).abs() < 1e-9);
+    assert!((row(&s, "all", "trader_time_mean_h").mean - 2.0).abs() < 1e-9);
     let mean_tax = row(&s, "all", "revenue_assessed_yuan").mean / row(&s, "all", "released").mean;
     assert!((mean_tax - 162.5).abs() <= 0.02 * 162.5, "{mean_tax}");
 }
@@ -104,7 +105,7 @@ fn over_limit_articles_wait_for_a_formal_declaration_and_pay_goods_tax() {
 fn an_instant_lodgement_still_holds_an_article_over_the_limit() {
     let text = scenario("postal_limit_rework = { dist = \"deterministic\", value = 72.0 }")
         .replace(
-            "[sites.steps.lodgement]\nduration = { dist = \"deterministic\", value = 1.0 }\n",
+            "[sites.steps.lodgement]\nduration = { dist = \"deterministic\", value = 2.0 }\n",
             "",
         );
     assert!(
