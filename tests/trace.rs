@@ -153,3 +153,37 @@ fn a_lab_test_not_needed_is_not_taken_and_not_postponed() {
         "no followed consignment passed the lab test by"
     );
 }
+
+/// A two-step declaration sent to review has its complete declaration
+/// reviewed after release; with nothing inspected, every undervaluation is
+/// left to that review, and
+/// the trace dates its outcome the audit delay (here exactly 24 h) after
+/// the release.
+#[test]
+fn a_post_release_review_is_dated_the_audit_delay_after_release() {
+    let text = PORT
+        .replace(
+            "review_rate = 0.0\ninspection_rate = 1.0\n",
+            "review_rate = 1.0\ninspection_rate = 0.0\naudit_delay = { dist = \"deterministic\", value = 24.0 }\n",
+        )
+        .replace(
+            "rate_per_h = 2.0\n",
+            "rate_per_h = 2.0\ntwo_step_share = 1.0\nundervalued_share = 1.0\n",
+        );
+    let mut audited = 0;
+    for t in traced(&text) {
+        let Outcome::Released {
+            released, audit, ..
+        } = t.outcome
+        else {
+            continue;
+        };
+        let audit = audit.unwrap_or_else(|| panic!("consignment {}: no audit", t.number));
+        assert_eq!(audit.at, released + 24.0, "consignment {}", t.number);
+        audited += 1;
+    }
+    assert!(
+        audited >= 10,
+        "{audited} of 12 followed consignments released"
+    );
+}
