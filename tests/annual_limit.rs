@@ -88,6 +88,12 @@ fn every_total_starts_again_on_the_first_of_january() {
         assert!(arrived > 100.0, "{arrived}");
         assert_eq!(over, arrived - 52.0);
     }
+    // And again a year later: 48 h of 2026, all of 2027 (8,760 h), 100 h
+    // of 2028: three years, 26 each.
+    for (arrived, over) in counts(&scenario("2026-12-30", 48 + 8760 + 100, ONE_BUYER)) {
+        assert!(arrived > 8000.0, "{arrived}");
+        assert_eq!(over, arrived - 78.0);
+    }
 }
 
 #[test]
