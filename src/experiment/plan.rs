@@ -134,7 +134,7 @@ where
     }
     panic!(
         "the bisection of ({fail}, {pass}] did not narrow in {} steps",
-        u32::BITS
+        u32::BITS + 1
     )
 }
 
