@@ -786,15 +786,20 @@ impl<'m> Replication<'m> {
                     self.join_pool(c, a, class);
                     return;
                 }
-                None if activity.duration.is_zero() && !self.adds_time(c, activity) => {
+                None => {
+                    // A step with no time of its own may still take time for
+                    // this consignment (a lodgement's rework, a transit
+                    // detour); only one that takes none is passed at once,
+                    // without an event.
+                    let d = self.service_time(c, a);
+                    if d > 0.0 || !activity.duration.is_zero() {
+                        self.schedule_step_done(c, d);
+                        return;
+                    }
                     if activity.step.has_outcome() && !self.complete_step(c, a) {
                         return;
                     }
                     self.slab.get_mut(c).step += 1;
-                }
-                None => {
-                    self.start_service(c, a);
-                    return;
                 }
             }
         }
@@ -840,30 +845,25 @@ impl<'m> Replication<'m> {
         }
     }
 
-    /// Whether a step with no time of its own still takes time for this
-    /// consignment in [`Self::start_service`]: a lodgement's rework (orders
-    /// that fail to match, an article over its limit) or a transit
-    /// detour. Such a step cannot be passed through at once: a port whose
-    /// file gives no lodgement time still holds an over-limit article for
-    /// its formal declaration.
-    #[inline]
-    fn adds_time(&self, c: u32, activity: &crate::model::Activity) -> bool {
-        activity.transit.is_some()
-            || activity.step == StepKind::Lodgement && {
-                let cons = self.slab.get(c);
-                cons.has(FLAG_OVER_LIMIT)
-                    || self.model.streams[cons.stream as usize]
-                        .order_mismatch
-                        .is_some()
-            }
-    }
-
     #[inline]
     fn start_service(&mut self, c: u32, activity: usize) {
+        let d = self.service_time(c, activity);
+        self.schedule_step_done(c, d);
+    }
+
+    /// How long consignment `c` takes at `activity` `[h]`: its duration,
+    /// and at lodgement any rework (two-step factor, mismatched orders, an
+    /// article over its limit), on transport any transit detour. A step
+    /// with no duration of its own draws none.
+    #[inline]
+    fn service_time(&mut self, c: u32, activity: usize) -> f64 {
         let a = &self.model.activities[activity];
-        let mut d = a
-            .duration
-            .sample(&mut draw(self.slab.get(c), a.step, DRAW_DURATION));
+        let mut d = if a.duration.is_zero() {
+            0.0
+        } else {
+            a.duration
+                .sample(&mut draw(self.slab.get(c), a.step, DRAW_DURATION))
+        };
         if a.step == StepKind::Lodgement {
             let cons = self.slab.get(c);
             let stream = &self.model.streams[cons.stream as usize];
@@ -896,6 +896,12 @@ impl<'m> Replication<'m> {
         if let Some(transit) = &a.transit {
             d += self.transit_detour(c, a, transit, d);
         }
+        d
+    }
+
+    /// The step ends `d` hours from now.
+    #[inline]
+    fn schedule_step_done(&mut self, c: u32, d: f64) {
         self.calendar.schedule(self.now + d, Event::StepDone(c));
         if self.slab.get(c).has(FLAG_TRACED) {
             self.trace_start(c, self.now + d);
