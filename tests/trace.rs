@@ -55,18 +55,21 @@ fn traced(text: &str) -> Vec<ConsignmentTrace> {
     t
 }
 
+/// What the trace decided at each visit of `step`, in order.
+fn decisions_at(t: &ConsignmentTrace, step: StepKind) -> Vec<Decision> {
+    t.steps
+        .iter()
+        .filter(|s| s.step == step)
+        .map(|s| s.decision)
+        .collect()
+}
+
 #[test]
 fn an_honest_two_step_declarant_pays_its_tax_with_the_complete_declaration() {
     for t in traces("two_step_share = 1.0\n") {
         assert_eq!(t.hidden, Hidden::Compliant, "consignment {}", t.number);
-        let tax: Vec<Decision> = t
-            .steps
-            .iter()
-            .filter(|s| s.step == StepKind::Tax)
-            .map(|s| s.decision)
-            .collect();
         assert_eq!(
-            tax,
+            decisions_at(&t, StepKind::Tax),
             [Decision::TaxWithCompleteDeclaration],
             "consignment {}",
             t.number
@@ -111,14 +114,8 @@ fn first_release_then_inspect_leaves_the_lab_test_until_after_release() {
         )
         .replace("rate_per_h = 2.0\n", "rate_per_h = 2.0\nlab_test_share = 1.0\n");
     for t in traced(&text) {
-        let lab: Vec<Decision> = t
-            .steps
-            .iter()
-            .filter(|s| s.step == StepKind::LabTest)
-            .map(|s| s.decision)
-            .collect();
         assert_eq!(
-            lab,
+            decisions_at(&t, StepKind::LabTest),
             [Decision::LabTestAfterRelease],
             "consignment {}",
             t.number
