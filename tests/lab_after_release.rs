@@ -187,3 +187,87 @@ fn a_post_release_review_follows_the_lab_test_once_and_only_where_due() {
         "every job done"
     );
 }
+
+/// The closed study with a duty on the ore (the study's iron ore pays none,
+/// so a misdeclared grade changes no tax) and nothing prohibited (so both
+/// timings release the same consignments, and release assesses the same
+/// goods).
+fn closed_dutiable_study() -> String {
+    let text = closed_study()
+        .replace("prohibited_share = 0.003", "prohibited_share = 0.0")
+        .replace("duty_rate = 0.0 ", "duty_rate = 0.1 ");
+    assert!(text.contains("prohibited_share = 0.0\n") && text.contains("duty_rate = 0.1 "));
+    text
+}
+
+#[test]
+fn the_tax_a_lab_test_corrects_before_release_it_recovers_after() {
+    // A misdeclared grade the laboratory finds before release is taxed at
+    // release; after release, the same finding (the same random numbers)
+    // corrects the tax afterwards. So, replication by replication, what
+    // release assesses before equals what release assesses after plus what
+    // the laboratory recovers, and the evasion left over is the same.
+    let (_dir, reps) = sweep_text(
+        &closed_dutiable_study(),
+        &["policy.lab_test_timing=before_release,after_release"],
+    );
+    let get = |timing: &str, metric: &str| values(&reps, timing, "all", metric);
+    let recovered = get(AFTER, "revenue_recovered_yuan");
+    assert!(
+        recovered.iter().all(|r| *r > 0.0),
+        "every replication has a misdeclared grade found after release: {recovered:?}"
+    );
+    for r in 0..recovered.len() {
+        assert_eq!(get(BEFORE, "revenue_recovered_yuan")[r], 0.0);
+        let before = get(BEFORE, "revenue_assessed_yuan")[r];
+        let after = get(AFTER, "revenue_assessed_yuan")[r] + recovered[r];
+        assert!(
+            (before - after).abs() <= 1e-9 * before,
+            "replication {r}: assessed {before} before, assessed + recovered {after} after"
+        );
+        let left_before = get(BEFORE, "revenue_evaded_yuan")[r];
+        let left_after = get(AFTER, "revenue_evaded_yuan")[r] - recovered[r];
+        assert!(
+            (left_before - left_after).abs() <= 1e-9 * before,
+            "replication {r}: evasion left {left_before} before, {left_after} after"
+        );
+    }
+}
+
+#[test]
+fn no_review_after_a_lab_test_starts_before_its_documents_are_called_in() {
+    // Reviews after release, their documents called in 10,000 h after
+    // release, past the 180-day horizon: the reviewers start none, under
+    // either laboratory timing, even for the consignments whose laboratory
+    // test after release ends inside the horizon.
+    let text = closed_dutiable_study().replace(
+        "[policy]\n",
+        "[policy]\naudit_delay = { dist = \"deterministic\", value = 10000.0 }\n",
+    );
+    let (_dir, reps) = sweep_text(
+        &text,
+        &[
+            "policy.tax_timing=after_release",
+            "policy.lab_test_timing=before_release,after_release",
+        ],
+    );
+    for timing in [BEFORE, AFTER] {
+        let variant = format!("policy.tax_timing=after_release;{timing}");
+        let get = |group: &str, metric: &str| values(&reps, &variant, group, metric);
+        assert!(
+            get("resource=zjg_reviewers", "entered")
+                .iter()
+                .all(|n| *n == 0.0),
+            "{timing}: reviews started {:?}",
+            get("resource=zjg_reviewers", "entered")
+        );
+        // The reviews are there, pending at the horizon: what they recover
+        // is counted after it.
+        let pending = get("all", "revenue_recovered_after_horizon_yuan");
+        assert!(pending.iter().sum::<f64>() > 0.0, "{timing}");
+        if timing == BEFORE {
+            // Nothing else recovers tax: all of it is pending.
+            assert_eq!(get("all", "revenue_recovered_yuan"), pending);
+        }
+    }
+}
