@@ -217,16 +217,16 @@ fn the_tax_a_lab_test_corrects_before_release_it_recovers_after() {
         recovered.iter().all(|r| *r > 0.0),
         "every replication has a misdeclared grade found after release: {recovered:?}"
     );
-    for r in 0..recovered.len() {
+    for (r, recovered) in recovered.iter().enumerate() {
         assert_eq!(get(BEFORE, "revenue_recovered_yuan")[r], 0.0);
         let before = get(BEFORE, "revenue_assessed_yuan")[r];
-        let after = get(AFTER, "revenue_assessed_yuan")[r] + recovered[r];
+        let after = get(AFTER, "revenue_assessed_yuan")[r] + recovered;
         assert!(
             (before - after).abs() <= 1e-9 * before,
             "replication {r}: assessed {before} before, assessed + recovered {after} after"
         );
         let left_before = get(BEFORE, "revenue_evaded_yuan")[r];
-        let left_after = get(AFTER, "revenue_evaded_yuan")[r] - recovered[r];
+        let left_after = get(AFTER, "revenue_evaded_yuan")[r] - recovered;
         assert!(
             (left_before - left_after).abs() <= 1e-9 * before,
             "replication {r}: evasion left {left_before} before, {left_after} after"

@@ -1,11 +1,12 @@
 //! What building the model from a scenario derives before any run: the
 //! offered load behind the capacity warnings, the shares of demand each
-//! reachable port expects, a tax centre's rules and which empty steps a
-//! route keeps. Each is checked against the value worked out by hand from
+//! reachable port expects, the chance of being caught an informed importer
+//! weighs, a tax centre's rules and which empty steps a route keeps. Each is checked against the value worked out by hand from
 //! the file's numbers.
 
 mod common;
 
+use clearsim::model::customs::{CreditClass, NonCompliance};
 use clearsim::model::{Model, StepKind};
 use common::{parsed, repo_path};
 
@@ -255,4 +256,47 @@ peaks = [{ name = "lull", from_h = 130, until_h = 140, multiplier = 0.5 }]"#,
     ]
     .map(|(n, f, u)| (n.to_string(), f, u));
     assert_eq!(bands, want);
+}
+
+#[test]
+fn the_chance_of_being_caught_combines_the_in_line_scanner_with_the_checks_screening_selects() {
+    // ONE_PORT with an in-line scanner (every consignment, finds 0.7 of
+    // what the goods show) in front of the selected manual inspection
+    // (10%, finds 0.9) and the review (20%, finds 0.5), random targeting:
+    // for a general-credit importer, the goods escape the look at them
+    // with (1 − 0.1 × 0.9)(1 − 0.7), and the documents with 1 − 0.2 × 0.5.
+    let text = ONE_PORT
+        .replace(
+            "[sites.steps.review]\nresource = \"reviewers\"\nduration = { dist = \"exponential\", mean = 0.5 }\n",
+            "[sites.steps.review]\nresource = \"reviewers\"\nduration = { dist = \"exponential\", mean = 0.5 }\ndetection_probability = 0.5\n\
+             [sites.steps.scan]\nresource = \"scanners\"\nduration = { dist = \"exponential\", mean = 0.01 }\ndetection_probability = 0.7\nin_line = true\n",
+        )
+        .replace(
+            "duration = { dist = \"exponential\", mean = 2.0 }\n",
+            "duration = { dist = \"exponential\", mean = 2.0 }\ndetection_probability = 0.9\n",
+        )
+        .replace(
+            "[[streams]]",
+            "[[resources]]\nid = \"scanners\"\nsite = \"port\"\ncapacity = 1\n[[streams]]",
+        );
+    let m = model(&text);
+    let general = CreditClass::General as usize;
+    let escapes_the_goods_check = (1.0 - 0.1 * 0.9) * (1.0 - 0.7);
+    let escapes_the_papers_check = 1.0 - 0.2 * 0.5;
+    let catch = |kind| m.catch_probability(&m.streams[0], general, kind);
+    close(
+        catch(NonCompliance::Prohibited),
+        1.0 - escapes_the_goods_check,
+        "prohibited goods: seen only in the goods",
+    );
+    close(
+        catch(NonCompliance::Undervalued),
+        1.0 - escapes_the_papers_check,
+        "undervaluation: seen only in the papers",
+    );
+    close(
+        catch(NonCompliance::Misclassified),
+        1.0 - escapes_the_goods_check * escapes_the_papers_check,
+        "misclassification: seen in either",
+    );
 }

@@ -11,7 +11,7 @@
 //! therefore not spent on undervaluation, which no inspector can see.
 
 use super::customs::{self, Check, NonCompliance, Targeting, TaxTiming};
-use super::{ClassScreening, Condition, Decider, Model, Selection, Stream, Supervision};
+use super::{ClassScreening, Condition, Decider, Model, Selection, StepKind, Stream, Supervision};
 
 impl Stream {
     /// The separation d' of this stream's risk scores: the data's own,
@@ -247,43 +247,46 @@ impl Model {
                 ),
             }
         };
-        let detection = |condition: Condition| {
+        // The detection of the first step on the route that `is` picks
+        // (0 if there is none).
+        let detection = |is: &dyn Fn(&super::RouteStep, &super::Activity) -> bool| {
             stream
                 .route
                 .steps
                 .iter()
-                .find(|st| st.condition == condition)
-                .map_or(0.0, |st| self.activity(st.activity).detection)
+                .map(|st| (st, self.activity(st.activity)))
+                .find(|(st, a)| is(st, a))
+                .map_or(0.0, |(_, a)| a.detection)
         };
-        let inspection_finds = if kind.seen_by(Check::Inspection) {
-            stream.scan_share * detection(Condition::FlaggedForScan)
-                + (1.0 - stream.scan_share) * detection(Condition::FlaggedForManual)
+        let (scan, manual, in_line) = if kind.seen_by(Check::Inspection) {
+            (
+                detection(&|st, _| st.condition == Condition::FlaggedForScan),
+                // The manual examination, found by its kind: at an in-line
+                // scanner's site screening selects it with
+                // `FlaggedForInspection` rather than `FlaggedForManual` (see
+                // `Route::apply_in_line_scanning`).
+                detection(&|_, a| a.step == StepKind::Inspection),
+                // An in-line scanner looks at every consignment, selected
+                // or not.
+                detection(&|_, a| a.step == StepKind::Scan && a.in_line),
+            )
         } else {
-            0.0
+            (0.0, 0.0, 0.0)
         };
+        let inspection_finds = stream.scan_share * scan + (1.0 - stream.scan_share) * manual;
         let review_finds = if kind.seen_by(Check::Review) {
             match self.policy.tax_timing {
-                TaxTiming::BeforeRelease => detection(Condition::FlaggedForReview),
+                TaxTiming::BeforeRelease => {
+                    detection(&|st, _| st.condition == Condition::FlaggedForReview)
+                }
                 TaxTiming::AfterRelease => self.policy.audit_detection,
             }
         } else {
             0.0
         };
-        // An in-line scanner looks at every consignment, selected or not.
-        let in_line_finds = if kind.seen_by(Check::Inspection) {
-            stream
-                .route
-                .steps
-                .iter()
-                .map(|st| self.activity(st.activity))
-                .find(|a| a.step == super::StepKind::Scan && a.in_line)
-                .map_or(0.0, |a| a.detection)
-        } else {
-            0.0
-        };
         let inspected = 1.0
             - (1.0 - selected(&screening.inspection, Check::Inspection) * inspection_finds)
-                * (1.0 - in_line_finds);
+                * (1.0 - in_line);
         let reviewed = selected(&screening.review, Check::Review) * review_finds;
         1.0 - (1.0 - inspected) * (1.0 - reviewed)
     }
