@@ -250,3 +250,31 @@ fn ship_side_pickup_skips_the_yard_only_for_boxes_released_in_time() {
         0.5,
     );
 }
+
+/// A stream whose goods need a supervision certificate only in part: the
+/// other agency's 5 h falls on that share of its consignments, so its mean
+/// other-agency time is 5 h × the share needing one, which, with one draw
+/// per consignment, is binomial.
+#[test]
+fn only_the_certificate_share_waits_for_the_other_agency() {
+    let text = format!(
+        "{FIXED}
+[[streams]]
+id = \"some_certificates\"
+port = \"port\"
+rate_per_h = 2
+certificate_share = 0.4
+"
+    );
+    let reps = common::read_reps(&common::run_text(&text).out);
+    let get = |m: &str| common::values(&reps, "base", "stream=some_certificates", m).to_vec();
+    let (agency, released) = (get("other_agency_time_mean_h"), get("released"));
+    for (r, (agency, n)) in agency.iter().zip(&released).enumerate() {
+        let share = agency / 5.0;
+        let slack = 4.0 * (0.4 * 0.6 / n).sqrt();
+        assert!(
+            (share - 0.4).abs() <= slack,
+            "replication {r}: {share} of {n} consignments waited for a certificate, not 0.4 ± {slack}"
+        );
+    }
+}

@@ -35,6 +35,16 @@ fn transit(link: &str) -> Vec<(String, Vec<f64>)> {
     ]
     .iter()
     .map(|m| (m.to_string(), values(&reps, "base", "all", m).to_vec()))
+    .chain(std::iter::once((
+        "hangzhou_inspections_entered".to_string(),
+        values(
+            &reps,
+            "base",
+            "resource=hangzhou_inspection_teams",
+            "entered",
+        )
+        .to_vec(),
+    )))
     .collect()
 }
 
@@ -158,6 +168,65 @@ fn a_diverted_load_counts_once_among_the_non_compliant() {
             nc[r],
             arrived[r],
             end[r]
+        );
+    }
+}
+
+#[test]
+fn the_seal_check_finds_diversions_with_its_detection_probability() {
+    // Every importer honest, half the loads diverted, no time limit: the
+    // only seizures are the diversions the seal check on arrival finds, and
+    // the only leakage the ones it misses. It finds each with its detection
+    // probability (0.8, the default of an arrival confirmation), one draw
+    // per load: binomial within four standard deviations.
+    let text = std::fs::read_to_string(repo_path("scenarios/modes/customs_transit.toml"))
+        .unwrap()
+        .replace(
+            "duration = { dist = \"lognormal\", mean = 5.0, sd = 1.5 }",
+            "duration = { dist = \"lognormal\", mean = 5.0, sd = 1.5 }\ndiversion_share = 0.5",
+        )
+        .replace("prohibited_share = 0.002", "prohibited_share = 0.0");
+    let reps = read_reps(&run_text(&text).out);
+    let get = |m: &str| values(&reps, "base", "all", m).to_vec();
+    let (found, missed) = (get("seized"), get("leakage"));
+    for r in 0..found.len() {
+        let n = found[r] + missed[r];
+        let slack = 4.0 * (0.8 * 0.2 * n).sqrt();
+        assert!(
+            (found[r] - 0.8 * n).abs() <= slack,
+            "replication {r}: the seal check found {} of {n} diversions, not 0.8 × {n} ± {slack}",
+            found[r]
+        );
+    }
+}
+
+#[test]
+fn a_detour_is_taken_only_by_a_diverted_load() {
+    // Half the loads diverted, a 14 h limit the journey alone rarely
+    // passes. Adding a 12 h detour makes every diverted load overrun, and
+    // the seal check then seizes it on arrival, before the destination's
+    // inspection; the honest loads travel exactly as before (the same
+    // random numbers, and nothing they queue for upstream changes), so
+    // they reach the destination's inspection teams at the same instants.
+    // The detour can only take away requests for inspection (those of the
+    // diverted loads the seal check used to miss), and it catches more.
+    let no_detour = transit("diversion_share = 0.5\ntime_limit_h = 14.0");
+    let detour = transit(
+        "diversion_share = 0.5\ntime_limit_h = 14.0\ndiversion_delay = { dist = \"deterministic\", value = 12.0 }",
+    );
+    let entered = "hangzhou_inspections_entered";
+    for r in 0..metric(&detour, entered).len() {
+        let (before, after) = (metric(&no_detour, entered)[r], metric(&detour, entered)[r]);
+        println!(
+            "replication {r}: {before} loads sent to inspection without the detour, {after} with it"
+        );
+        assert!(
+            after <= before,
+            "replication {r}: the detour sent {after} loads to inspection, against {before}"
+        );
+        assert!(
+            metric(&detour, "seized")[r] > metric(&no_detour, "seized")[r],
+            "replication {r}"
         );
     }
 }
