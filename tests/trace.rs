@@ -184,3 +184,36 @@ fn a_post_release_review_is_dated_the_audit_delay_after_release() {
         "{audited} of 12 followed consignments released"
     );
 }
+
+/// Every consignment undervalued, reviewed by a review that always finds
+/// it, then inspected: the trace records the review's finding, and the
+/// inspection, which cannot see a price, as unable to see it (not as a
+/// finding already made).
+#[test]
+fn a_review_finds_undervaluation_and_an_inspection_cannot_see_it() {
+    let text = PORT
+        .replace("review_rate = 0.0\n", "review_rate = 1.0\n")
+        .replace(
+            "[sites.steps.tax]",
+            "[sites.steps.review]\nduration = { dist = \"exponential\", mean = 0.5 }\ndetection_probability = 1.0\n[sites.steps.tax]",
+        )
+        .replace("rate_per_h = 2.0\n", "rate_per_h = 2.0\nundervalued_share = 1.0\n");
+    for t in traced(&text) {
+        assert_eq!(t.hidden, Hidden::Undervalued, "consignment {}", t.number);
+        assert_eq!(
+            decisions_at(&t, StepKind::Review),
+            [Decision::Reviewed(Finding::Found(Hidden::Undervalued))],
+            "consignment {}",
+            t.number
+        );
+        assert_eq!(
+            decisions_at(&t, StepKind::Inspection),
+            [Decision::Inspected {
+                scan: false,
+                finding: Finding::Invisible(Hidden::Undervalued),
+            }],
+            "consignment {}",
+            t.number
+        );
+    }
+}
