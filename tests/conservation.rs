@@ -385,3 +385,58 @@ peaks = [{ name = "closed", from_h = 400, until_h = 480, multiplier = 0.0 }]
         );
     }
 }
+
+/// The run's window is closed at the horizon: an event due exactly then
+/// (the only kind that can be is a pool opening at its calendar's hour, as
+/// arrival and service times are continuous) is handled, as an arrival
+/// drawn for exactly the horizon is let in. Here the inspectors work from
+/// midnight to 08:00 and the two-day horizon ends at midnight: the
+/// declarations left waiting on the second evening start at the horizon.
+/// With more inspectors than could ever be busy, each declaration starts
+/// its inspection at once or at the next opening, so every one that
+/// entered the queue has started by the end.
+#[test]
+fn a_pool_opening_at_the_horizon_starts_its_queue() {
+    const TEXT: &str = r#"
+name = "opens_at_the_horizon"
+seed = 3
+replications = 3
+start_date = 2026-11-02
+horizon_days = 2
+warmup_h = 0
+[policy]
+review_rate = 0.0
+inspection_rate = 1.0
+targeting = "random"
+[calendars.night]
+days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+hours = [[0, 8]]
+[[sites]]
+id = "port"
+kind = "sea_port"
+[sites.steps.inspection]
+resource = "inspectors"
+duration = { dist = "exponential", mean = 0.5 }
+[[resources]]
+id = "inspectors"
+site = "port"
+capacity = 1000
+calendar = "night"
+[[streams]]
+id = "s"
+port = "port"
+rate_per_h = 3.0
+"#;
+    let run = common::run_text(TEXT);
+    let reps = common::read_reps(&run.out);
+    let get = |metric: &str| common::values(&reps, "base", "resource=inspectors", metric).to_vec();
+    let (entered, started) = (get("entered"), get("started"));
+    for r in 0..entered.len() {
+        assert!(entered[r] > 0.0, "replication {r}");
+        assert_eq!(
+            started[r], entered[r],
+            "replication {r}: of {} declarations queued for inspection, {} started by the horizon",
+            entered[r], started[r]
+        );
+    }
+}
