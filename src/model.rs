@@ -545,8 +545,10 @@ impl Model {
         &self.activities[id.0 as usize]
     }
 
-    /// Probability that a consignment of `stream` performs `step` of its
-    /// route (seizures, which only shorten routes, are ignored).
+    /// Probability that a consignment of `stream` has the work of `step`
+    /// of its route done, before or after release (seizures, which only
+    /// shorten routes, are ignored): under "first release, then inspect"
+    /// the laboratory still tests the samples, after release.
     pub fn step_probability(&self, stream: &Stream, step: &RouteStep) -> f64 {
         let rules = &stream.rules;
         match step.condition {
@@ -559,7 +561,6 @@ impl Model {
             }
             Condition::NotFlaggedForInspection => 1.0 - rules.inspection_rate,
             Condition::NeedsCertificate => stream.certificate_share,
-            Condition::NeedsLabTest if self.policy.lab_after_release => 0.0,
             Condition::NeedsLabTest => stream.lab_test_share,
         }
     }

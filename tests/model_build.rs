@@ -300,3 +300,34 @@ fn the_chance_of_being_caught_combines_the_in_line_scanner_with_the_checks_scree
         "misclassification: seen in either",
     );
 }
+
+#[test]
+fn the_laboratory_is_loaded_whether_it_tests_before_or_after_release() {
+    // The ore study: 6 bills of lading a day, every one's samples tested,
+    // 72 h on a bench: 6/24 × 1 × 72 = 18 benches busy, under either
+    // timing ("first release, then inspect" moves the work, it does not
+    // save it). What an importer expects to wait before release loses the
+    // test's 72 h when it moves after release.
+    let text = std::fs::read_to_string(repo_path(
+        "scenarios/studies/first_release_then_inspect.toml",
+    ))
+    .unwrap();
+    let after_text = text.replace(
+        "lab_test_timing = \"before_release\"",
+        "lab_test_timing = \"after_release\"",
+    );
+    assert_ne!(text, after_text);
+    let (before, after) = (model(&text), model(&after_text));
+    for (timing, m) in [("before release", &before), ("after release", &after)] {
+        close(
+            pool_load(m, &m.offered_load(), "zjg_lab_benches"),
+            6.0 / 24.0 * 72.0,
+            &format!("lab benches busy, testing {timing}"),
+        );
+    }
+    close(
+        before.streams[0].choice.prior_h - after.streams[0].choice.prior_h,
+        72.0,
+        "expected time before release saved",
+    );
+}

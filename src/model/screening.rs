@@ -169,10 +169,15 @@ impl Model {
     fn prepare_choices(&mut self) {
         for i in 0..self.streams.len() {
             let s = &self.streams[i];
+            // The time before release: a laboratory test after release
+            // holds nothing up.
             let prior = s
                 .route
                 .steps
                 .iter()
+                .filter(|st| {
+                    !(self.policy.lab_after_release && st.condition == Condition::NeedsLabTest)
+                })
                 .map(|st| self.step_probability(s, st) * self.activity(st.activity).duration.mean())
                 .sum();
             self.streams[i].choice.prior_h = prior;
