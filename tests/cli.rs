@@ -223,6 +223,16 @@ fn manifest_records_hash_seeds_and_command() {
         .unwrap()
         .to_string();
     assert!(reps.lines().nth(1).unwrap().contains(&first_seed));
+    // The events handled: in M/M/1 each consignment arrives (one event) and
+    // is served at the one timed step (one more, unless the horizon comes
+    // first), and each replication ends its warm-up (one).
+    let n = m["run"]["consignments_simulated"].as_u64().unwrap();
+    let events = m["run"]["events"].as_u64().unwrap();
+    assert!(n > 0, "no consignment simulated");
+    assert!(
+        (n..=2 * n + 3).contains(&events),
+        "{events} events for {n} consignments in 3 replications"
+    );
 }
 
 #[test]
