@@ -94,3 +94,23 @@ fn overloaded_reviewers_delay_recovery_not_release() {
     let release = row(&s, "all", "release_time_mean_h").mean;
     assert!((release - 1.0).abs() < 0.05, "{release}");
 }
+
+/// Reviews after release by no one in particular (`audit_by_reviewers =
+/// false`): each finds what it finds the audit delay after release. With
+/// that delay past the horizon, every tax recovered is recovered after it.
+#[test]
+fn an_audit_due_after_the_horizon_recovers_after_it() {
+    let text = scenario("after_release", false).replace(
+        "audit_delay = { dist = \"exponential\", mean = 24.0 }",
+        "audit_delay = { dist = \"deterministic\", value = 10000.0 }",
+    );
+    assert!(text.contains("value = 10000.0"));
+    let reps = common::read_reps(&common::run_text(&text).out);
+    let get = |m: &str| common::values(&reps, "base", "all", m).to_vec();
+    let (recovered, late) = (
+        get("revenue_recovered_yuan"),
+        get("revenue_recovered_after_horizon_yuan"),
+    );
+    assert!(recovered.iter().all(|r| *r > 0.0), "{recovered:?}");
+    assert_eq!(recovered, late);
+}
