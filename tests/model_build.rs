@@ -331,3 +331,76 @@ fn the_laboratory_is_loaded_whether_it_tests_before_or_after_release() {
         "expected time before release saved",
     );
 }
+
+/// A regional centre's pooled review: one officer at one customs, three at
+/// another, every declaration reviewed for 15 min on average.
+const POOLED_REVIEW: &str = r#"
+name = "pooled_load"
+horizon_h = 400
+[policy]
+mode = "regional_integration"
+review_rate = 1.0
+inspection_rate = 0.0
+[[regions]]
+id = "r"
+integrated = true
+centre = "centre"
+pooled_reviewers = ["one_officer", "three_officers"]
+[[sites]]
+id = "customs_a"
+kind = "customs"
+region = "r"
+[[sites]]
+id = "port_a"
+kind = "sea_port"
+customs = "customs_a"
+[sites.steps.review]
+resource = "one_officer"
+duration = { dist = "exponential", mean = 0.25 }
+[[resources]]
+id = "one_officer"
+site = "port_a"
+capacity = 1
+[[sites]]
+id = "customs_b"
+kind = "customs"
+region = "r"
+[sites.steps.review]
+resource = "three_officers"
+duration = { dist = "exponential", mean = 0.25 }
+[[resources]]
+id = "three_officers"
+site = "customs_b"
+capacity = 3
+[[sites]]
+id = "centre"
+kind = "clearance_centre"
+region = "r"
+[sites.steps.review]
+duration = { dist = "exponential", mean = 0.25 }
+[[streams]]
+id = "s"
+port = "port_a"
+home = "customs_b"
+rate_per_h = 2.0
+"#;
+
+#[test]
+fn a_pooled_reviews_load_is_shared_by_the_officers_each_pool_has() {
+    // 2 /h, all reviewed, 0.25 h each: 0.5 officers busy in all, spread
+    // over the pools as their capacities, 1 : 3 (the centre sends work to
+    // the pool that can take it soonest, so in the long run each pool takes
+    // its officers' share).
+    let m = model(POOLED_REVIEW);
+    let load = m.offered_load();
+    close(
+        pool_load(&m, &load, "one_officer"),
+        0.5 * 0.25,
+        "one officer's pool",
+    );
+    close(
+        pool_load(&m, &load, "three_officers"),
+        0.5 * 0.75,
+        "three officers' pool",
+    );
+}
