@@ -404,3 +404,25 @@ fn a_pooled_reviews_load_is_shared_by_the_officers_each_pool_has() {
         "three officers' pool",
     );
 }
+
+#[test]
+fn region_by_mode_cells_are_reported_only_when_there_are_regions_to_compare() {
+    // The region × mode cells feed the heat map of release times across
+    // regions; with one region they would repeat the mode's own group.
+    let one = model(POOLED_REVIEW);
+    let groups = one.group_names();
+    assert!(groups.contains(&"region=r".to_string()), "{groups:?}");
+    assert!(
+        !groups.iter().any(|g| g.starts_with("region_mode=")),
+        "one region, yet region × mode cells: {groups:?}"
+    );
+    let two = model(&POOLED_REVIEW.replace(
+        "[[sites]]\nid = \"customs_a\"",
+        "[[regions]]\nid = \"other\"\n[[sites]]\nid = \"customs_a\"",
+    ));
+    let groups = two.group_names();
+    assert!(
+        groups.contains(&"region_mode=r/regional_integration".to_string()),
+        "two regions, no region × mode cell for r: {groups:?}"
+    );
+}
