@@ -217,3 +217,23 @@ fn a_review_finds_undervaluation_and_an_inspection_cannot_see_it() {
         );
     }
 }
+
+#[test]
+fn a_trace_visits_the_steps_the_route_keeps() {
+    // PORT gives only a tax and an inspection step. The route keeps those,
+    // the steps whose outcome matters even when they take no time (the
+    // lodgement's date, the review and the scanner screening may select)
+    // and the release; a screening, certificates or sealing the file does
+    // not give take no time and change nothing, so they are dropped and
+    // the followed consignment never reaches them.
+    use StepKind::*;
+    for t in traces("") {
+        let visited: Vec<StepKind> = t.steps.iter().map(|s| s.step).collect();
+        assert_eq!(
+            visited,
+            [Lodgement, Review, Scan, Inspection, Tax, Release],
+            "consignment {}",
+            t.number
+        );
+    }
+}

@@ -69,7 +69,10 @@ impl StepKind {
     }
 
     /// Whether finishing the step changes what is known of the consignment
-    /// (lodgement time, review and inspection findings).
+    /// (lodgement time, review and inspection findings, a diversion on the
+    /// way under seal and the seal check that may find it). A step that
+    /// takes no time is still done when it has an outcome: an
+    /// instantaneous (electronic) seal check still finds diversions.
     #[inline]
     pub fn has_outcome(self) -> bool {
         matches!(
@@ -79,6 +82,8 @@ impl StepKind {
                 | StepKind::Inspection
                 | StepKind::Scan
                 | StepKind::LabTest
+                | StepKind::Transport
+                | StepKind::ArrivalConfirmation
         )
     }
 
