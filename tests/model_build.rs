@@ -302,6 +302,36 @@ fn the_chance_of_being_caught_combines_the_in_line_scanner_with_the_checks_scree
 }
 
 #[test]
+fn the_chance_of_being_caught_weighs_the_scanner_and_the_manual_examination_by_their_shares() {
+    // ONE_PORT with a selective scanner that takes 60% of the inspections
+    // (finds 0.7 of what the goods show) and leaves 40% to the manual
+    // examination (finds 0.9): 10% inspected, random targeting, so
+    // prohibited goods are caught with 0.1 × (0.6 × 0.7 + 0.4 × 0.9).
+    let text = ONE_PORT
+        .replace(
+            "[sites.steps.review]\n",
+            "[sites.steps.scan]\nresource = \"scanners\"\nduration = { dist = \"exponential\", mean = 0.1 }\ndetection_probability = 0.7\nshare = 0.6\n\
+             [sites.steps.review]\n",
+        )
+        .replace(
+            "duration = { dist = \"exponential\", mean = 2.0 }\n",
+            "duration = { dist = \"exponential\", mean = 2.0 }\ndetection_probability = 0.9\n",
+        )
+        .replace(
+            "[[streams]]",
+            "[[resources]]\nid = \"scanners\"\nsite = \"port\"\ncapacity = 1\n[[streams]]",
+        );
+    let m = model(&text);
+    assert_eq!(m.streams[0].scan_share, 0.6);
+    let general = CreditClass::General as usize;
+    close(
+        m.catch_probability(&m.streams[0], general, NonCompliance::Prohibited),
+        0.1 * (0.6 * 0.7 + 0.4 * 0.9),
+        "prohibited goods, scanned or opened",
+    );
+}
+
+#[test]
 fn the_laboratory_is_loaded_whether_it_tests_before_or_after_release() {
     // The ore study: 6 bills of lading a day, every one's samples tested,
     // 72 h on a bench: 6/24 × 1 × 72 = 18 benches busy, under either
