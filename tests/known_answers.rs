@@ -357,6 +357,101 @@ credit_mix = {{ advanced = 0.5, general = 0.5 }}
     );
 }
 
+/// Risk-based targeting of one check: a declaration hiding what the check
+/// looks for scores d' + Z, an honest one Z, with d' the stream's data
+/// quality (1.5) times the risk model's discrimination (2.0), so 3.0. A
+/// rate of 0.1 for a stream one tenth non-compliant sets the threshold t by
+/// 0.1 P(Z > t − 3) + 0.9 P(Z > t) = 0.1. Nothing else is checked and the
+/// check finds what it looks at, so a non-compliant consignment leaks
+/// exactly when its score is below t: leakage / non-compliant is
+/// P(Z < t − 3) = 0.175, binomial within 4 sd a replication. (With d' =
+/// 1.5 + 2.0 it would be P(Z < t' − 3.5) = 0.107.) `rates` are the policy's
+/// rates, `hides` the stream's shares of non-compliance.
+fn risk_targeting_leaks_by_the_separation(step: &str, rates: &str, hides: &str) {
+    let text = format!(
+        r#"
+name = "separation"
+seed = 17
+replications = 4
+horizon_days = 20
+warmup_days = 1
+
+[policy]
+{rates}
+targeting = "risk_based"
+discrimination = 2.0
+
+[[sites]]
+id = "port"
+kind = "sea_port"
+[sites.steps.{step}]
+duration = {{ dist = "deterministic", value = 0.01 }}
+detection_probability = 1.0
+
+[[streams]]
+id = "imports"
+port = "port"
+rate_per_h = 50
+data_quality = 1.5
+{hides}
+"#
+    );
+    let d = 1.5 * 2.0;
+    let share = |t: f64| 0.1 * (1.0 - normal_cdf(t - d)) + 0.9 * (1.0 - normal_cdf(t));
+    let (mut lo, mut hi) = (-5.0, 8.0);
+    for _ in 0..60 {
+        let mid = (lo + hi) / 2.0;
+        if share(mid) > 0.1 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let missed = normal_cdf((lo + hi) / 2.0 - d);
+    let reps = common::read_reps(&run_text(&text).out);
+    let get = |m: &str| common::values(&reps, "base", "all", m).to_vec();
+    let (bad, leaked) = (get("non_compliant"), get("leakage"));
+    for r in 0..bad.len() {
+        let slack = 4.0 * (missed * (1.0 - missed) * bad[r]).sqrt();
+        println!(
+            "{step}, replication {r}: {} of {} leaked, expected {} ± {slack}",
+            leaked[r],
+            bad[r],
+            missed * bad[r]
+        );
+        assert!(
+            bad[r] > 1000.0,
+            "{step}, replication {r}: {} non-compliant",
+            bad[r]
+        );
+        assert!(
+            (leaked[r] - missed * bad[r]).abs() <= slack,
+            "{step}, replication {r}: {} of {} leaked, not {missed} × {} ± {slack}",
+            leaked[r],
+            bad[r],
+            bad[r]
+        );
+    }
+}
+
+#[test]
+fn risk_based_review_catches_by_the_tax_scores_separation() {
+    risk_targeting_leaks_by_the_separation(
+        "review",
+        "review_rate = 0.1\ninspection_rate = 0.0",
+        "undervalued_share = 0.1\nprohibited_share = 0.0",
+    );
+}
+
+#[test]
+fn risk_based_inspection_catches_by_the_security_scores_separation() {
+    risk_targeting_leaks_by_the_separation(
+        "inspection",
+        "review_rate = 0.0\ninspection_rate = 0.1",
+        "prohibited_share = 0.1",
+    );
+}
+
 /// `compare`'s paired differences, recomputed from replications.csv by
 /// replication id, and its baseline column under `--baseline`.
 #[test]
