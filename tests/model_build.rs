@@ -95,6 +95,24 @@ fn offered_load_is_rate_times_share_times_mean_duration() {
     );
 }
 
+#[test]
+fn a_pool_with_no_servers_and_no_work_carries_no_load() {
+    // ONE_PORT with nothing inspected and the inspectors' pool emptied,
+    // which a file may do for a pool no consignment reaches: its load is
+    // 0 (no work), not 0 / 0, and the reviewers' is unchanged.
+    let text = ONE_PORT
+        .replace("inspection_rate = 0.1", "inspection_rate = 0.0")
+        .replace("capacity = 5", "capacity = 0");
+    let m = model(&text);
+    let load = m.offered_load();
+    assert_eq!(pool_load(&m, &load, "inspectors"), 0.0);
+    close(
+        pool_load(&m, &load, "reviewers"),
+        9.0 * 0.2 * 0.5,
+        "reviewers",
+    );
+}
+
 /// Port `p0`, and `p1` whose own rules inspect and review less: every
 /// kind of non-compliance is likelier to pass at `p1`.
 const TWO_PORTS: &str = r#"
