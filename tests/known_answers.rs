@@ -281,6 +281,21 @@ fn normal_cdf(x: f64) -> f64 {
     sum * h / 3.0
 }
 
+/// The score threshold t at which the share selected, `share(t)` (falling
+/// in t), equals `rate`: bisection over scores far beyond any used here.
+fn threshold(share: impl Fn(f64) -> f64, rate: f64) -> f64 {
+    let (mut lo, mut hi) = (-10.0, 10.0);
+    for _ in 0..80 {
+        let mid = (lo + hi) / 2.0;
+        if share(mid) > rate {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    (lo + hi) / 2.0
+}
+
 /// Half advanced, half general importers, nothing to hide, inspection rate
 /// 0.2, AEO multiplier 0.2. Random targeting: inspected with probability
 /// k × multiplier where 0.5 (0.2 k) + 0.5 k = 0.2, so 1/15 and 1/3. Risk
@@ -330,18 +345,10 @@ credit_mix = {{ advanced = 0.5, general = 0.5 }}
         1.0 / 3.0,
         0.0,
     );
-    // Solve for the threshold by bisection.
-    let share = |t: f64| 0.5 * (1.0 - normal_cdf(t - 0.2f64.ln())) + 0.5 * (1.0 - normal_cdf(t));
-    let (mut lo, mut hi) = (-5.0, 5.0);
-    for _ in 0..60 {
-        let mid = (lo + hi) / 2.0;
-        if share(mid) > 0.2 {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    let t = (lo + hi) / 2.0;
+    let t = threshold(
+        |t| 0.5 * (1.0 - normal_cdf(t - 0.2f64.ln())) + 0.5 * (1.0 - normal_cdf(t)),
+        0.2,
+    );
     let risk = read_summary(&run_text(&text("risk_based")).out);
     within(
         "risk-based, advanced",
@@ -397,17 +404,11 @@ data_quality = 1.5
 "#
     );
     let d = 1.5 * 2.0;
-    let share = |t: f64| 0.1 * (1.0 - normal_cdf(t - d)) + 0.9 * (1.0 - normal_cdf(t));
-    let (mut lo, mut hi) = (-5.0, 8.0);
-    for _ in 0..60 {
-        let mid = (lo + hi) / 2.0;
-        if share(mid) > 0.1 {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    let missed = normal_cdf((lo + hi) / 2.0 - d);
+    let t = threshold(
+        |t| 0.1 * (1.0 - normal_cdf(t - d)) + 0.9 * (1.0 - normal_cdf(t)),
+        0.1,
+    );
+    let missed = normal_cdf(t - d);
     let reps = common::read_reps(&run_text(&text).out);
     let get = |m: &str| common::values(&reps, "base", "all", m).to_vec();
     let (bad, leaked) = (get("non_compliant"), get("leakage"));

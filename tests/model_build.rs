@@ -381,74 +381,30 @@ fn the_laboratory_is_loaded_whether_it_tests_before_or_after_release() {
 }
 
 /// A regional centre's pooled review: one officer at one customs, three at
-/// another, every declaration reviewed for 15 min on average.
-const POOLED_REVIEW: &str = r#"
-name = "pooled_load"
-horizon_h = 400
-[policy]
-mode = "regional_integration"
-review_rate = 1.0
-inspection_rate = 0.0
-[[regions]]
-id = "r"
-integrated = true
-centre = "centre"
-pooled_reviewers = ["one_officer", "three_officers"]
-[[sites]]
-id = "customs_a"
-kind = "customs"
-region = "r"
-[[sites]]
-id = "port_a"
-kind = "sea_port"
-customs = "customs_a"
-[sites.steps.review]
-resource = "one_officer"
-duration = { dist = "exponential", mean = 0.25 }
-[[resources]]
-id = "one_officer"
-site = "port_a"
-capacity = 1
-[[sites]]
-id = "customs_b"
-kind = "customs"
-region = "r"
-[sites.steps.review]
-resource = "three_officers"
-duration = { dist = "exponential", mean = 0.25 }
-[[resources]]
-id = "three_officers"
-site = "customs_b"
-capacity = 3
-[[sites]]
-id = "centre"
-kind = "clearance_centre"
-region = "r"
-[sites.steps.review]
-duration = { dist = "exponential", mean = 0.25 }
-[[streams]]
-id = "s"
-port = "port_a"
-home = "customs_b"
-rate_per_h = 2.0
-"#;
+/// another, every declaration reviewed for 15 min on average
+/// (`tests/data/pooled_night.toml`, shared with `tests/pooled_review.rs`).
+fn pooled_review() -> String {
+    std::fs::read_to_string(repo_path("tests/data/pooled_night.toml")).unwrap()
+}
 
 #[test]
 fn a_pooled_reviews_load_is_shared_by_the_officers_each_pool_has() {
-    // 2 /h, all reviewed, 0.25 h each: 0.5 officers busy in all, spread
-    // over the pools as their capacities, 1 : 3 (the centre sends work to
-    // the pool that can take it soonest, so in the long run each pool takes
-    // its officers' share).
-    let m = model(POOLED_REVIEW);
+    // 48 a day is 2 /h at the full rate, which the hour-of-day multipliers
+    // give 13 night hours of 24; all reviewed, 0.25 h each: 2 × 13/24 ×
+    // 0.25 officers busy in all, spread over the pools as their
+    // capacities, 1 : 3 (the centre sends work to the pool that can take it
+    // soonest, so in the long run each pool takes its officers' share).
+    let busy = 2.0 * 13.0 / 24.0 * 0.25;
+    let m = model(&pooled_review());
     let load = m.offered_load();
     close(
         pool_load(&m, &load, "one_officer"),
-        0.5 * 0.25,
+        busy * 0.25,
         "one officer's pool",
     );
     close(
         pool_load(&m, &load, "three_officers"),
-        0.5 * 0.75,
+        busy * 0.75,
         "three officers' pool",
     );
 }
@@ -457,14 +413,14 @@ fn a_pooled_reviews_load_is_shared_by_the_officers_each_pool_has() {
 fn region_by_mode_cells_are_reported_only_when_there_are_regions_to_compare() {
     // The region × mode cells feed the heat map of release times across
     // regions; with one region they would repeat the mode's own group.
-    let one = model(POOLED_REVIEW);
+    let one = model(&pooled_review());
     let groups = one.group_names();
     assert!(groups.contains(&"region=r".to_string()), "{groups:?}");
     assert!(
         !groups.iter().any(|g| g.starts_with("region_mode=")),
         "one region, yet region × mode cells: {groups:?}"
     );
-    let two = model(&POOLED_REVIEW.replace(
+    let two = model(&pooled_review().replace(
         "[[sites]]\nid = \"customs_a\"",
         "[[regions]]\nid = \"other\"\n[[sites]]\nid = \"customs_a\"",
     ));

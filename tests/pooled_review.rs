@@ -7,85 +7,14 @@
 
 mod common;
 
-use common::{read_reps, run_text, values};
+use common::{read_reps, repo_path, run_text, values};
 
-/// Two pools with the same office hours, one officer and three, pooled by
-/// the region's centre. Declarations arrive only at night (17:00 to 06:00)
-/// and go straight to review, so every one is dispatched while both pools
-/// are closed; reviews are short (15 min on average, 36 officer-hours a
-/// day against about 7 hours of work), so each morning's backlog is gone
-/// long before the next evening.
-const NIGHT_BACKLOG: &str = r#"
-name = "pooled_night"
-seed = 7
-replications = 10
-start_date = 2026-11-02
-horizon_days = 60
-warmup_h = 0
-
-[policy]
-mode = "regional_integration"
-review_rate = 1.0
-inspection_rate = 0.0
-
-[calendars.day]
-days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-hours = [[8, 17]]
-
-[[regions]]
-id = "r"
-integrated = true
-centre = "centre"
-pooled_reviewers = ["one_officer", "three_officers"]
-
-[[sites]]
-id = "customs_a"
-kind = "customs"
-region = "r"
-
-[[sites]]
-id = "port_a"
-kind = "sea_port"
-customs = "customs_a"
-[sites.steps.review]
-resource = "one_officer"
-duration = { dist = "exponential", mean = 0.25 }
-
-[[resources]]
-id = "one_officer"
-site = "port_a"
-capacity = 1
-calendar = "day"
-
-[[sites]]
-id = "customs_b"
-kind = "customs"
-region = "r"
-[sites.steps.review]
-resource = "three_officers"
-duration = { dist = "exponential", mean = 0.25 }
-
-[[resources]]
-id = "three_officers"
-site = "customs_b"
-capacity = 3
-calendar = "day"
-
-[[sites]]
-id = "centre"
-kind = "clearance_centre"
-region = "r"
-[sites.steps.review]
-duration = { dist = "exponential", mean = 0.25 }
-
-[[streams]]
-id = "night_declarations"
-port = "port_a"
-home = "customs_b"
-rate_per_day = 48
-hour_of_day = [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
-               0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1]
-"#;
+/// `tests/data/pooled_night.toml`: two pools with the same office hours,
+/// one officer and three, pooled by the region's centre; declarations
+/// arrive only at night and go straight to review (see the file).
+fn night_backlog() -> String {
+    std::fs::read_to_string(repo_path("tests/data/pooled_night.toml")).unwrap()
+}
 
 /// Nights the run holds: 00:00 to 06:00 of the first day, then one from
 /// 17:00 of each of the 60 days (the last cut at the horizon).
@@ -103,7 +32,7 @@ const NIGHTS: f64 = 61.0;
 /// officers) would give it about three quarters.
 #[test]
 fn an_overnight_backlog_is_shared_in_proportion_to_each_pools_officers() {
-    let run = run_text(NIGHT_BACKLOG);
+    let run = run_text(&night_backlog());
     let reps = read_reps(&run.out);
     let one = values(&reps, "base", "resource=one_officer", "entered");
     let three = values(&reps, "base", "resource=three_officers", "entered");
@@ -138,7 +67,7 @@ fn an_overnight_backlog_is_shared_in_proportion_to_each_pools_officers() {
 /// the one-officer pool almost nothing (33 of 5,762 a replication).
 #[test]
 fn a_newcomer_goes_to_the_first_pool_with_an_officer_free() {
-    let text = NIGHT_BACKLOG
+    let text = night_backlog()
         .replace("calendar = \"day\"\n", "")
         .replace("rate_per_day = 48", "rate_per_day = 96");
     let (head, tail) = text.split_once("hour_of_day").unwrap();
