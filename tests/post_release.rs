@@ -114,3 +114,46 @@ fn an_audit_due_after_the_horizon_recovers_after_it() {
     assert!(recovered.iter().all(|r| *r > 0.0), "{recovered:?}");
     assert_eq!(recovered, late);
 }
+
+/// The same, with the delay half the observation window (36 days after a
+/// 4-day warm-up, 40 in all): a review called in 432 h after a release in
+/// the window's second half falls after the horizon, one after a release
+/// in its first half within it. Releases come at a steady rate, so half
+/// the recoveries fall after the horizon. The file gives no value
+/// distribution, so every undervalued consignment evades the same tax and
+/// the amounts count recoveries: binomial(n, 1/2) within 4 sd, pooled
+/// over the replications.
+#[test]
+fn an_audit_due_within_the_horizon_recovers_within_it() {
+    let text = scenario("after_release", false).replace(
+        "audit_delay = { dist = \"exponential\", mean = 24.0 }",
+        "audit_delay = { dist = \"deterministic\", value = 432.0 }",
+    );
+    assert!(text.contains("value = 432.0"));
+    let reps = common::read_reps(&common::run_text(&text).out);
+    let get = |m: &str| common::values(&reps, "base", "all", m).to_vec();
+    let (recovered, late) = (
+        get("revenue_recovered_yuan"),
+        get("revenue_recovered_after_horizon_yuan"),
+    );
+    let yuan = |x: f64| {
+        assert_eq!(x.fract(), 0.0, "{x} yuan");
+        x as u64
+    };
+    let gcd = |mut a: u64, mut b: u64| {
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    };
+    let unit = recovered.iter().chain(&late).map(|x| yuan(*x)).fold(0, gcd) as f64;
+    let n: f64 = recovered.iter().sum::<f64>() / unit;
+    let k: f64 = late.iter().sum::<f64>() / unit;
+    let slack = 4.0 * (0.25 * n).sqrt();
+    println!("{k} of {n} recoveries ({unit} yuan each) after the horizon, expected n/2 ± {slack}");
+    assert!(n > 100.0, "{n} recoveries");
+    assert!(
+        (k - 0.5 * n).abs() <= slack,
+        "{k} of {n} recoveries after the horizon, not n/2 ± {slack}"
+    );
+}
