@@ -320,6 +320,14 @@ proptest! {
         let credit: f64 = ["advanced", "general", "discredited"].iter()
             .map(|c| value(&format!("credit={c}"), "arrived")).sum();
         prop_assert_eq!(value("all", "arrived"), credit);
+        // The whole run's officer hours are its resources' officer hours.
+        let by_resource: f64 = r.observations.iter()
+            .filter(|o| o.group.starts_with("resource=") && o.metric == "officer_hours")
+            .map(|o| o.value.unwrap_or(0.0))
+            .sum();
+        let all_hours = value("all", "officer_hours");
+        prop_assert!((all_hours - by_resource).abs() <= 1e-9 * all_hours.max(1.0),
+            "officer hours: {} in all, {} by resource", all_hours, by_resource);
         if k.detection == 0.0 || k.prohibited == 0.0 {
             // Only inspection seizes, and only prohibited goods it finds.
             prop_assert_eq!(value("all", "seized"), 0.0);
