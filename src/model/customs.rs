@@ -330,6 +330,13 @@ mod tests {
         // General trade: duty 100 + VAT 13% of 1100.
         let t = rule(Channel::GeneralTrade).tax(1000.0, 1.0);
         assert!((t - 243.0).abs() < 1e-9);
+        // Declared under a heading at half the rates (misclassified): duty
+        // 5% of 1000 = 50, VAT (not scaled) 13% of 1050; postal 10% of 1000
+        // = 100 is due, 10% of 400 = 40 <= 50 is waived.
+        let t = rule(Channel::GeneralTrade).tax(1000.0, 0.5);
+        assert!((t - (50.0 + 1050.0 * 0.13)).abs() < 1e-9);
+        assert!((rule(Channel::Postal).tax(1000.0, 0.5) - 100.0).abs() < 1e-9);
+        assert_eq!(rule(Channel::Postal).tax(400.0, 0.5), 0.0);
     }
 
     #[test]
