@@ -25,11 +25,6 @@ use std::fmt;
 /// ceiling of two million stopped at t = 248.9 h).
 pub const DEFAULT_MAX_IN_SYSTEM: usize = 10_000_000;
 
-/// Default ceiling on consignments waiting at one pool: half the system's,
-/// so that one diverging pool is named where it diverges rather than found
-/// after the whole system has filled.
-pub const DEFAULT_MAX_WAITING: usize = DEFAULT_MAX_IN_SYSTEM / 2;
-
 /// The ceilings a replication runs under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Ceiling {
@@ -40,17 +35,18 @@ pub struct Ceiling {
 }
 
 impl Default for Ceiling {
+    /// The ceilings of `--max-in-system` at its default, so that a run
+    /// through the library and one through the command line stop alike.
     fn default() -> Self {
-        Self {
-            in_system: DEFAULT_MAX_IN_SYSTEM,
-            waiting: DEFAULT_MAX_WAITING,
-        }
+        Self::from_in_system(DEFAULT_MAX_IN_SYSTEM)
     }
 }
 
 impl Ceiling {
     /// Ceilings for `--max-in-system N`: the system holds at most `n`, a
-    /// pool's queue at most half of it (at least one).
+    /// pool's queue at most half of it (at least one), so that one
+    /// diverging pool is named where it diverges rather than found after
+    /// the whole system has filled.
     pub fn from_in_system(n: usize) -> Self {
         Self {
             in_system: n,
