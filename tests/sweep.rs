@@ -41,6 +41,12 @@ fn the_frontier_is_monotone_in_inspections_for_both_targetings() {
         "3",
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Release-time and queue curves are drawn by run and compare only
+    // (docs/guide/reference.md): a sweep records none and writes neither
+    // table.
+    for f in ["timeseries.csv", "distribution.csv"] {
+        assert!(!dir.path().join(f).exists(), "{f} in a sweep's folder");
+    }
     let (header, rows) = records(&dir.path().join("frontier.csv"));
     let col = |name: &str| {
         header
