@@ -276,18 +276,16 @@ peaks = [{ name = "lull", from_h = 130, until_h = 140, multiplier = 0.5 }]"#,
     assert_eq!(bands, want);
 }
 
-#[test]
-fn the_chance_of_being_caught_combines_the_in_line_scanner_with_the_checks_screening_selects() {
-    // ONE_PORT with an in-line scanner (every consignment, finds 0.7 of
-    // what the goods show) in front of the selected manual inspection
-    // (10%, finds 0.9) and the review (20%, finds 0.5), random targeting:
-    // for a general-credit importer, the goods escape the look at them
-    // with (1 − 0.1 × 0.9)(1 − 0.7), and the documents with 1 − 0.2 × 0.5.
-    let text = ONE_PORT
+/// ONE_PORT with a scanner at the port that finds 0.7 of what the goods
+/// show (its other keys `scan`), and a manual examination that finds 0.9.
+fn with_scanner(scan: &str) -> String {
+    ONE_PORT
         .replace(
-            "[sites.steps.review]\nresource = \"reviewers\"\nduration = { dist = \"exponential\", mean = 0.5 }\n",
-            "[sites.steps.review]\nresource = \"reviewers\"\nduration = { dist = \"exponential\", mean = 0.5 }\ndetection_probability = 0.5\n\
-             [sites.steps.scan]\nresource = \"scanners\"\nduration = { dist = \"exponential\", mean = 0.01 }\ndetection_probability = 0.7\nin_line = true\n",
+            "[sites.steps.review]\n",
+            &format!(
+                "[sites.steps.scan]\nresource = \"scanners\"\nduration = {{ dist = \"exponential\", mean = 0.01 }}\ndetection_probability = 0.7\n{scan}\n\
+                 [sites.steps.review]\n"
+            ),
         )
         .replace(
             "duration = { dist = \"exponential\", mean = 2.0 }\n",
@@ -296,7 +294,20 @@ fn the_chance_of_being_caught_combines_the_in_line_scanner_with_the_checks_scree
         .replace(
             "[[streams]]",
             "[[resources]]\nid = \"scanners\"\nsite = \"port\"\ncapacity = 1\n[[streams]]",
-        );
+        )
+}
+
+#[test]
+fn the_chance_of_being_caught_combines_the_in_line_scanner_with_the_checks_screening_selects() {
+    // ONE_PORT with an in-line scanner (every consignment, finds 0.7 of
+    // what the goods show) in front of the selected manual inspection
+    // (10%, finds 0.9) and the review (20%, finds 0.5), random targeting:
+    // for a general-credit importer, the goods escape the look at them
+    // with (1 − 0.1 × 0.9)(1 − 0.7), and the documents with 1 − 0.2 × 0.5.
+    let text = with_scanner("in_line = true").replace(
+        "duration = { dist = \"exponential\", mean = 0.5 }\n",
+        "duration = { dist = \"exponential\", mean = 0.5 }\ndetection_probability = 0.5\n",
+    );
     let m = model(&text);
     let general = CreditClass::General as usize;
     let escapes_the_goods_check = (1.0 - 0.1 * 0.9) * (1.0 - 0.7);
@@ -325,20 +336,7 @@ fn the_chance_of_being_caught_weighs_the_scanner_and_the_manual_examination_by_t
     // (finds 0.7 of what the goods show) and leaves 40% to the manual
     // examination (finds 0.9): 10% inspected, random targeting, so
     // prohibited goods are caught with 0.1 × (0.6 × 0.7 + 0.4 × 0.9).
-    let text = ONE_PORT
-        .replace(
-            "[sites.steps.review]\n",
-            "[sites.steps.scan]\nresource = \"scanners\"\nduration = { dist = \"exponential\", mean = 0.1 }\ndetection_probability = 0.7\nshare = 0.6\n\
-             [sites.steps.review]\n",
-        )
-        .replace(
-            "duration = { dist = \"exponential\", mean = 2.0 }\n",
-            "duration = { dist = \"exponential\", mean = 2.0 }\ndetection_probability = 0.9\n",
-        )
-        .replace(
-            "[[streams]]",
-            "[[resources]]\nid = \"scanners\"\nsite = \"port\"\ncapacity = 1\n[[streams]]",
-        );
+    let text = with_scanner("share = 0.6");
     let m = model(&text);
     assert_eq!(m.streams[0].scan_share, 0.6);
     let general = CreditClass::General as usize;
