@@ -98,19 +98,27 @@ fn overloaded_reviewers_delay_recovery_not_release() {
 /// Reviews after release by no one in particular (`audit_by_reviewers =
 /// false`): each finds what it finds the audit delay after release. With
 /// that delay past the horizon, every tax recovered is recovered after it.
-#[test]
-fn an_audit_due_after_the_horizon_recovers_after_it() {
+/// Unstaffed reviews after release with a fixed audit delay of `delay_h`:
+/// each replication's tax recovered, and the part of it recovered after
+/// the horizon.
+fn recovered_with_audit_delay(delay_h: f64) -> (Vec<f64>, Vec<f64>) {
+    let delay = format!("audit_delay = {{ dist = \"deterministic\", value = {delay_h:?} }}");
     let text = scenario("after_release", false).replace(
         "audit_delay = { dist = \"exponential\", mean = 24.0 }",
-        "audit_delay = { dist = \"deterministic\", value = 10000.0 }",
+        &delay,
     );
-    assert!(text.contains("value = 10000.0"));
+    assert!(text.contains(&delay));
     let reps = common::read_reps(&common::run_text(&text).out);
     let get = |m: &str| common::values(&reps, "base", "all", m).to_vec();
-    let (recovered, late) = (
+    (
         get("revenue_recovered_yuan"),
         get("revenue_recovered_after_horizon_yuan"),
-    );
+    )
+}
+
+#[test]
+fn an_audit_due_after_the_horizon_recovers_after_it() {
+    let (recovered, late) = recovered_with_audit_delay(10000.0);
     assert!(recovered.iter().all(|r| *r > 0.0), "{recovered:?}");
     assert_eq!(recovered, late);
 }
@@ -125,17 +133,7 @@ fn an_audit_due_after_the_horizon_recovers_after_it() {
 /// over the replications.
 #[test]
 fn an_audit_due_within_the_horizon_recovers_within_it() {
-    let text = scenario("after_release", false).replace(
-        "audit_delay = { dist = \"exponential\", mean = 24.0 }",
-        "audit_delay = { dist = \"deterministic\", value = 432.0 }",
-    );
-    assert!(text.contains("value = 432.0"));
-    let reps = common::read_reps(&common::run_text(&text).out);
-    let get = |m: &str| common::values(&reps, "base", "all", m).to_vec();
-    let (recovered, late) = (
-        get("revenue_recovered_yuan"),
-        get("revenue_recovered_after_horizon_yuan"),
-    );
+    let (recovered, late) = recovered_with_audit_delay(432.0);
     let yuan = |x: f64| {
         assert_eq!(x.fract(), 0.0, "{x} yuan");
         x as u64

@@ -145,14 +145,7 @@ fn a_diverted_load_counts_once_among_the_non_compliant() {
     // the way, which half the loads suffer. Each diverted load that has
     // passed the transport step counts once; the cohort still in the
     // system at the horizon may or may not have.
-    let text = std::fs::read_to_string(repo_path("scenarios/modes/customs_transit.toml"))
-        .unwrap()
-        .replace(
-            "duration = { dist = \"lognormal\", mean = 5.0, sd = 1.5 }",
-            "duration = { dist = \"lognormal\", mean = 5.0, sd = 1.5 }\ndiversion_share = 0.5",
-        )
-        .replace("prohibited_share = 0.002", "prohibited_share = 0.0");
-    let ran = run_text(&text);
+    let ran = run_text(&honest_half_diverted());
     let reps = read_reps(&ran.out);
     let get = |m: &str| values(&reps, "base", "all", m).to_vec();
     let (arrived, end, nc) = (get("arrived"), get("in_system_end"), get("non_compliant"));
@@ -173,21 +166,28 @@ fn a_diverted_load_counts_once_among_the_non_compliant() {
 }
 
 /// The teaching file with every importer honest and half the loads
-/// diverted, its arrival confirmation replaced by `arrival` (the file's own
-/// when empty): the replications' seizures (the diversions the seal check
-/// finds) and leakage (the ones it misses).
-fn seal_check(arrival: &str) -> (Vec<f64>, Vec<f64>) {
-    let own = "[sites.steps.arrival_confirmation]   # transit arrival and seal check\n\
-               duration = { dist = \"triangular\", min = 0.5, mode = 1.0, max = 3.0 }\n";
-    let text = std::fs::read_to_string(repo_path("scenarios/modes/customs_transit.toml")).unwrap();
-    assert!(text.contains(own));
-    let text = text
-        .replace(own, if arrival.is_empty() { own } else { arrival })
+/// diverted on the way: the only non-compliance is the diversion.
+fn honest_half_diverted() -> String {
+    let text = std::fs::read_to_string(repo_path("scenarios/modes/customs_transit.toml"))
+        .unwrap()
         .replace(
             "duration = { dist = \"lognormal\", mean = 5.0, sd = 1.5 }",
             "duration = { dist = \"lognormal\", mean = 5.0, sd = 1.5 }\ndiversion_share = 0.5",
         )
         .replace("prohibited_share = 0.002", "prohibited_share = 0.0");
+    assert!(text.contains("diversion_share = 0.5") && text.contains("prohibited_share = 0.0"));
+    text
+}
+
+/// [`honest_half_diverted`] with its arrival confirmation replaced by
+/// `arrival` (the file's own when empty): the replications' seizures (the
+/// diversions the seal check finds) and leakage (the ones it misses).
+fn seal_check(arrival: &str) -> (Vec<f64>, Vec<f64>) {
+    let own = "[sites.steps.arrival_confirmation]   # transit arrival and seal check\n\
+               duration = { dist = \"triangular\", min = 0.5, mode = 1.0, max = 3.0 }\n";
+    let text = honest_half_diverted();
+    assert!(text.contains(own));
+    let text = text.replace(own, if arrival.is_empty() { own } else { arrival });
     let reps = read_reps(&run_text(&text).out);
     let get = |m: &str| values(&reps, "base", "all", m).to_vec();
     (get("seized"), get("leakage"))
@@ -213,6 +213,13 @@ fn the_seal_check_finds_diversions_with_its_detection_probability() {
         ("a check not written", "\n"),
     ] {
         let (found, missed) = seal_check(arrival);
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        println!(
+            "{label}: found {:.1} and missed {:.1} diversions, mean of {} replications",
+            mean(&found),
+            mean(&missed),
+            found.len()
+        );
         for r in 0..found.len() {
             let n = found[r] + missed[r];
             let slack = 4.0 * (0.8 * 0.2 * n).sqrt();
