@@ -372,9 +372,36 @@ credit_mix = {{ advanced = 0.5, general = 0.5 }}
 /// check finds what it looks at, so a non-compliant consignment leaks
 /// exactly when its score is below t: leakage / non-compliant is
 /// P(Z < t − 3) = 0.175, binomial within 4 sd a replication. (With d' =
-/// 1.5 + 2.0 it would be P(Z < t' − 3.5) = 0.107.) `rates` are the policy's
-/// rates, `hides` the stream's shares of non-compliance.
-fn risk_targeting_leaks_by_the_separation(step: &str, rates: &str, hides: &str) {
+/// 1.5 + 2.0 it would be P(Z < t' − 3.5) = 0.107.) `policy` holds the
+/// policy's rates and targeting, `hides` the stream's shares of
+/// non-compliance, and `centre`, if any, the rules of a tax centre that
+/// reviews the stream's declarations instead of its port (detection 1 too).
+fn risk_targeting_leaks_by_the_separation(
+    step: &str,
+    policy: &str,
+    hides: &str,
+    centre: Option<&str>,
+) {
+    let (by_category, centre_site, category) = match centre {
+        Some(rules) => (
+            "tax_review = \"by_category\"",
+            format!(
+                r#"
+[[sites]]
+id = "centre"
+kind = "tax_centre"
+categories = ["goods"]
+[sites.supervision]
+{rules}
+[sites.steps.review]
+duration = {{ dist = "deterministic", value = 0.01 }}
+detection_probability = 1.0
+"#
+            ),
+            "category = \"goods\"",
+        ),
+        None => ("", String::new(), ""),
+    };
     let text = format!(
         r#"
 name = "separation"
@@ -384,9 +411,9 @@ horizon_days = 20
 warmup_days = 1
 
 [policy]
-{rates}
-targeting = "risk_based"
+{policy}
 discrimination = 2.0
+{by_category}
 
 [[sites]]
 id = "port"
@@ -400,7 +427,9 @@ id = "imports"
 port = "port"
 rate_per_h = 50
 data_quality = 1.5
+{category}
 {hides}
+{centre_site}
 "#
     );
     let d = 1.5 * 2.0;
@@ -439,8 +468,9 @@ data_quality = 1.5
 fn risk_based_review_catches_by_the_tax_scores_separation() {
     risk_targeting_leaks_by_the_separation(
         "review",
-        "review_rate = 0.1\ninspection_rate = 0.0",
+        "review_rate = 0.1\ninspection_rate = 0.0\ntargeting = \"risk_based\"",
         "undervalued_share = 0.1\nprohibited_share = 0.0",
+        None,
     );
 }
 
@@ -448,8 +478,30 @@ fn risk_based_review_catches_by_the_tax_scores_separation() {
 fn risk_based_inspection_catches_by_the_security_scores_separation() {
     risk_targeting_leaks_by_the_separation(
         "inspection",
-        "review_rate = 0.0\ninspection_rate = 0.1",
+        "review_rate = 0.0\ninspection_rate = 0.1\ntargeting = \"risk_based\"",
         "prohibited_share = 0.1",
+        None,
+    );
+}
+
+/// One check targeted by score, the other at random (a tax centre with its
+/// own targeting reviews the stream): the scored check still leaks
+/// P(Z < t − 3), whichever of the two it is. Random review (half of all
+/// declarations) cannot see prohibited goods, random inspection (three
+/// tenths) cannot see undervaluation, so neither changes the leak.
+#[test]
+fn a_scored_check_leaks_by_its_separation_beside_a_random_one() {
+    risk_targeting_leaks_by_the_separation(
+        "inspection",
+        "review_rate = 0.0\ninspection_rate = 0.1\ntargeting = \"risk_based\"",
+        "prohibited_share = 0.1",
+        Some("review_rate = 0.5\ntargeting = \"random\""),
+    );
+    risk_targeting_leaks_by_the_separation(
+        "review",
+        "review_rate = 0.0\ninspection_rate = 0.3\ntargeting = \"random\"",
+        "undervalued_share = 0.1\nprohibited_share = 0.0",
+        Some("review_rate = 0.1\ntargeting = \"risk_based\"\ndiscrimination = 2.0"),
     );
 }
 
