@@ -101,6 +101,32 @@ fn prohibited_goods_found_by_a_manual_inspection_are_seized_there() {
     }
 }
 
+/// The same inspection, blind (detection 0): it could see the prohibited
+/// goods but misses them every time, and they are released.
+#[test]
+fn an_inspection_that_misses_is_traced_as_a_miss_and_releases() {
+    let text = PORT
+        .replace("detection_probability = 1.0", "detection_probability = 0.0")
+        .replace("rate_per_h = 2.0\n", "rate_per_h = 2.0\nprohibited_share = 1.0\n");
+    for t in traced(&text) {
+        assert_eq!(
+            decisions_at(&t, StepKind::Inspection),
+            [Decision::Inspected {
+                scan: false,
+                finding: Finding::Missed(Hidden::Prohibited),
+            }],
+            "consignment {}",
+            t.number
+        );
+        assert!(
+            !matches!(t.outcome, Outcome::Seized { .. }),
+            "consignment {}: {:?}",
+            t.number,
+            t.outcome
+        );
+    }
+}
+
 #[test]
 fn first_release_then_inspect_leaves_the_lab_test_until_after_release() {
     let text = PORT
