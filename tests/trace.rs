@@ -101,6 +101,20 @@ fn prohibited_goods_found_by_a_manual_inspection_are_seized_there() {
     }
 }
 
+/// Every declaration lodged before arrival: the trace shows the lodgement
+/// passed by as lodged in advance, not as a step whose condition failed.
+#[test]
+fn a_declaration_lodged_in_advance_is_traced_as_such() {
+    for t in traces("advance_declaration_share = 1.0\n") {
+        assert_eq!(
+            decisions_at(&t, StepKind::Lodgement),
+            [Decision::LodgedInAdvance],
+            "consignment {}",
+            t.number
+        );
+    }
+}
+
 /// The same inspection, blind (detection 0): it could see the prohibited
 /// goods but misses them every time, and they are released.
 #[test]
