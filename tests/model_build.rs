@@ -428,3 +428,20 @@ fn region_by_mode_cells_are_reported_only_when_there_are_regions_to_compare() {
         "two regions, no region × mode cell for r: {groups:?}"
     );
 }
+
+#[test]
+fn a_stream_has_a_group_of_its_own_only_beside_other_streams() {
+    // With one stream its group would repeat "all", row for row.
+    let one = model(ONE_PORT).group_names();
+    assert!(
+        !one.iter().any(|g| g.starts_with("stream=")),
+        "one stream, yet a stream group: {one:?}"
+    );
+    let two = model(&format!(
+        "{ONE_PORT}[[streams]]\nid = \"t\"\nport = \"port\"\nrate_per_h = 1.0\n"
+    ))
+    .group_names();
+    for id in ["stream=s", "stream=t"] {
+        assert!(two.contains(&id.to_string()), "two streams, no {id}: {two:?}");
+    }
+}

@@ -27,10 +27,6 @@ impl Channel {
         ("postal", Channel::Postal),
     ];
 
-    pub fn parse(s: &str) -> Option<Channel> {
-        Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, c)| *c)
-    }
-
     pub fn name(self) -> &'static str {
         Self::ALL
             .iter()
