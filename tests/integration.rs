@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Reps, clearsim, ok, paired_above, read_reps, repo_path, values};
+use common::{Reps, clearsim, ok, paired_above, read_reps, repo_path, run_text, values};
 
 const STUDY: &str = "scenarios/studies/integration_blind_spots.toml";
 
@@ -330,4 +330,59 @@ fn a_stream_may_list_at_most_32_alternative_ports() {
         err.contains("streams[0].alternative_ports: lists 39 ports; at most 32 are allowed"),
         "{err}"
     );
+}
+
+/// Two ports, the second lax (inspection 2%, review 5% against 10% and
+/// 20%), and importers who all arbitrage (`arbitrage_share = 1`) and none
+/// who choose by time: exactly the consignments with something to hide
+/// move to the lax port, every honest one stays at its usual port.
+#[test]
+fn arbitrage_moves_exactly_the_non_compliant_to_the_laxest_port() {
+    let run = run_text(
+        r#"
+name = "arbitrage"
+seed = 5
+replications = 3
+horizon_h = 400
+[policy]
+review_rate = 0.2
+inspection_rate = 0.1
+targeting = "random"
+[[sites]]
+id = "p0"
+kind = "sea_port"
+[[sites]]
+id = "p1"
+kind = "sea_port"
+[sites.supervision]
+inspection_rate = 0.02
+review_rate = 0.05
+[[streams]]
+id = "s"
+port = "p0"
+rate_per_h = 9.0
+alternative_ports = ["p1"]
+prohibited_share = 0.01
+undervalued_share = 0.04
+misclassified_share = 0.05
+arbitrage_share = 1.0
+"#,
+    );
+    let reps = read_reps(&run.out);
+    let get = |group: &str, metric: &str| values(&reps, "base", group, metric).to_vec();
+    let (usual, lax) = (get("port=p0", "arrived"), get("port=p1", "arrived"));
+    for r in 0..usual.len() {
+        assert!(usual[r] > 3000.0, "replication {r}: {} at p0", usual[r]);
+        assert_eq!(
+            get("port=p0", "non_compliant")[r],
+            0.0,
+            "replication {r}: non-compliant left at the strict port"
+        );
+        assert_eq!(
+            lax[r],
+            get("port=p1", "non_compliant")[r],
+            "replication {r}: an honest consignment moved to the lax port"
+        );
+        assert!(lax[r] > 0.0, "replication {r}: nobody arbitraged");
+    }
 }

@@ -442,6 +442,9 @@ fn a_stream_has_a_group_of_its_own_only_beside_other_streams() {
     ))
     .group_names();
     for id in ["stream=s", "stream=t"] {
-        assert!(two.contains(&id.to_string()), "two streams, no {id}: {two:?}");
+        assert!(
+            two.contains(&id.to_string()),
+            "two streams, no {id}: {two:?}"
+        );
     }
 }

@@ -121,7 +121,10 @@ fn a_declaration_lodged_in_advance_is_traced_as_such() {
 fn an_inspection_that_misses_is_traced_as_a_miss_and_releases() {
     let text = PORT
         .replace("detection_probability = 1.0", "detection_probability = 0.0")
-        .replace("rate_per_h = 2.0\n", "rate_per_h = 2.0\nprohibited_share = 1.0\n");
+        .replace(
+            "rate_per_h = 2.0\n",
+            "rate_per_h = 2.0\nprohibited_share = 1.0\n",
+        );
     for t in traced(&text) {
         assert_eq!(
             decisions_at(&t, StepKind::Inspection),

@@ -16,8 +16,7 @@ pub const FLAG_ADVANCE: u32 = 1 << 6;
 pub const FLAG_TWO_STEP: u32 = 1 << 7;
 /// Documentary non-compliance found before release (tax corrected).
 pub const FOUND: u32 = 1 << 8;
-/// Went through a scan or manual inspection.
-pub const INSPECTED: u32 = 1 << 9;
+// (Bit 9, once "went through an inspection", was never read.)
 /// Flagged for review, deferred to after release ("first release, then
 /// review").
 pub const FLAG_AUDIT: u32 = 1 << 10;

@@ -1015,7 +1015,6 @@ impl<'m> Replication<'m> {
                 }
             }
             StepKind::Inspection | StepKind::Scan => {
-                cons.flags |= INSPECTED;
                 let visible = visible_in_goods(cons.flags);
                 let found = visible != 0
                     && draw(cons, activity.step, DRAW_DETECTION).random::<f64>()
