@@ -115,6 +115,37 @@ fn a_declaration_lodged_in_advance_is_traced_as_such() {
     }
 }
 
+/// The customs transit teaching file with every load diverted under seal
+/// and a seal check that always finds it: each followed consignment is
+/// seized at the arrival confirmation, and its trace ends there.
+#[test]
+fn a_diversion_the_seal_check_finds_is_traced_to_its_seizure() {
+    let own = "[sites.steps.arrival_confirmation]   # transit arrival and seal check\n";
+    let link = "duration = { dist = \"lognormal\", mean = 5.0, sd = 1.5 }\n";
+    let text =
+        std::fs::read_to_string(common::repo_path("scenarios/modes/customs_transit.toml")).unwrap();
+    assert!(text.contains(own) && text.contains(link));
+    let text = text
+        .replace(own, &format!("{own}detection_probability = 1.0\n"))
+        .replace(link, &format!("{link}diversion_share = 1.0\n"))
+        .replace("prohibited_share = 0.002", "prohibited_share = 0.0");
+    for t in traced(&text) {
+        assert!(
+            matches!(t.outcome, Outcome::Seized { .. }),
+            "consignment {}: {:?}",
+            t.number,
+            t.outcome
+        );
+        let last = t.steps.last().expect("a seized consignment has steps");
+        assert_eq!(
+            last.step,
+            StepKind::ArrivalConfirmation,
+            "consignment {}",
+            t.number
+        );
+    }
+}
+
 /// The same inspection, blind (detection 0): it could see the prohibited
 /// goods but misses them every time, and they are released.
 #[test]
