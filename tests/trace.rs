@@ -146,6 +146,31 @@ fn a_diversion_the_seal_check_finds_is_traced_to_its_seizure() {
     }
 }
 
+/// One inspector for the stream, busy on average all the time (2 an hour,
+/// half an hour each): followed consignments find it busy and wait, from
+/// reaching the inspection to starting it. The tax, which needs no
+/// officer, starts when it is reached.
+#[test]
+fn a_wait_is_the_time_from_reaching_a_busy_pool_to_its_start() {
+    let text = PORT.replace("capacity = 20", "capacity = 1");
+    let (mut inspection, mut tax) = (0.0, 0.0);
+    for t in traced(&text) {
+        for s in t.steps.iter().filter(|s| s.taken() && s.start.is_finite()) {
+            assert!(s.wait() >= 0.0, "consignment {}: {s:?}", t.number);
+            match s.step {
+                StepKind::Inspection => inspection += s.wait(),
+                StepKind::Tax => tax += s.wait(),
+                _ => {}
+            }
+        }
+    }
+    assert!(
+        inspection > 1.0,
+        "12 consignments waited {inspection} h in all"
+    );
+    assert_eq!(tax, 0.0, "a step without an officer waited");
+}
+
 /// The same inspection, blind (detection 0): it could see the prohibited
 /// goods but misses them every time, and they are released.
 #[test]
