@@ -164,10 +164,8 @@ fn a_wait_is_the_time_from_reaching_a_busy_pool_to_its_start() {
             }
         }
     }
-    assert!(
-        inspection > 1.0,
-        "12 consignments waited {inspection} h in all"
-    );
+    println!("12 followed consignments waited {inspection} h for the inspector");
+    assert!(inspection > 0.0, "nobody waited for a saturated inspector");
     assert_eq!(tax, 0.0, "a step without an officer waited");
 }
 
