@@ -144,14 +144,6 @@ impl NonCompliance {
             (NonCompliance::Misclassified, _) => true,
         }
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            NonCompliance::Prohibited => "prohibited",
-            NonCompliance::Undervalued => "undervalued",
-            NonCompliance::Misclassified => "misclassified",
-        }
-    }
 }
 
 /// Prevalence of each kind of non-compliance (mutually exclusive), for an
