@@ -169,6 +169,29 @@ fn a_wait_is_the_time_from_reaching_a_busy_pool_to_its_start() {
     assert_eq!(tax, 0.0, "a step without an officer waited");
 }
 
+/// Whose rules screened a followed consignment, in words: the port's own,
+/// its integrated region's, or the nation's.
+#[test]
+fn the_trace_names_whose_rules_screened_it() {
+    let in_region = PORT.replace(
+        "kind = \"sea_port\"\n",
+        "kind = \"sea_port\"\nregion = \"north\"\n",
+    ) + "[[regions]]\nid = \"north\"\nname = \"North region\"\n";
+    let nationwide = PORT.replace(
+        "name = \"traced\"\n",
+        "name = \"traced\"\nnationwide = true\n",
+    );
+    for (text, decider) in [
+        (PORT.to_string(), "port (its own rules)"),
+        (in_region, "North region (the region's uniform rules)"),
+        (nationwide, "national rules (nationwide integration)"),
+    ] {
+        for t in traced(&text) {
+            assert_eq!(t.screening.decider, decider, "consignment {}", t.number);
+        }
+    }
+}
+
 /// The same inspection, blind (detection 0): it could see the prohibited
 /// goods but misses them every time, and they are released.
 #[test]
