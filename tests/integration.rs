@@ -332,42 +332,18 @@ fn a_stream_may_list_at_most_32_alternative_ports() {
     );
 }
 
-/// Two ports, the second lax (inspection 2%, review 5% against 10% and
-/// 20%), and importers who all arbitrage (`arbitrage_share = 1`) and none
-/// who choose by time: exactly the consignments with something to hide
-/// move to the lax port, every honest one stays at its usual port.
+/// `tests/data/two_ports.toml` (the second port lax, a tenth of the
+/// importers hiding something) with every importer arbitraging and none
+/// choosing by time: exactly the consignments with something to hide move
+/// to the lax port, every honest one stays at its usual port.
 #[test]
 fn arbitrage_moves_exactly_the_non_compliant_to_the_laxest_port() {
-    let run = run_text(
-        r#"
-name = "arbitrage"
-seed = 5
-replications = 3
-horizon_h = 400
-[policy]
-review_rate = 0.2
-inspection_rate = 0.1
-targeting = "random"
-[[sites]]
-id = "p0"
-kind = "sea_port"
-[[sites]]
-id = "p1"
-kind = "sea_port"
-[sites.supervision]
-inspection_rate = 0.02
-review_rate = 0.05
-[[streams]]
-id = "s"
-port = "p0"
-rate_per_h = 9.0
-alternative_ports = ["p1"]
-prohibited_share = 0.01
-undervalued_share = 0.04
-misclassified_share = 0.05
-arbitrage_share = 1.0
-"#,
-    );
+    let file = std::fs::read_to_string(repo_path("tests/data/two_ports.toml")).unwrap();
+    let text = file
+        .replace("arbitrage_share = 0.5", "arbitrage_share = 1.0")
+        .replace("time_choice_share = 0.2", "time_choice_share = 0.0");
+    assert!(text.contains("arbitrage_share = 1.0") && text.contains("time_choice_share = 0.0"));
+    let run = run_text(&text);
     let reps = read_reps(&run.out);
     let get = |group: &str, metric: &str| values(&reps, "base", group, metric).to_vec();
     let (usual, lax) = (get("port=p0", "arrived"), get("port=p1", "arrived"));

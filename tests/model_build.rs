@@ -114,52 +114,15 @@ fn a_pool_with_no_servers_and_no_work_carries_no_load() {
 }
 
 /// Port `p0`, and `p1` whose own rules inspect and review less: every
-/// kind of non-compliance is likelier to pass at `p1`.
-const TWO_PORTS: &str = r#"
-name = "choice"
-horizon_h = 400
-[policy]
-review_rate = 0.2
-inspection_rate = 0.1
-targeting = "random"
-[[sites]]
-id = "p0"
-kind = "sea_port"
-[sites.steps.inspection]
-resource = "inspectors0"
-duration = { dist = "exponential", mean = 2.0 }
-[[sites]]
-id = "p1"
-kind = "sea_port"
-[sites.supervision]
-inspection_rate = 0.02
-review_rate = 0.05
-[sites.steps.inspection]
-resource = "inspectors1"
-duration = { dist = "exponential", mean = 2.0 }
-[[resources]]
-id = "inspectors0"
-site = "p0"
-capacity = 5
-[[resources]]
-id = "inspectors1"
-site = "p1"
-capacity = 5
-[[streams]]
-id = "s"
-port = "p0"
-rate_per_h = 9.0
-alternative_ports = ["p1"]
-prohibited_share = 0.01
-undervalued_share = 0.04
-misclassified_share = 0.05
-arbitrage_share = 0.5
-time_choice_share = 0.2
-"#;
+/// kind of non-compliance is likelier to pass at `p1`
+/// (`tests/data/two_ports.toml`, shared with `tests/integration.rs`).
+fn two_ports() -> String {
+    std::fs::read_to_string(repo_path("tests/data/two_ports.toml")).unwrap()
+}
 
 #[test]
 fn demand_splits_between_ports_by_arbitrage_and_time_choice() {
-    let m = model(TWO_PORTS);
+    let m = model(&two_ports());
     let usual = &m.streams[0];
     let [alt] = usual.choice.alternatives[..] else {
         panic!("one alternative: {:?}", usual.choice.alternatives)

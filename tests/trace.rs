@@ -64,6 +64,17 @@ fn decisions_at(t: &ConsignmentTrace, step: StepKind) -> Vec<Decision> {
         .collect()
 }
 
+/// The last step of a consignment the trace says was seized.
+fn seized_at(t: &ConsignmentTrace) -> &clearsim::sim::trace::StepTrace {
+    assert!(
+        matches!(t.outcome, Outcome::Seized { .. }),
+        "consignment {}: {:?}",
+        t.number,
+        t.outcome
+    );
+    t.steps.last().expect("a seized consignment has steps")
+}
+
 #[test]
 fn an_honest_two_step_declarant_pays_its_tax_with_the_complete_declaration() {
     for t in traces("two_step_share = 1.0\n") {
@@ -81,13 +92,7 @@ fn an_honest_two_step_declarant_pays_its_tax_with_the_complete_declaration() {
 fn prohibited_goods_found_by_a_manual_inspection_are_seized_there() {
     for t in traces("prohibited_share = 1.0\n") {
         assert_eq!(t.hidden, Hidden::Prohibited, "consignment {}", t.number);
-        assert!(
-            matches!(t.outcome, Outcome::Seized { .. }),
-            "consignment {}: {:?}",
-            t.number,
-            t.outcome
-        );
-        let last = t.steps.last().expect("a seized consignment has steps");
+        let last = seized_at(&t);
         assert_eq!(last.step, StepKind::Inspection);
         assert_eq!(
             last.decision,
@@ -130,13 +135,7 @@ fn a_diversion_the_seal_check_finds_is_traced_to_its_seizure() {
         .replace(link, &format!("{link}diversion_share = 1.0\n"))
         .replace("prohibited_share = 0.002", "prohibited_share = 0.0");
     for t in traced(&text) {
-        assert!(
-            matches!(t.outcome, Outcome::Seized { .. }),
-            "consignment {}: {:?}",
-            t.number,
-            t.outcome
-        );
-        let last = t.steps.last().expect("a seized consignment has steps");
+        let last = seized_at(&t);
         assert_eq!(
             last.step,
             StepKind::ArrivalConfirmation,
