@@ -218,9 +218,10 @@ multiplier = 1.8
 }
 
 /// One port, every consignment inspected by scanner, a fifth carrying
-/// prohibited goods: seizures are that fifth times the scanner's detection
-/// probability (0.5), and post-release reviews recover the evaded tax at
-/// the audit detection probability (0.3).
+/// prohibited goods: seizures, and the hit rate of inspections, are that
+/// fifth times the scanner's detection probability (0.5), and
+/// post-release reviews recover the evaded tax at the audit detection
+/// probability (0.3).
 #[test]
 fn seizures_and_recoveries_follow_their_detection_probabilities() {
     let s = read_summary(
@@ -261,6 +262,9 @@ undervalued_share = 0.5
     seized.mean /= arrived;
     seized.half_width /= arrived;
     within("seized share", seized, 0.2 * 0.5, 0.0);
+    // Every consignment is inspected, so the inspections that find
+    // something are the same share.
+    within("hit rate", row(&s, "all", "hit_rate"), 0.2 * 0.5, 0.0);
     let evaded = row(&s, "all", "revenue_evaded_yuan");
     let mut recovered = row(&s, "all", "revenue_recovered_yuan");
     recovered.mean /= evaded.mean;
