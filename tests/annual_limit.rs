@@ -82,6 +82,53 @@ fn one_buyer_clears_exactly_26_orders_of_1000_yuan_a_year() {
 }
 
 #[test]
+fn each_buyer_draws_its_own_spending_before_the_run() {
+    // Two buyers, each having spent a uniform amount from 0 to 26,000 yuan
+    // this year before the run: each has room for n = ⌊(26,000 − spent) /
+    // 1,000⌋ more orders, uniform on 0 to 25 (variance (26² − 1) / 12 =
+    // 56.25, fourth central moment (26² − 1)(3 × 26² − 7) / 240). In 200 h
+    // both use their room up, so the orders within the limit number
+    // n₀ + n₁ in each of 400 replications. Drawn independently, the sum is
+    // even half the time (within 4 sd, binomial 10, of 200) and varies
+    // with variance 112.5, the sample variance within 4 sd of it (sd
+    // √((μ₄ − σ⁴) / 400) for the sum's μ₄ = 2 μ₄(n) + 6 × 56.25²). Buyers
+    // who shared a draw would give more even sums and a wider spread;
+    // draws that did not change from one replication to the next, none.
+    let limit = format!(
+        "{}\nspent_before = {{ dist = \"uniform\", min = 0.0, max = 26000.0 }}",
+        ONE_BUYER.replace("buyers = 1", "buyers = 2")
+    );
+    let text =
+        scenario("2026-03-02", 200, &limit).replace("replications = 2", "replications = 400");
+    let within: Vec<f64> = counts(&text)
+        .iter()
+        .map(|(arrived, over)| arrived - over)
+        .collect();
+    let r = within.len() as f64;
+    assert_eq!(r, 400.0);
+    let even = within.iter().filter(|w| *w % 2.0 == 0.0).count() as f64;
+    let mean = within.iter().sum::<f64>() / r;
+    let variance = within.iter().map(|w| (w - mean).powi(2)).sum::<f64>() / (r - 1.0);
+    let (var_n, mu4_n) = (675.0 / 12.0, 675.0 * (3.0 * 676.0 - 7.0) / 240.0);
+    let (var_sum, mu4_sum) = (2.0 * var_n, 2.0 * mu4_n + 6.0 * var_n * var_n);
+    let var_sd = ((mu4_sum - var_sum * var_sum) / r).sqrt();
+    println!(
+        "{even} of 400 sums even (200 ± 40); variance {variance:.1} ({var_sum} ± {:.1})",
+        4.0 * var_sd
+    );
+    assert!(
+        within.iter().all(|w| (0.0..=50.0).contains(w)),
+        "{within:?}"
+    );
+    assert!((even - 200.0).abs() <= 40.0, "{even} of 400 sums even");
+    assert!(
+        (variance - var_sum).abs() <= 4.0 * var_sd,
+        "variance {variance} of the sums, not {var_sum} ± {}",
+        4.0 * var_sd
+    );
+}
+
+#[test]
 fn every_total_starts_again_on_the_first_of_january() {
     // From 30 December: 48 h of 2026, then 2027. Each year clears 26.
     for (arrived, over) in counts(&scenario("2026-12-30", 150, ONE_BUYER)) {
