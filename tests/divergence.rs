@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::repo_path;
+use common::{clearsim, repo_path};
 
 /// What a bounded run of the binary produced, with its peak memory.
 struct Run {
@@ -129,6 +129,42 @@ fn a_diverging_run_stops_with_a_located_message_in_bounded_memory() {
         run.max_rss_kib < 600 * 1024,
         "peak RSS {} MiB",
         run.max_rss_kib / 1024
+    );
+}
+
+/// A pool open office hours only, 8 h a day Monday to Friday (40 of the
+/// week's 168 h), has its capacity for that share of the week: three
+/// officers are 3 × 40 / 168 = 0.714 servers on average, which is what
+/// the message sets against the offered load.
+#[test]
+fn a_diverging_pool_on_office_hours_is_reported_with_the_servers_it_has_on_average() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo_path("scenarios/validation/mm1.toml"))
+        .unwrap()
+        .replace("rate_per_h = 0.8", "rate_per_h = 1000.0")
+        .replace("replications = 30", "replications = 1")
+        .replace("capacity = 1", "capacity = 3\ncalendar = \"office\"")
+        .replace(
+            "[[sites]]",
+            "[calendars.office]\ndays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\nhours = [[8, 12], [13, 17]]\n\n[[sites]]",
+        );
+    assert!(text.contains("calendar = \"office\"") && text.contains("rate_per_h = 1000.0"));
+    let path = dir.path().join("office.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = dir.path().join("out");
+    let o = clearsim(&[
+        "run",
+        path.to_str().unwrap(),
+        "--max-in-system",
+        "20000",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("(offered load 1000.000 busy servers on average for 0.714 available)"),
+        "{stderr}"
     );
 }
 
