@@ -80,6 +80,12 @@ fn an_honest_two_step_declarant_pays_its_tax_with_the_complete_declaration() {
     for t in traces("two_step_share = 1.0\n") {
         assert_eq!(t.hidden, Hidden::Compliant, "consignment {}", t.number);
         assert_eq!(
+            decisions_at(&t, StepKind::Lodgement),
+            [Decision::Lodged { two_step: true }],
+            "consignment {}",
+            t.number
+        );
+        assert_eq!(
             decisions_at(&t, StepKind::Tax),
             [Decision::TaxWithCompleteDeclaration],
             "consignment {}",
