@@ -21,7 +21,7 @@ from collections import Counter
 RUNS = [
     (0, "859fcbe"), (1, "7ef785d"), (2, "c003151"), (3, "c003151"),
     (4, "0622abc"), (5, "0622abc"), (6, "0622abc"), (7, "0622abc"), (8, "0622abc"),
-    (10, "5c3db37"), (11, "5c3db37"),
+    (10, "5c3db37"), (11, "5c3db37"), (12, "5c3db37"),
 ]
 FILTERS = ["-f", "src/sim.rs", "-f", "src/sim/*.rs", "-f", "src/sim/**/*.rs",
            "-f", "src/model.rs", "-f", "src/model/*.rs", "-f", "src/model/**/*.rs"]
