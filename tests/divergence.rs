@@ -68,17 +68,31 @@ fn clearsim_measured(limit: Duration, args: &[&str]) -> Run {
     }
 }
 
+/// `scenarios/validation/mm1.toml` with each `(from, to)` replacement
+/// made (each must apply), written as `name` in `dir`: its path.
+fn mm1_variant(dir: &Path, name: &str, changes: &[(&str, &str)]) -> String {
+    let mut text = std::fs::read_to_string(repo_path("scenarios/validation/mm1.toml")).unwrap();
+    for (from, to) in changes {
+        assert!(text.contains(from), "{from:?} not in mm1.toml");
+        text = text.replace(from, to);
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
 /// One server of mean 1 h offered 1000 arrivals an hour for 10⁵ h: 10⁸
 /// consignments, about 10 GB held at once without a ceiling.
 fn diverging(dir: &Path) -> String {
-    let text = std::fs::read_to_string(repo_path("scenarios/validation/mm1.toml"))
-        .unwrap()
-        .replace("rate_per_h = 0.8", "rate_per_h = 1000.0")
-        .replace("horizon_h = 20000", "horizon_h = 100000")
-        .replace("replications = 30", "replications = 2");
-    let path = dir.join("diverging.toml");
-    std::fs::write(&path, text).unwrap();
-    path.to_str().unwrap().to_string()
+    mm1_variant(
+        dir,
+        "diverging.toml",
+        &[
+            ("rate_per_h = 0.8", "rate_per_h = 1000.0"),
+            ("horizon_h = 20000", "horizon_h = 100000"),
+            ("replications = 30", "replications = 2"),
+        ],
+    )
 }
 
 /// Ceilings of two million in the system and a million waiting at a pool
@@ -139,22 +153,23 @@ fn a_diverging_run_stops_with_a_located_message_in_bounded_memory() {
 #[test]
 fn a_diverging_pool_on_office_hours_is_reported_with_the_servers_it_has_on_average() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(repo_path("scenarios/validation/mm1.toml"))
-        .unwrap()
-        .replace("rate_per_h = 0.8", "rate_per_h = 1000.0")
-        .replace("replications = 30", "replications = 1")
-        .replace("capacity = 1", "capacity = 3\ncalendar = \"office\"")
-        .replace(
-            "[[sites]]",
-            "[calendars.office]\ndays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\nhours = [[8, 12], [13, 17]]\n\n[[sites]]",
-        );
-    assert!(text.contains("calendar = \"office\"") && text.contains("rate_per_h = 1000.0"));
-    let path = dir.path().join("office.toml");
-    std::fs::write(&path, text).unwrap();
+    let path = mm1_variant(
+        dir.path(),
+        "office.toml",
+        &[
+            ("rate_per_h = 0.8", "rate_per_h = 1000.0"),
+            ("replications = 30", "replications = 1"),
+            ("capacity = 1", "capacity = 3\ncalendar = \"office\""),
+            (
+                "[[sites]]",
+                "[calendars.office]\ndays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\nhours = [[8, 12], [13, 17]]\n\n[[sites]]",
+            ),
+        ],
+    );
     let out = dir.path().join("out");
     let o = clearsim(&[
         "run",
-        path.to_str().unwrap(),
+        &path,
         "--max-in-system",
         "20000",
         "--out",
@@ -220,19 +235,21 @@ fn a_plan_treats_a_diverging_capacity_as_missing_the_target() {
     let dir = tempfile::tempdir().unwrap();
     // Arrivals at 0.8 /h for 2000 h: one server (ρ = 0.8) keeps about 4
     // waiting, but with a ceiling of 5 waiting it trips; two do not.
-    let text = std::fs::read_to_string(repo_path("scenarios/validation/mm1.toml"))
-        .unwrap()
-        .replace("horizon_h = 20000", "horizon_h = 2000")
-        .replace("warmup_h = 1000", "warmup_h = 100")
-        .replace("replications = 30", "replications = 4");
-    let s = dir.path().join("plan.toml");
-    std::fs::write(&s, text).unwrap();
+    let s = mm1_variant(
+        dir.path(),
+        "plan.toml",
+        &[
+            ("horizon_h = 20000", "horizon_h = 2000"),
+            ("warmup_h = 1000", "warmup_h = 100"),
+            ("replications = 30", "replications = 4"),
+        ],
+    );
     let out = dir.path().join("out");
     let run = clearsim_measured(
         Duration::from_secs(60),
         &[
             "plan",
-            s.to_str().unwrap(),
+            &s,
             "--resource",
             "server",
             "--target",

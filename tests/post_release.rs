@@ -96,11 +96,9 @@ fn overloaded_reviewers_delay_recovery_not_release() {
 }
 
 /// Reviews after release by no one in particular (`audit_by_reviewers =
-/// false`): each finds what it finds the audit delay after release. With
-/// that delay past the horizon, every tax recovered is recovered after it.
-/// Unstaffed reviews after release with a fixed audit delay of `delay_h`:
-/// each replication's tax recovered, and the part of it recovered after
-/// the horizon.
+/// false`), each finding what it finds a fixed audit delay of `delay_h`
+/// after release: each replication's tax recovered, and the part of it
+/// recovered after the horizon.
 fn recovered_with_audit_delay(delay_h: f64) -> (Vec<f64>, Vec<f64>) {
     let delay = format!("audit_delay = {{ dist = \"deterministic\", value = {delay_h:?} }}");
     let text = scenario("after_release", false).replace(
@@ -116,6 +114,8 @@ fn recovered_with_audit_delay(delay_h: f64) -> (Vec<f64>, Vec<f64>) {
     )
 }
 
+/// With the audit delay past the horizon, every tax recovered is
+/// recovered after it.
 #[test]
 fn an_audit_due_after_the_horizon_recovers_after_it() {
     let (recovered, late) = recovered_with_audit_delay(10000.0);

@@ -6,7 +6,9 @@
 mod common;
 
 use clearsim::model::{Condition, StepKind};
-use clearsim::sim::trace::{ConsignmentTrace, Decision, Finding, Hidden, Outcome, TraceSelect};
+use clearsim::sim::trace::{
+    ConsignmentTrace, Decision, Finding, Hidden, Outcome, StepTrace, TraceSelect,
+};
 
 /// One port: lodgement, screening, review, tax, a manual inspection of
 /// every consignment that always finds what the goods hide, release.
@@ -65,7 +67,7 @@ fn decisions_at(t: &ConsignmentTrace, step: StepKind) -> Vec<Decision> {
 }
 
 /// The last step of a consignment the trace says was seized.
-fn seized_at(t: &ConsignmentTrace) -> &clearsim::sim::trace::StepTrace {
+fn seized_at(t: &ConsignmentTrace) -> &StepTrace {
     assert!(
         matches!(t.outcome, Outcome::Seized { .. }),
         "consignment {}: {:?}",
@@ -197,8 +199,8 @@ fn the_trace_names_whose_rules_screened_it() {
     }
 }
 
-/// The same inspection, blind (detection 0): it could see the prohibited
-/// goods but misses them every time, and they are released.
+/// PORT's manual inspection made blind (detection 0): it could see the
+/// prohibited goods but misses them every time, and they are released.
 #[test]
 fn an_inspection_that_misses_is_traced_as_a_miss_and_releases() {
     let text = PORT
