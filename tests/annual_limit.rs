@@ -116,6 +116,14 @@ fn each_buyer_draws_its_own_spending_before_the_run() {
         "{even} of 400 sums even (200 ± 40); variance {variance:.1} ({var_sum} ± {:.1})",
         4.0 * var_sd
     );
+    common::assert_quoted(
+        "docs/testing.md",
+        &format!(
+            "even in half of 400 replications ({even}; 200 ± 40 by 4 binomial sd) \
+             and vary with variance {var_sum} ({variance:.1}; ± {:.1}",
+            4.0 * var_sd
+        ),
+    );
     assert!(
         within.iter().all(|w| (0.0..=50.0).contains(w)),
         "{within:?}"

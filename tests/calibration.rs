@@ -8,24 +8,39 @@
 //! 2017 file, gives exactly the 2022 file's results. The Shanghai trial of
 //! 2016 is checked the same way on `release_time_mean_h` (38.6 h -> 28.8 h).
 //!
+//! Every simulated figure that docs/calibration.md's tables and text quote
+//! from these runs is compared with what they give, so the page cannot
+//! drift from the model.
+//!
 //! `cargo test --release --test calibration -- --nocapture` prints the
-//! numbers (all the runs together take about 2 s on two cores).
+//! numbers (all the runs together take under 10 s on two cores).
 
 mod common;
-use common::{read_summary, repo_path, row, run_ok};
+use common::{Row, read_summary, repo_path, row, run_ok};
+use std::collections::HashMap;
 
 const METRIC: &str = "overall_clearance_time_mean_h";
 
 /// Runs `scenario` with `extra` arguments and checks that the 95% interval
 /// of the overall clearance time lies within ±10% of `published`.
-fn within_ten_percent(scenario: &str, published: f64, extra: &[&str]) {
-    metric_within_ten_percent(scenario, METRIC, published, extra);
+fn within_ten_percent(
+    scenario: &str,
+    published: f64,
+    extra: &[&str],
+) -> HashMap<(String, String), Row> {
+    metric_within_ten_percent(scenario, METRIC, published, extra)
 }
 
 /// Runs `scenario` with `extra` arguments and checks that the 95% interval
 /// of `metric` (group `all`) lies within ±10% of `published`; prints the
 /// Time Release Study split and the within-24 h shares beside it.
-fn metric_within_ten_percent(scenario: &str, metric: &str, published: f64, extra: &[&str]) {
+/// Returns the run's summary.
+fn metric_within_ten_percent(
+    scenario: &str,
+    metric: &str,
+    published: f64,
+    extra: &[&str],
+) -> HashMap<(String, String), Row> {
     let dir = tempfile::tempdir().unwrap();
     run_ok(scenario, dir.path(), extra);
     let summary = read_summary(dir.path());
@@ -56,11 +71,79 @@ fn metric_within_ten_percent(scenario: &str, metric: &str, published: f64, extra
         lo >= 0.9 * published && hi <= 1.1 * published,
         "{scenario} {extra:?}: {metric} [{lo:.2}, {hi:.2}] h is not within ±10% of {published} h"
     );
+    // docs/calibration.md's tables quote these runs.
+    common::assert_quoted(DOC, &format!("{:.2} ± {:.2} h", r.mean, r.half_width));
+    // The within-24 h shares are quoted for the Shanghai files' own seed.
+    if metric == RELEASE && extra.is_empty() {
+        let s = row(&summary, "all", "released_within_24h_share");
+        common::assert_quoted(
+            DOC,
+            &format!("{:.1} ± {:.1}%", 100.0 * s.mean, 100.0 * s.half_width),
+        );
+    }
+    summary
+}
+
+const DOC: &str = "docs/calibration.md";
+
+/// The cell of `doc`'s table row labelled `label` in `column` (the label's
+/// column is 0).
+fn table_cell(doc: &str, label: &str, column: usize) -> String {
+    let text = std::fs::read_to_string(repo_path(doc)).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&format!("| {label} |")))
+        .unwrap_or_else(|| panic!("{doc} has no table row \"{label}\""));
+    let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+    cells
+        .get(column)
+        .unwrap_or_else(|| panic!("{doc}, row \"{label}\": no column {column}"))
+        .to_string()
+}
+
+/// The "other metrics" table of docs/calibration.md, for the GACC file
+/// run with its own seed: `column` 1 is 2017, 2 is 2022.
+fn other_metrics_are_quoted(summary: &HashMap<(String, String), Row>, column: usize) {
+    let h = |group: &str, metric: &str| row(summary, group, metric);
+    let level = |r: Row| format!("{:.1} h", r.mean);
+    let interval = |r: Row| format!("{:.1} ± {:.1} h", r.mean, r.half_width);
+    let share = |r: Row| format!("{:.1}%", 100.0 * r.mean);
+    for (label, want) in [
+        (
+            "overall clearance time, median",
+            level(h("all", "overall_clearance_time_p50_h")),
+        ),
+        (
+            "overall clearance time, p90",
+            level(h("all", "overall_clearance_time_p90_h")),
+        ),
+        (
+            "share cleared within 24 h of arrival",
+            share(h("all", "overall_cleared_within_24h_share")),
+        ),
+        (
+            "release time, arrival → customs release (mean)",
+            level(h("all", RELEASE)),
+        ),
+        (
+            "sea stream, overall mean",
+            interval(h("stream=sea_imports", METRIC)),
+        ),
+        ("air stream", interval(h("stream=air_imports", METRIC))),
+        ("land stream", interval(h("stream=land_imports", METRIC))),
+    ] {
+        assert_eq!(
+            table_cell(DOC, label, column),
+            want,
+            "{DOC}, \"{label}\": the run now gives {want}; update the table"
+        );
+    }
 }
 
 #[test]
 fn gacc_2017_overall_clearance_time() {
-    within_ten_percent("scenarios/calibration/gacc_2017.toml", 97.39, &[]);
+    let summary = within_ten_percent("scenarios/calibration/gacc_2017.toml", 97.39, &[]);
+    other_metrics_are_quoted(&summary, 1);
 }
 
 #[test]
@@ -74,7 +157,8 @@ fn gacc_2017_another_seed_more_replications() {
 
 #[test]
 fn gacc_2022_overall_clearance_time() {
-    within_ten_percent("scenarios/calibration/gacc_2022.toml", 32.02, &[]);
+    let summary = within_ten_percent("scenarios/calibration/gacc_2022.toml", 32.02, &[]);
+    other_metrics_are_quoted(&summary, 2);
 }
 
 #[test]
@@ -233,10 +317,12 @@ fn shanghai_trial_is_the_base_with_the_trial_applied() {
 /// `clearsim ladder` on the reform ladder: its first rung is the 2017
 /// file's run and its last the 2022 file's (same seeds, to the last digit),
 /// and the reforms' step and Shapley contributions each add up to the drop.
+/// With the file's own 10 replications, as docs/calibration.md's table
+/// quotes them.
 #[test]
 fn the_ladder_command_explains_the_drop_from_2017_to_2022() {
     let dir = tempfile::tempdir().unwrap();
-    let reps = ["--reps", "4"];
+    let reps: [&str; 0] = [];
     let ladder = dir.path().join("ladder");
     run_ok(
         "scenarios/calibration/reforms_2017_2022.toml",
@@ -267,4 +353,40 @@ fn the_ladder_command_explains_the_drop_from_2017_to_2022() {
     for rec in &rows[1..] {
         assert!(f(rec, 8) + f(rec, 9) < 0.0, "{:?}", rec);
     }
+    // docs/calibration.md's table of the rungs, signs as the docs write
+    // them.
+    let pm = |rec: &csv::StringRecord, i: usize| {
+        format!("{:.2} ± {:.2}", f(rec, i), f(rec, i + 1)).replace('-', "−")
+    };
+    for (n, rec) in rows.iter().enumerate() {
+        let label = if n == 0 {
+            "0".to_string()
+        } else {
+            format!("R{n}")
+        };
+        let columns: &[(usize, usize)] = if n == 0 {
+            &[(3, 6)]
+        } else {
+            &[(3, 6), (4, 8), (5, 10)]
+        };
+        for &(column, field) in columns {
+            assert_eq!(
+                table_cell(DOC, &label, column),
+                pm(rec, field),
+                "{DOC}, rung {label}, column {column}: update the table"
+            );
+        }
+    }
+    common::assert_quoted(
+        DOC,
+        &format!("adds up to the total, {drop:.2}").replace('-', "−"),
+    );
+    common::assert_quoted(
+        DOC,
+        &format!(
+            "The simulated fall is {:.1}% ({drop:.1} h)",
+            100.0 * drop / y2017
+        )
+        .replace('-', "−"),
+    );
 }

@@ -50,6 +50,20 @@ fn integration_closes_the_blind_spots_that_arbitrage_exploits() {
     );
     // docs/model.md quotes this: "about 60 fewer leaked consignments".
     assert!((50.0..=75.0).contains(&saved), "{saved}");
+    let paired = clearsim::stats::Estimate::from_values(
+        leak(LOCAL)
+            .iter()
+            .zip(leak(INTEGRATED))
+            .map(|(l, i)| Some(l - i)),
+    );
+    common::assert_quoted(
+        "docs/model.md",
+        &format!(
+            "({saved:.1} ± {:.1}, paired over {} replications",
+            paired.half_width.unwrap(),
+            leak(LOCAL).len()
+        ),
+    );
     // The study's own ladder reaches the same models by its first two
     // reforms (one rulebook, then pooled data), with the same seeds: their
     // steps add up to the same saving, to the last digit.

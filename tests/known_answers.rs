@@ -264,7 +264,15 @@ undervalued_share = 0.5
     within("seized share", seized, 0.2 * 0.5, 0.0);
     // Every consignment is inspected, so the inspections that find
     // something are the same share.
-    within("hit rate", row(&s, "all", "hit_rate"), 0.2 * 0.5, 0.0);
+    let hit_rate = row(&s, "all", "hit_rate");
+    within("hit rate", hit_rate, 0.2 * 0.5, 0.0);
+    common::assert_quoted(
+        "docs/testing.md",
+        &format!(
+            "scanned ({:.4} ± {:.4})",
+            hit_rate.mean, hit_rate.half_width
+        ),
+    );
     let evaded = row(&s, "all", "revenue_evaded_yuan");
     let mut recovered = row(&s, "all", "revenue_recovered_yuan");
     recovered.mean /= evaded.mean;

@@ -135,6 +135,15 @@ fn nobody_moves_without_choosers_and_each_consignment_is_in_one_mode() {
     let total: f64 = hangzhou.iter().sum();
     println!("mode 2 takes {mode2} of {total} Hangzhou declarations");
     assert!(mode2 > 0.5 * total, "mode 2 takes {mode2} of {total}");
+    common::assert_quoted(
+        "docs/model.md",
+        &format!(
+            "{} of {} over the {} replications",
+            common::with_commas(mode2, 0),
+            common::with_commas(total, 0),
+            hangzhou.len()
+        ),
+    );
 }
 
 #[test]

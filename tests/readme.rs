@@ -355,3 +355,20 @@ fn links_and_anchors_are_read_as_github_does() {
     );
     assert_eq!(heading_anchor("#:schema x"), None);
 }
+
+/// The helper that keeps the docs' quoted test figures true matches across
+/// the docs' line wraps, refuses an empty phrase, and writes counts the way
+/// the docs do.
+#[test]
+fn quoted_figures_match_across_line_wraps_and_carry_thousands_commas() {
+    let doc = "prints 2,300.4\n  found and 573.6 missed";
+    assert!(common::quotes(doc, "2,300.4 found and 573.6 missed"));
+    assert!(!common::quotes(doc, "2,300.5 found"));
+    assert!(!common::quotes(doc, " "));
+    assert_eq!(common::with_commas(2300.44, 1), "2,300.4");
+    assert_eq!(common::with_commas(60024.0, 0), "60,024");
+    assert_eq!(common::with_commas(999.96, 1), "1,000.0");
+    assert_eq!(common::with_commas(-1234567.0, 0), "-1,234,567");
+    assert_eq!(common::with_commas(-0.04, 1), "0.0");
+    assert_eq!(common::with_commas(12.0, 2), "12.00");
+}

@@ -172,6 +172,10 @@ fn a_wait_is_the_time_from_reaching_a_busy_pool_to_its_start() {
         }
     }
     println!("12 followed consignments waited {inspection} h for the inspector");
+    common::assert_quoted(
+        "docs/testing.md",
+        &format!("the 12 followed consignments wait {inspection:.1} h for it"),
+    );
     assert!(inspection > 0.0, "nobody waited for a saturated inspector");
     assert_eq!(tax, 0.0, "a step without an officer waited");
 }

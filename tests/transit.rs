@@ -220,6 +220,14 @@ fn the_seal_check_finds_diversions_with_its_detection_probability() {
             mean(&missed),
             found.len()
         );
+        common::assert_quoted(
+            "docs/testing.md",
+            &format!(
+                "{} found and {} missed with",
+                common::with_commas(mean(&found), 1),
+                common::with_commas(mean(&missed), 1)
+            ),
+        );
         for r in 0..found.len() {
             let n = found[r] + missed[r];
             let slack = 4.0 * (0.8 * 0.2 * n).sqrt();

@@ -118,6 +118,18 @@ fn check_little(label: &str, l: Row, lambda: Row, w: Row, window_h: f64) {
          (half-widths {sampling}, edges {edges})",
         l.mean
     );
+    // docs/testing.md quotes the bounds and the gaps as shares of L, as
+    // ranges over these checks; each check must fall in them.
+    common::assert_quoted(
+        "docs/testing.md",
+        "The bounds come to 0.7 – 1.7% of L; the gaps measured are 0.02 – 0.06%",
+    );
+    let (gap_pct, bound_pct) = (100.0 * (l.mean - lw).abs() / l.mean, 100.0 * bound / l.mean);
+    assert!(
+        (0.65..1.75).contains(&bound_pct) && (0.015..0.065).contains(&gap_pct),
+        "{label}: bound {bound_pct:.2}% and gap {gap_pct:.3}% of L are outside \
+         the ranges docs/testing.md quotes (0.7 – 1.7%, 0.02 – 0.06%)"
+    );
 }
 
 #[test]

@@ -6,6 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod quoted;
+#[allow(unused_imports)] // each test binary uses some of them
+pub use quoted::{assert_quoted, quotes, with_commas};
+
 /// The five clearance modes, by their names in scenario files.
 pub const MODES: [&str; 5] = [
     "port_clearance",
