@@ -368,3 +368,39 @@ fn a_trace_visits_the_steps_the_route_keeps() {
         );
     }
 }
+
+/// A pooled step that takes no time (an inspection recorded as done on
+/// sight) still waits for its pool to open: inspectors on duty only from
+/// midnight to 1 am, the run stopped at 20 h. The 12 followed consignments
+/// (arrived from 10 h) reach the inspection and are still waiting at the
+/// end: their trace shows the step reached, not started (NaN start and
+/// end, the "run stopped first" of `StepTrace`).
+#[test]
+fn a_step_still_waiting_for_its_pool_at_the_end_has_not_started() {
+    let text = PORT
+        .replace("horizon_h = 200", "horizon_h = 20")
+        .replace(
+            "[sites.steps.inspection]\nresource = \"inspectors\"\nduration = { dist = \"exponential\", mean = 0.5 }",
+            "[sites.steps.inspection]\nresource = \"inspectors\"\nduration = { dist = \"deterministic\", value = 0.0 }",
+        )
+        .replace(
+            "capacity = 20\n",
+            "capacity = 20\ncalendar = \"night\"\n[calendars.night]\ndays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\nhours = [[0, 1]]\n",
+        );
+    assert!(text.contains("value = 0.0 }") && text.contains("calendar = \"night\""));
+    for t in traced(&text) {
+        assert_eq!(t.outcome, Outcome::InProgress, "consignment {}", t.number);
+        let last = t.steps.last().expect("a step reached");
+        assert_eq!(last.step, StepKind::Inspection, "consignment {}", t.number);
+        assert!(
+            last.reached >= t.arrived && last.reached <= 20.0,
+            "consignment {}: {last:?}",
+            t.number
+        );
+        assert!(
+            last.start.is_nan() && last.end.is_nan(),
+            "consignment {}: still waiting, yet {last:?}",
+            t.number
+        );
+    }
+}
