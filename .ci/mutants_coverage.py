@@ -22,6 +22,7 @@ RUNS = [
     (0, "859fcbe"), (1, "7ef785d"), (2, "c003151"), (3, "c003151"),
     (4, "0622abc"), (5, "0622abc"), (6, "0622abc"), (7, "0622abc"), (8, "0622abc"),
     (10, "5c3db37"), (11, "5c3db37"), (12, "5c3db37"),
+    (8, "4c8bc12"),
 ]
 FILTERS = ["-f", "src/sim.rs", "-f", "src/sim/*.rs", "-f", "src/sim/**/*.rs",
            "-f", "src/model.rs", "-f", "src/model/*.rs", "-f", "src/model/**/*.rs"]
@@ -74,7 +75,8 @@ def main():
               f"{len(ids) - sum(repeats.values())} new"
               + (f", repeating shard(s) {dict(sorted(repeats.items()))}" if repeats else ""))
         for i in ids:
-            seen.setdefault(i, k)
+            # A shard number can run again at a later commit: name both.
+            seen.setdefault(i, f"{k} on {commit}")
     now = listing(".")
     now_ids = idents(now)
     untested = [m for m, i in zip(now, now_ids) if i not in seen]
