@@ -271,3 +271,43 @@ fn a_detour_is_taken_only_by_a_diverted_load() {
         );
     }
 }
+
+/// A transit guarantee of half the goods' tax (`bond_share = 0.5`),
+/// forfeited when a diversion is found. Every importer honest, half the
+/// loads diverted, a seal check that finds every diversion: the only tax
+/// evaded is the diverted goods', and customs recovers exactly half of
+/// it, replication by replication; without a guarantee, none. (The test
+/// above compares guarantees with each other, which a forfeiture of
+/// `bond + tax` instead of `bond × tax` also passes; this one checks the
+/// level.)
+#[test]
+fn a_found_diversion_forfeits_exactly_its_share_of_the_tax() {
+    let own = "[sites.steps.arrival_confirmation]   # transit arrival and seal check\n";
+    let certain = "[sites.steps.arrival_confirmation]\ndetection_probability = 1.0\n";
+    let base = honest_half_diverted();
+    assert!(base.contains(own));
+    let base = base.replace(own, certain);
+    for bond in [0.5, 0.0] {
+        let text = base.replace(
+            "diversion_share = 0.5",
+            &format!("diversion_share = 0.5\nbond_share = {bond}"),
+        );
+        let reps = read_reps(&run_text(&text).out);
+        let get = |m: &str| values(&reps, "base", "all", m).to_vec();
+        let (evaded, recovered, leakage) = (
+            get("revenue_evaded_yuan"),
+            get("revenue_recovered_yuan"),
+            get("leakage"),
+        );
+        for r in 0..evaded.len() {
+            assert_eq!(leakage[r], 0.0, "replication {r}: a diversion passed");
+            assert!(evaded[r] > 0.0, "replication {r}: no tax evaded");
+            assert!(
+                (recovered[r] - bond * evaded[r]).abs() <= 1e-9 * evaded[r],
+                "bond {bond}, replication {r}: recovered {} of {} evaded",
+                recovered[r],
+                evaded[r]
+            );
+        }
+    }
+}
