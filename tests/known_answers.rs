@@ -570,3 +570,33 @@ fn compare_pairs_replications_and_honours_the_baseline() {
     seen.sort();
     assert_eq!(seen, ["customs_transit", "port_clearance"]);
 }
+
+/// The resource curves of `timeseries.csv` cover the whole run in bins of
+/// the narrowest width in the series' list (1, 2, 3, 4, 6 h …) that needs
+/// at most 240 of them: for 1,000 h, 6 h (4 h would take 250), so
+/// ⌊1,000 / 6⌋ = 166 bins starting at 0, 6, 12 … 990 h, for each metric of
+/// the one resource.
+#[test]
+fn the_time_series_covers_the_run_in_bins_of_the_chosen_width() {
+    let text = std::fs::read_to_string(common::repo_path("scenarios/validation/mm1.toml"))
+        .unwrap()
+        .replace("replications = 30", "replications = 2")
+        .replace("horizon_h = 20000", "horizon_h = 1000")
+        .replace("warmup_h = 1000", "warmup_h = 100");
+    assert!(text.contains("horizon_h = 1000\n") && text.contains("replications = 2\n"));
+    let run = run_text(&text);
+    let mut r = csv::Reader::from_path(run.out.join("timeseries.csv")).unwrap();
+    let mut times: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
+    for rec in r.records().map(Result::unwrap) {
+        assert_eq!(&rec[1], "server", "{rec:?}");
+        times
+            .entry(rec[2].to_string())
+            .or_default()
+            .push(rec[3].parse().unwrap());
+    }
+    assert!(!times.is_empty(), "no curves");
+    let want: Vec<f64> = (0..166).map(|k| 6.0 * k as f64).collect();
+    for (metric, t) in &times {
+        assert_eq!(t, &want, "{metric}: bin starts");
+    }
+}
