@@ -157,3 +157,27 @@ fn the_limit_is_for_postal_articles_only() {
         "{err}"
     );
 }
+
+/// An article may be worth at most the limit (docs/model.md): one worth
+/// exactly the limit is within it. With the limit set to the dear
+/// articles' 2,000 yuan none is over it and none waits for a formal
+/// declaration; a fen lower, every dear one is (half the articles,
+/// binomial within four standard deviations).
+#[test]
+fn an_article_worth_exactly_the_limit_is_within_it() {
+    let rework = "postal_limit_rework = { dist = \"deterministic\", value = 72.0 }";
+    let at = run_text(&scenario(&format!("{rework}\npostal_limit_yuan = 2000")));
+    let s = read_summary(&at.out);
+    assert_eq!(row(&s, "all", "over_limit").mean, 0.0, "at the limit");
+    assert_eq!(row(&s, "all", "released_within_24h_share").mean, 1.0);
+    let below = run_text(&scenario(&format!("{rework}\npostal_limit_yuan = 1999.99")));
+    let s = read_summary(&below.out);
+    let (over, released) = (row(&s, "all", "over_limit"), row(&s, "all", "released"));
+    let articles = released.mean * released.reps as f64;
+    let share = over.mean / released.mean;
+    let sd = (0.25 / articles).sqrt();
+    assert!(
+        (share - 0.5).abs() <= 4.0 * sd,
+        "{share} of {articles} articles over a limit a fen below the dear ones' value"
+    );
+}
