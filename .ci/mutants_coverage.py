@@ -22,7 +22,7 @@ RUNS = [
     (0, "859fcbe"), (1, "7ef785d"), (2, "c003151"), (3, "c003151"),
     (4, "0622abc"), (5, "0622abc"), (6, "0622abc"), (7, "0622abc"), (8, "0622abc"),
     (10, "5c3db37"), (11, "5c3db37"), (12, "5c3db37"),
-    (8, "4c8bc12"),
+    (8, "4c8bc12"), (9, "4c8bc12"),
 ]
 FILTERS = ["-f", "src/sim.rs", "-f", "src/sim/*.rs", "-f", "src/sim/**/*.rs",
            "-f", "src/model.rs", "-f", "src/model/*.rs", "-f", "src/model/**/*.rs"]

@@ -470,3 +470,36 @@ credit_mix = { advanced = 1.0, general = 0.0 }
         "released at the port, at home: {seen:?}"
     );
 }
+
+/// Every declaration sent to review: the trace says the review comes after
+/// release under "first release, then review" (`tax_timing =
+/// "after_release"`), and for a two-step declaration whatever the timing
+/// (its complete declaration follows release); otherwise before it.
+#[test]
+fn the_trace_says_when_a_review_comes_after_release() {
+    let reviewed = PORT.replace("review_rate = 0.0\n", "review_rate = 1.0\n");
+    let after = reviewed.replace(
+        "review_rate = 1.0\n",
+        "review_rate = 1.0\ntax_timing = \"after_release\"\n",
+    );
+    // Two-step declaration is open to general credit or better.
+    let two_step = reviewed.replace(
+        "rate_per_h = 2.0\n",
+        "rate_per_h = 2.0\ntwo_step_share = 1.0\ncredit_mix = { advanced = 0.0, general = 1.0 }\n",
+    );
+    for (label, text, want) in [
+        ("before release", &reviewed, false),
+        ("first release, then review", &after, true),
+        ("two-step", &two_step, true),
+    ] {
+        assert_ne!(text, &PORT, "{label}: the fixture did not change");
+        for t in traced(text) {
+            assert!(t.screening.review, "{label}, consignment {}", t.number);
+            assert_eq!(
+                t.screening.review_after_release, want,
+                "{label}, consignment {}",
+                t.number
+            );
+        }
+    }
+}
