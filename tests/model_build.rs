@@ -412,68 +412,22 @@ fn a_stream_has_a_group_of_its_own_only_beside_other_streams() {
     }
 }
 
-/// Territorial declaration and release: goods not sent to inspection are
-/// released at the port, the inspected ones (10%) at home after their
-/// inspection there (a region that is not integrated, so the file needs a
-/// coordination delay; it has no pool). The two release pools carry
-/// 9 × 0.9 × 2 and 9 × 0.1 × 2 busy servers.
+/// Territorial declaration and release (`tests/data/mode_3.toml`): goods
+/// not sent to inspection are released at the port, the inspected ones
+/// (a quarter) at home after their inspection there. The two release pools
+/// carry 9 × 0.75 × 2 and 9 × 0.25 × 2 busy servers.
 #[test]
 fn mode_3_releases_at_the_port_what_is_not_inspected_and_the_rest_at_home() {
-    let text = r#"
-name = "mode 3 release"
-horizon_h = 400
-[policy]
-mode = "territorial_declaration_release"
-review_rate = 0.0
-inspection_rate = 0.1
-targeting = "random"
-[[regions]]
-id = "r"
-integrated = false
-coordination_delay = { dist = "deterministic", value = 1.0 }
-[[sites]]
-id = "port"
-kind = "sea_port"
-region = "r"
-[sites.steps.release]
-resource = "port_gate"
-duration = { dist = "exponential", mean = 2.0 }
-[[sites]]
-id = "home"
-kind = "customs"
-region = "r"
-[sites.steps.release]
-resource = "home_gate"
-duration = { dist = "exponential", mean = 2.0 }
-[[resources]]
-id = "port_gate"
-site = "port"
-capacity = 50
-[[resources]]
-id = "home_gate"
-site = "home"
-capacity = 50
-[[links]]
-from = "port"
-to = "home"
-duration = { dist = "deterministic", value = 1.0 }
-[[streams]]
-id = "s"
-port = "port"
-home = "home"
-rate_per_h = 9.0
-credit_mix = { advanced = 1.0, general = 0.0 }
-"#;
-    let m = model(text);
+    let m = model(&std::fs::read_to_string(repo_path("tests/data/mode_3.toml")).unwrap());
     let load = m.offered_load();
     close(
         pool_load(&m, &load, "port_gate"),
-        9.0 * 0.9 * 2.0,
+        9.0 * 0.75 * 2.0,
         "port_gate",
     );
     close(
         pool_load(&m, &load, "home_gate"),
-        9.0 * 0.1 * 2.0,
+        9.0 * 0.25 * 2.0,
         "home_gate",
     );
 }

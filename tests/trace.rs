@@ -405,50 +405,17 @@ fn a_step_still_waiting_for_its_pool_at_the_end_has_not_started() {
     }
 }
 
-/// Territorial declaration and release (mode 3), half the declarations
-/// sent to inspection: an inspected consignment travels home, is inspected
-/// and released there; any other is released at the port. Each followed
-/// consignment that leaves is released once, at the site its screening
-/// implies.
+/// Territorial declaration and release (mode 3, `tests/data/mode_3.toml`),
+/// half the declarations sent to inspection: an inspected
+/// consignment travels home, is inspected and released there; any other
+/// is released at the port. Each followed consignment that leaves is
+/// released once, at the site its screening implies.
 #[test]
 fn mode_3_releases_the_inspected_at_home_and_the_rest_at_the_port() {
-    let text = r#"
-name = "mode 3"
-horizon_h = 200
-[policy]
-mode = "territorial_declaration_release"
-review_rate = 0.0
-inspection_rate = 0.5
-targeting = "random"
-[[regions]]
-id = "r"
-integrated = false
-coordination_delay = { dist = "deterministic", value = 1.0 }
-[[sites]]
-id = "port"
-kind = "sea_port"
-region = "r"
-[sites.steps.release]
-duration = { dist = "deterministic", value = 1.0 }
-[[sites]]
-id = "home"
-kind = "customs"
-region = "r"
-[sites.steps.inspection]
-duration = { dist = "deterministic", value = 2.0 }
-[sites.steps.release]
-duration = { dist = "deterministic", value = 1.0 }
-[[links]]
-from = "port"
-to = "home"
-duration = { dist = "deterministic", value = 3.0 }
-[[streams]]
-id = "s"
-port = "port"
-home = "home"
-rate_per_h = 2.0
-credit_mix = { advanced = 1.0, general = 0.0 }
-"#;
+    let text = &std::fs::read_to_string(common::repo_path("tests/data/mode_3.toml"))
+        .unwrap()
+        .replace("inspection_rate = 0.25", "inspection_rate = 0.5");
+    assert!(text.contains("inspection_rate = 0.5\n"));
     let model = common::parsed("mode3.toml", text).model;
     let mut seen = [0, 0];
     for t in traced(text) {
