@@ -95,3 +95,34 @@ fn bad_choice_keys_are_located_errors() {
         "{err}"
     );
 }
+
+/// Two identical ports, every importer choosing by expected clearance
+/// time, and the run stopped at 9 h, before the first release (lodgement
+/// takes 10 h): nobody has heard of a release, the two estimates are the
+/// same, and a tie keeps the usual port (moving has a cost). Every
+/// consignment arrives at the usual port.
+#[test]
+fn a_tie_between_ports_keeps_the_usual_one() {
+    let port = |id: &str| {
+        format!(
+            "[[sites]]\nid = \"{id}\"\nkind = \"sea_port\"\n[sites.steps.lodgement]\n\
+             duration = {{ dist = \"deterministic\", value = 10.0 }}\n"
+        )
+    };
+    let text = format!(
+        "name = \"tie\"\nhorizon_h = 9\nreplications = 3\n\
+         [policy]\nreview_rate = 0.0\ninspection_rate = 0.0\n\
+         {}{}\
+         [[streams]]\nid = \"importers\"\nport = \"usual\"\nrate_per_h = 5.0\n\
+         alternative_ports = [\"other\"]\ntime_choice_share = 1.0\n",
+        port("usual"),
+        port("other")
+    );
+    let reps = read_reps(&common::run_text(&text).out);
+    let arrived = |port: &str| values(&reps, "base", &format!("port={port}"), "arrived").to_vec();
+    let (usual, other) = (arrived("usual"), arrived("other"));
+    for r in 0..usual.len() {
+        assert!(usual[r] > 10.0, "replication {r}: {} arrivals", usual[r]);
+        assert_eq!(other[r], 0.0, "replication {r}: moved on a tie");
+    }
+}
