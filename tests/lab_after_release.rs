@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{paired_above, refused, repo_path, sweep_text, values};
+use common::{paired_above, read_reps, refused, repo_path, run_text, sweep_text, values};
 
 const STUDY: &str = "scenarios/studies/first_release_then_inspect.toml";
 const BEFORE: &str = "policy.lab_test_timing=before_release";
@@ -394,8 +394,8 @@ fn a_pending_lab_test_does_not_move_an_unstaffed_review_across_the_horizon() {
                 "advanced = 0.3, general = 0.7",
                 "advanced = 0.0, general = 1.0",
             );
-        let (_dir, reps) = sweep_text(&text, &["policy.aeo_priority=false"]);
-        let v = "policy.aeo_priority=false";
+        let reps = read_reps(&run_text(&text).out);
+        let v = "base";
         let recovered = values(&reps, v, "all", "revenue_recovered_yuan");
         let after = values(&reps, v, "all", "revenue_recovered_after_horizon_yuan");
         let evaded = values(&reps, v, "all", "revenue_evaded_yuan");
