@@ -119,12 +119,22 @@ fn no_order_leaves_without_a_unit_from_the_shelf() {
     let orders = values(&reps, setting, ORDERS, "released");
     let entries = values(&reps, setting, "stream=bulk_entries", "released");
     let arrived = values(&reps, setting, ORDERS, "arrived");
+    let stockouts = values(&reps, setting, ORDERS, "stockouts");
     for r in 0..orders.len() {
         let supply = 4000.0 + 100.0 * entries[r];
         assert!(
             orders[r] <= supply,
             "replication {r}: {} orders released from a supply of {supply} units",
             orders[r]
+        );
+        // An order either takes a unit on arrival or finds the shelf empty,
+        // once: at most every order stocks out, and at least those the
+        // whole supply could not have served on arrival.
+        assert!(
+            arrived[r] - supply <= stockouts[r] && stockouts[r] <= arrived[r],
+            "replication {r}: {} stockouts of {} orders, supply {supply}",
+            stockouts[r],
+            arrived[r]
         );
         // The bound binds: most orders wait for stock that never comes.
         assert!(
