@@ -441,7 +441,8 @@ fn mode_3_releases_the_inspected_at_home_and_the_rest_at_the_port() {
 /// Every declaration sent to review: the trace says the review comes after
 /// release under "first release, then review" (`tax_timing =
 /// "after_release"`), and for a two-step declaration whatever the timing
-/// (its complete declaration follows release); otherwise before it.
+/// (its complete declaration follows release); otherwise before it. Its
+/// release step says so too: released with a review scheduled, or plainly.
 #[test]
 fn the_trace_says_when_a_review_comes_after_release() {
     let reviewed = PORT.replace("review_rate = 0.0\n", "review_rate = 1.0\n");
@@ -454,6 +455,7 @@ fn the_trace_says_when_a_review_comes_after_release() {
         "rate_per_h = 2.0\n",
         "rate_per_h = 2.0\ntwo_step_share = 1.0\ncredit_mix = { advanced = 0.0, general = 1.0 }\n",
     );
+    let mut released = 0;
     for (label, text, want) in [
         ("before release", &reviewed, false),
         ("first release, then review", &after, true),
@@ -467,6 +469,17 @@ fn the_trace_says_when_a_review_comes_after_release() {
                 "{label}, consignment {}",
                 t.number
             );
+            if matches!(t.outcome, Outcome::Released { .. }) {
+                released += 1;
+                assert_eq!(
+                    decisions_at(&t, StepKind::Release),
+                    [Decision::Released { review_after: want }],
+                    "{label}, consignment {}",
+                    t.number
+                );
+            }
         }
     }
+    // Followed from 10 h, cleared in hours, the run lasts 200 h: all leave.
+    assert_eq!(released, 36, "followed consignments released");
 }
