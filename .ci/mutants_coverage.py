@@ -23,6 +23,7 @@ RUNS = [
     (4, "0622abc"), (5, "0622abc"), (6, "0622abc"), (7, "0622abc"), (8, "0622abc"),
     (10, "5c3db37"), (11, "5c3db37"), (12, "5c3db37"),
     (8, "4c8bc12"), (9, "4c8bc12"), (10, "4c8bc12"),
+    (7, "0ec20af"),
 ]
 FILTERS = ["-f", "src/sim.rs", "-f", "src/sim/*.rs", "-f", "src/sim/**/*.rs",
            "-f", "src/model.rs", "-f", "src/model/*.rs", "-f", "src/model/**/*.rs"]

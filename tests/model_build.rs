@@ -93,6 +93,8 @@ fn offered_load_is_rate_times_share_times_mean_duration() {
         27.0 * 0.2 * 0.5,
         "reviewers in the peak",
     );
+    // An empty period offers no load (not 0/0).
+    assert_eq!(m.offered_load_between(120.0, 120.0), [0.0, 0.0]);
 }
 
 #[test]
