@@ -5,6 +5,12 @@ root (needs cargo-mutants; lists mutants only, builds nothing):
 
     python3 .ci/mutants_coverage.py            # summary, seconds
     python3 .ci/mutants_coverage.py --untested # also name each untested mutant
+    python3 .ci/mutants_coverage.py --regex K  # only: shard K's untested ones,
+                                               # as `cargo mutants -F` regexes
+
+A run with `--regex K`'s lines as `-F` filters tests only the mutants of
+shard K that no run has (docs/testing.md, tenth run); add it to RUNS as
+(K, commit) like a whole shard, whose other mutants were tested before.
 
 Why: a run samples with `--shard K/16 --sharding round-robin`, i.e. the
 mutants whose index in the listing is K mod 16. The listing grows when code
@@ -17,13 +23,16 @@ genre and changed lines, not by its line number, which moves.
 import json, os, subprocess, sys, tempfile
 from collections import Counter
 
-# (shard, commit it ran on), in the order they ran; see docs/testing.md.
+# (shard, commit it ran on[, "untested only" when run with `--regex K`]), in
+# the order they ran; see docs/testing.md.
 RUNS = [
     (0, "859fcbe"), (1, "7ef785d"), (2, "c003151"), (3, "c003151"),
     (4, "0622abc"), (5, "0622abc"), (6, "0622abc"), (7, "0622abc"), (8, "0622abc"),
     (10, "5c3db37"), (11, "5c3db37"), (12, "5c3db37"),
     (8, "4c8bc12"), (9, "4c8bc12"), (10, "4c8bc12"),
     (7, "0ec20af"),
+    # From here on, only the shard's untested mutants (`--regex K`).
+    (2, "0ec20af", "untested only"),
 ]
 FILTERS = ["-f", "src/sim.rs", "-f", "src/sim/*.rs", "-f", "src/sim/**/*.rs",
            "-f", "src/model.rs", "-f", "src/model/*.rs", "-f", "src/model/**/*.rs"]
@@ -66,21 +75,40 @@ def listing_at(commit, cache):
     return cache[commit]
 
 
+# What Rust's regex crate treats as syntax (as its `regex::escape` does).
+REGEX_META = set("\\.+*?()|[]{}^$#&-~")
+
+
+def anchored(name):
+    """A regex matching exactly the mutant `name`."""
+    return "^" + "".join("\\" + c if c in REGEX_META else c for c in name) + "$"
+
+
 def main():
+    regex_of = int(sys.argv[sys.argv.index("--regex") + 1]) if "--regex" in sys.argv else None
+    say = print if regex_of is None else (lambda *a, **k: None)
     cache, seen = {}, {}
-    for k, commit in RUNS:
+    for k, commit, *only_new in RUNS:
         everything = idents(listing_at(commit, cache))
         ids = [x for i, x in enumerate(everything) if i % 16 == k]
         repeats = Counter(seen[i] for i in ids if i in seen)
-        print(f"shard {k} on {commit}: {len(ids)} mutants of {len(cache[commit])}, "
-              f"{len(ids) - sum(repeats.values())} new"
-              + (f", repeating shard(s) {dict(sorted(repeats.items()))}" if repeats else ""))
+        new = len(ids) - sum(repeats.values())
+        if only_new:
+            say(f"shard {k} on {commit}: its {new} untested mutants of {len(ids)}")
+        else:
+            say(f"shard {k} on {commit}: {len(ids)} mutants of {len(cache[commit])}, {new} new"
+                + (f", repeating shard(s) {dict(sorted(repeats.items()))}" if repeats else ""))
         for i in ids:
             # A shard number can run again at a later commit: name both.
             seen.setdefault(i, f"{k} on {commit}")
     now = listing(".")
     now_ids = idents(now)
     untested = [m for m, i in zip(now, now_ids) if i not in seen]
+    if regex_of is not None:
+        for i, m in enumerate(now):
+            if i % 16 == regex_of and now_ids[i] not in seen:
+                print(anchored(m["name"]))
+        return
     print(f"tested: {len(seen)} distinct mutants; the working tree lists {len(now)}, "
           f"{len(now) - len(untested)} of them tested, {len(untested)} untested")
     for k in range(16):
