@@ -7,7 +7,10 @@
 
 mod common;
 
+use clearsim::model::StepKind;
+use clearsim::sim::trace::TraceSelect;
 use common::{read_reps, repo_path, run_text, values};
+use std::collections::BTreeMap;
 
 /// The teaching file with more non-compliance and `link` added to its
 /// port → Hangzhou link.
@@ -310,4 +313,55 @@ fn a_found_diversion_forfeits_exactly_its_share_of_the_tax() {
             );
         }
     }
+}
+
+/// A diverted load's transport takes its journey plus the detour to swap
+/// its goods (12 h here), an honest load's the journey alone. Followed
+/// consignment by consignment, with the same random numbers with and
+/// without the detour: the difference is 12 h or nothing, exactly, and
+/// both occur (half the loads are diverted). The tests above read only
+/// what the detour does to the time limit's catch.
+#[test]
+fn a_diverted_load_travels_its_journey_plus_the_detour() {
+    let file = std::fs::read_to_string(repo_path("scenarios/modes/customs_transit.toml")).unwrap();
+    let link = "duration = { dist = \"lognormal\", mean = 5.0, sd = 1.5 }";
+    assert!(file.contains(link));
+    // Each followed consignment's time in transport, by its number.
+    let journeys = |rules: &str| -> BTreeMap<u64, f64> {
+        let text = file.replace(link, &format!("{link}\ndiversion_share = 0.5\n{rules}"));
+        let scenario = common::parsed("transit.toml", &text);
+        let select = TraceSelect {
+            after: 100.0,
+            max: 40,
+            crowd_until: None,
+        };
+        clearsim::sim::trace_replication(&scenario.model, scenario.seed, select)
+            .into_iter()
+            .filter_map(|t| {
+                let s = t.steps.iter().find(|s| s.step == StepKind::Transport)?;
+                Some((t.number, s.end - s.start))
+            })
+            .collect()
+    };
+    let plain = journeys("");
+    let detour = journeys("diversion_delay = { dist = \"deterministic\", value = 12.0 }");
+    assert_eq!(
+        plain.keys().collect::<Vec<_>>(),
+        detour.keys().collect::<Vec<_>>()
+    );
+    let mut by_detour = [0, 0];
+    for (n, journey) in &plain {
+        let extra = detour[n] - journey;
+        assert!(
+            extra.abs() < 1e-9 || (extra - 12.0).abs() < 1e-9,
+            "consignment {n}: {journey} h in transport without the detour, {} h with it",
+            detour[n]
+        );
+        by_detour[usize::from(extra > 6.0)] += 1;
+    }
+    assert!(
+        by_detour[0] >= 5 && by_detour[1] >= 5,
+        "of {} loads in transport, honest and diverted: {by_detour:?}",
+        plain.len()
+    );
 }
