@@ -364,4 +364,8 @@ fn a_diverted_load_travels_its_journey_plus_the_detour() {
         "of {} loads in transport, honest and diverted: {by_detour:?}",
         plain.len()
     );
+    common::assert_quoted(
+        "docs/testing.md",
+        &format!("both occur ({} and {} loads)", by_detour[1], by_detour[0]),
+    );
 }
