@@ -81,6 +81,42 @@ fn default_run_prints_a_summary_and_writes_its_files() {
         rel > 100_000.0,
         "the default scenario releases a realistic volume: {rel}"
     );
+    // distribution.csv draws the release-time curve of `all` and of each
+    // mode and channel group, through the quantiles summary.csv gives it.
+    let mut curves: HashMap<String, HashMap<String, f64>> = HashMap::new();
+    for rec in csv::Reader::from_path(out.join("distribution.csv"))
+        .unwrap()
+        .records()
+    {
+        let rec = rec.unwrap();
+        curves
+            .entry(rec[1].to_string())
+            .or_default()
+            .insert(rec[2].to_string(), rec[3].parse().unwrap());
+    }
+    let mut drawn: Vec<&String> = curves.keys().collect();
+    drawn.sort();
+    let mut want: Vec<&String> = s
+        .keys()
+        .map(|(group, _)| group)
+        .filter(|g| *g == "all" || g.starts_with("mode=") || g.starts_with("channel="))
+        .collect();
+    want.sort();
+    want.dedup();
+    assert_eq!(drawn, want, "curves in distribution.csv");
+    for (group, curve) in &curves {
+        for (p, metric) in [
+            ("0.5", "release_time_p50_h"),
+            ("0.9", "release_time_p90_h"),
+            ("0.99", "release_time_p99_h"),
+        ] {
+            let (at, quoted) = (curve[p], row(&s, group, metric).mean);
+            assert!(
+                (at - quoted).abs() <= 1e-9 * quoted.abs(),
+                "{group}: the curve passes {at} h at p = {p}, summary.csv says {quoted} h"
+            );
+        }
+    }
 }
 
 #[test]
