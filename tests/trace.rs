@@ -354,15 +354,37 @@ fn a_trace_visits_the_steps_the_route_keeps() {
     // PORT gives only a tax and an inspection step. The route keeps those,
     // the steps whose outcome matters even when they take no time (the
     // lodgement's date, the review and the scanner screening may select)
-    // and the release; a screening, certificates or sealing the file does
-    // not give take no time and change nothing, so they are dropped and
-    // the followed consignment never reaches them.
+    // and the release. A screening, certificates or sealing that the file
+    // does not give takes no time and changes nothing, so it is dropped and
+    // the followed consignment never reaches it.
     use StepKind::*;
     for t in traces("") {
         let visited: Vec<StepKind> = t.steps.iter().map(|s| s.step).collect();
         assert_eq!(
             visited,
             [Lodgement, Review, Scan, Inspection, Tax, Release],
+            "consignment {}",
+            t.number
+        );
+    }
+    // A screening the file gives time to is kept, after the lodgement, and
+    // the trace says the consignment was screened there.
+    let text = PORT.replace(
+        "[sites.steps.tax]",
+        "[sites.steps.screening]\nduration = { dist = \"deterministic\", value = 0.05 }\n[sites.steps.tax]",
+    );
+    assert_ne!(text, PORT);
+    for t in traced(&text) {
+        let visited: Vec<StepKind> = t.steps.iter().map(|s| s.step).collect();
+        assert_eq!(
+            visited,
+            [Lodgement, Screening, Review, Scan, Inspection, Tax, Release],
+            "consignment {}",
+            t.number
+        );
+        assert_eq!(
+            decisions_at(&t, Screening),
+            [Decision::Screened],
             "consignment {}",
             t.number
         );
