@@ -6,9 +6,7 @@
 mod common;
 
 use clearsim::model::{Condition, StepKind};
-use clearsim::sim::trace::{
-    ConsignmentTrace, Decision, Finding, Hidden, Outcome, StepTrace, TraceSelect,
-};
+use clearsim::sim::trace::{ConsignmentTrace, Decision, Finding, Hidden, Outcome, StepTrace};
 
 /// One port: lodgement, screening, review, tax, a manual inspection of
 /// every consignment that always finds what the goods hide, release.
@@ -46,15 +44,7 @@ fn traces(stream_keys: &str) -> Vec<ConsignmentTrace> {
 }
 
 fn traced(text: &str) -> Vec<ConsignmentTrace> {
-    let scenario = common::parsed("traced.toml", text);
-    let select = TraceSelect {
-        after: 10.0,
-        max: 12,
-        crowd_until: None,
-    };
-    let t = clearsim::sim::trace_replication(&scenario.model, scenario.seed, select);
-    assert_eq!(t.len(), 12, "followed consignments");
-    t
+    common::followed(text, 10.0, 12)
 }
 
 /// What the trace decided at each visit of `step`, in order.

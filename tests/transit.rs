@@ -8,7 +8,6 @@
 mod common;
 
 use clearsim::model::StepKind;
-use clearsim::sim::trace::TraceSelect;
 use common::{read_reps, repo_path, run_text, values};
 use std::collections::BTreeMap;
 
@@ -329,13 +328,7 @@ fn a_diverted_load_travels_its_journey_plus_the_detour() {
     // Each followed consignment's time in transport, by its number.
     let journeys = |rules: &str| -> BTreeMap<u64, f64> {
         let text = file.replace(link, &format!("{link}\ndiversion_share = 0.5\n{rules}"));
-        let scenario = common::parsed("transit.toml", &text);
-        let select = TraceSelect {
-            after: 100.0,
-            max: 40,
-            crowd_until: None,
-        };
-        clearsim::sim::trace_replication(&scenario.model, scenario.seed, select)
+        common::followed(&text, 100.0, 40)
             .into_iter()
             .filter_map(|t| {
                 let s = t.steps.iter().find(|s| s.step == StepKind::Transport)?;

@@ -235,6 +235,25 @@ pub fn parsed(label: &str, text: &str) -> clearsim::scenario::Scenario {
     clearsim::scenario::parse(label, text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The first `count` consignments arriving from `after` `[h]` in the first
+/// replication of scenario `text`, followed step by step (what the demo
+/// narrates); fails unless that many arrive.
+pub fn followed(
+    text: &str,
+    after: f64,
+    count: usize,
+) -> Vec<clearsim::sim::trace::ConsignmentTrace> {
+    let scenario = parsed("followed.toml", text);
+    let select = clearsim::sim::trace::TraceSelect {
+        after,
+        max: count,
+        crowd_until: None,
+    };
+    let t = clearsim::sim::trace_replication(&scenario.model, scenario.seed, select);
+    assert_eq!(t.len(), count, "followed consignments");
+    t
+}
+
 /// Writes `text` as `bad.toml` in a fresh folder, runs `clearsim validate`
 /// on it, asserts the refusal (exit 2) names the file, and returns stderr.
 pub fn refused(text: &str) -> String {
