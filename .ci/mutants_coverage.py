@@ -35,6 +35,9 @@ RUNS = [
     (2, "0ec20af", "untested only"), (1, "0ec20af", "untested only"),
     (3, "0ec20af", "untested only"), (0, "0ec20af", "untested only"),
     (6, "0ec20af", "untested only"), (13, "0ec20af", "untested only"),
+    (4, "37c0691", "untested only"), (14, "37c0691", "untested only"),
+    (11, "37c0691", "untested only"), (12, "37c0691", "untested only"),
+    (15, "37c0691", "untested only"),
 ]
 FILTERS = ["-f", "src/sim.rs", "-f", "src/sim/*.rs", "-f", "src/sim/**/*.rs",
            "-f", "src/model.rs", "-f", "src/model/*.rs", "-f", "src/model/**/*.rs"]

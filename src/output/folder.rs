@@ -348,25 +348,19 @@ fn same_file(file: &File, path: &Path) -> bool {
     }
 }
 
+/// Output folders are small; in a huge tree (an `--out` of one's home) the
+/// search for other writers inside looks at no more than this many entries.
+const ENTRIES_SEARCHED: usize = 100_000;
+
 /// Refuses to replace a folder while another clearsim writes a folder
 /// inside it (e.g. `compare/` in a run's folder), or to write inside a
 /// folder another clearsim is replacing: either would lose that one's work.
 fn refuse_nested_writers(target: &Path) -> anyhow::Result<()> {
-    let busy = |lock: &Path| -> bool {
-        File::open(lock).is_ok_and(|f| match f.try_lock() {
-            Ok(()) => {
-                let _ = f.unlock();
-                false
-            }
-            Err(TryLockError::WouldBlock) => true,
-            Err(TryLockError::Error(_)) => false,
-        })
-    };
     for outer in target.ancestors().skip(1) {
         let Ok((parent, name)) = split(outer) else {
             break;
         };
-        if busy(&beside(&parent, &name, LOCK)) {
+        if held_by_another(&beside(&parent, &name, LOCK)) {
             return Err(Refusal(format!(
                 "another clearsim is writing {}, which holds {}; wait for it to end, or \
                  give another --out",
@@ -376,9 +370,33 @@ fn refuse_nested_writers(target: &Path) -> anyhow::Result<()> {
             .into());
         }
     }
-    // Output folders are small; a huge tree (an --out of one's home) is
-    // looked at no further than this many entries.
-    let mut budget = 100_000usize;
+    if let Some(lock) = held_lock_inside(target, ENTRIES_SEARCHED) {
+        return Err(Refusal(format!(
+            "another clearsim is writing inside {} (its lock: {}); wait for it to \
+             end, or give another --out",
+            target.display(),
+            lock.display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Whether another open file holds the lock at `lock`.
+fn held_by_another(lock: &Path) -> bool {
+    File::open(lock).is_ok_and(|f| match f.try_lock() {
+        Ok(()) => {
+            let _ = f.unlock();
+            false
+        }
+        Err(TryLockError::WouldBlock) => true,
+        Err(TryLockError::Error(_)) => false,
+    })
+}
+
+/// A held clearsim lock among the first `budget` entries read, depth
+/// first, in the tree under `target`.
+fn held_lock_inside(target: &Path, mut budget: usize) -> Option<PathBuf> {
     let mut stack = vec![target.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let Ok(entries) = fs::read_dir(&dir) else {
@@ -392,18 +410,15 @@ fn refuse_nested_writers(target: &Path) -> anyhow::Result<()> {
             };
             if kind.is_dir() {
                 stack.push(path);
-            } else if kind.is_file() && name.to_string_lossy().ends_with(LOCK) && busy(&path) {
-                return Err(Refusal(format!(
-                    "another clearsim is writing inside {} (its lock: {}); wait for it to \
-                     end, or give another --out",
-                    target.display(),
-                    path.display()
-                ))
-                .into());
+            } else if kind.is_file()
+                && name.to_string_lossy().ends_with(LOCK)
+                && held_by_another(&path)
+            {
+                return Some(path);
             }
         }
     }
-    Ok(())
+    None
 }
 
 /// `--out` as the folder to write: a link to a folder is followed (the
@@ -888,6 +903,27 @@ mod tests {
         // Replaced by another file under the same name: no longer ours.
         fs::rename(&b, &a).unwrap();
         assert!(!same_file(&file, &a));
+    }
+
+    /// The search for other writers inside `--out` spends one entry of its
+    /// budget on each entry it reads, over the whole tree: a held lock at
+    /// the third entry (a folder, in it a folder, in it the lock: one entry
+    /// in each folder, so the order is fixed) is found with a budget of 3
+    /// and not with 2. A budget not spent, or spent per folder, finds it with 2.
+    #[test]
+    fn the_search_for_writers_inside_stops_at_its_budget() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        fs::create_dir_all(target.join("a/b")).unwrap();
+        let lock = target.join("a/b").join(format!(".c.{LOCK}"));
+        write(&lock, "");
+        let held = File::open(&lock).unwrap();
+        held.try_lock().unwrap();
+        assert_eq!(held_lock_inside(&target, 3), Some(lock.clone()));
+        assert_eq!(held_lock_inside(&target, 2), None);
+        assert_eq!(held_lock_inside(&target, ENTRIES_SEARCHED), Some(lock));
+        drop(held);
+        assert_eq!(held_lock_inside(&target, ENTRIES_SEARCHED), None);
     }
 
     /// Only clearsim's lock files make a folder busy: a user's file locked
