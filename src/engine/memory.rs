@@ -105,4 +105,46 @@ mod tests {
         prefetch(&v[3]);
         assert!(v.iter().enumerate().all(|(i, &x)| x == i as u64));
     }
+
+    /// The hint reaches the kernel for a large vector's whole room: the
+    /// mapping holding it gains the `hg` flag (`MADV_HUGEPAGE`) in
+    /// `/proc/self/smaps`, which it did not have before. 64 MiB is above
+    /// the C allocator's largest threshold for a mapping of its own, so the
+    /// mapping is fresh. Skipped where the kernel has no transparent huge
+    /// pages (then `madvise` refuses the hint).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_large_vector_is_marked_for_huge_pages() {
+        if !std::path::Path::new("/sys/kernel/mm/transparent_hugepage/enabled").exists() {
+            return;
+        }
+        let v: Vec<u64> = Vec::with_capacity(LARGE); // 8 bytes each: 64 MiB
+        let (start, len) = huge_page_range(v.as_ptr() as usize, 8 * LARGE).unwrap();
+        let huge = |addr: usize| vm_flags_at(addr).split_whitespace().any(|f| f == "hg");
+        assert!(!huge(start) && !huge(start + len - 1));
+        prefer_huge_pages(&v);
+        assert!(huge(start) && huge(start + len - 1));
+    }
+
+    /// The `VmFlags` of the mapping of this process that holds `addr`.
+    #[cfg(target_os = "linux")]
+    fn vm_flags_at(addr: usize) -> String {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        let mut inside = false;
+        for line in smaps.lines() {
+            let range = line
+                .split_whitespace()
+                .next()
+                .and_then(|r| r.split_once('-'));
+            if let Some((lo, hi)) = range
+                && let (Ok(lo), Ok(hi)) =
+                    (usize::from_str_radix(lo, 16), usize::from_str_radix(hi, 16))
+            {
+                inside = (lo..hi).contains(&addr);
+            } else if inside && let Some(flags) = line.strip_prefix("VmFlags:") {
+                return flags.to_string();
+            }
+        }
+        panic!("no mapping holds {addr:#x}");
+    }
 }
