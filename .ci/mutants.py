@@ -6,15 +6,15 @@ one at a time: each must make a test fail. Run from the repository root:
 
 Each mutant is a literal replacement in one source file; the file is
 restored afterwards whatever happens. Prints KILLED or SURVIVED per mutant
-and exits 1 if any survived or no longer applies (the code moved: update the
-pattern). See docs/testing.md.
+and exits 1 if any survived or no longer applies exactly once (the code
+moved or was copied: update the pattern). See docs/testing.md.
 """
 import subprocess, sys
 
 M = [
  ("p90 reports p95", "src/sim/metrics.rs", '            h.quantile(0.90),', '            h.quantile(0.95),', "known_answers"),
  ("no warm-up reset of pools", "src/sim/replication.rs", "            p.reset_stats(now);\n", "", "known_answers"),
- ("prohibited always found", "src/sim/replication.rs", "                let found = visible != 0\n                    && draw(cons, activity.step, DRAW_DETECTION).random::<f64>()\n                        < activity.detection;", "                let found = visible != 0;", "known_answers"),
+ ("prohibited always found", "src/sim/replication.rs", "            StepKind::Inspection | StepKind::Scan => {\n                let visible = visible_in_goods(cons.flags);\n                let found = visible != 0\n                    && draw(cons, activity.step, DRAW_DETECTION).random::<f64>()\n                        < activity.detection;", "            StepKind::Inspection | StepKind::Scan => {\n                let visible = visible_in_goods(cons.flags);\n                let found = visible != 0;", "known_answers"),
  ("audit always finds", "src/sim/replication.rs", "let hit = rng.random::<f64>() < policy.audit_detection;", "let hit = { let _ = rng.random::<f64>(); true };", "known_answers"),
  ("risk ignores credit", "src/model/customs.rs", "signal + credit_multiplier.ln() + z", "signal + 0.0 * credit_multiplier.ln() + z", "known_answers"),
  ("random ignores credit", "src/model/screening.rs", "multipliers[c] / mean", "1.0", "known_answers"),
@@ -26,8 +26,10 @@ M = [
 bad = 0
 for name, f, old, new, test in M:
     src = open(f).read()
-    if old not in src:
-        print(f"{name}: PATTERN NOT FOUND in {f}")
+    if src.count(old) != 1:
+        # Twice is as bad as never: the code grew a copy, and the first
+        # may not be the one the bug is about.
+        print(f"{name}: PATTERN FOUND {src.count(old)} TIMES in {f} (must be once)")
         bad += 1
         continue
     open(f, "w").write(src.replace(old, new, 1))
