@@ -26,10 +26,11 @@ M = [
 bad = 0
 for name, f, old, new, test in M:
     src = open(f).read()
-    if src.count(old) != 1:
+    found = src.count(old)
+    if found != 1:
         # Twice is as bad as never: the code grew a copy, and the first
         # may not be the one the bug is about.
-        print(f"{name}: PATTERN FOUND {src.count(old)} TIMES in {f} (must be once)")
+        print(f"{name}: PATTERN FOUND {found} TIMES in {f} (must be once)")
         bad += 1
         continue
     open(f, "w").write(src.replace(old, new, 1))

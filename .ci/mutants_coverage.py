@@ -10,7 +10,8 @@ root (needs cargo-mutants; lists mutants only, builds nothing):
 
 A run with `--regex K`'s lines as `-F` filters tests only the mutants of
 shard K that no run has (docs/testing.md, tenth run); add it to RUNS as
-(K, commit) like a whole shard, whose other mutants were tested before.
+(K, commit, "untested only"): the shard's other mutants were tested before,
+so all of the shard counts as tested from then on.
 
 Why: a run samples with `--shard K/16 --sharding round-robin`, i.e. the
 mutants whose index in the listing is K mod 16. The listing grows when code
